@@ -1,0 +1,99 @@
+import type { FrozenConfig } from '../config/load.js';
+import type { Logger } from '../logger.js';
+import { openStore, type Store } from '../store/store.js';
+import { LogWriter } from '../store/log-writer.js';
+import { readOffsets } from '../store/offsets.js';
+import { pruneAll } from '../store/retention.js';
+import { createKafka } from '../ingest/kafka-client.js';
+import { KafkaSource } from '../ingest/kafka-source.js';
+import { IngestPipeline, type BatchDetector } from '../ingest/pipeline.js';
+import { IngestStats } from '../ingest/ingest-stats.js';
+import { loadEnrichContext } from './enrich-context.js';
+
+/**
+ * The ingest service: the one SQLite writer, the pipeline, the Kafka source and the
+ * retention timer, started and stopped together. `consume` runs it alone; `serve` runs it
+ * beside the API.
+ */
+export interface IngestService {
+  readonly store: Store;
+  readonly stats: IngestStats;
+  readonly source: KafkaSource;
+  stop(): Promise<void>;
+}
+
+export interface IngestServiceOptions {
+  config: FrozenConfig;
+  logger: Logger;
+  nativeBinding?: unknown;
+  detector?: BatchDetector;
+  clock?: () => number;
+}
+
+export async function startIngest(opts: IngestServiceOptions): Promise<IngestService> {
+  const { config, logger } = opts;
+  const clock = opts.clock ?? Date.now;
+  const enrichContext = loadEnrichContext(config.enrich);
+  const store = openStore(config.storage.path, { nativeBinding: opts.nativeBinding, cacheMb: config.storage.cache_mb });
+  logger.info('database open', { path: config.storage.path, schema: store.schemaVersion });
+  const stats = new IngestStats();
+  const pipeline = new IngestPipeline({
+    writer: new LogWriter(store),
+    enrichContext: () => enrichContext,
+    formats: config.kafka.formats,
+    maxMessageBytes: config.storage.max_message_bytes,
+    clock,
+    detector: opts.detector,
+  });
+  const source = new KafkaSource({
+    kafka: createKafka(config.kafka, logger),
+    config: config.kafka,
+    pipeline,
+    storedOffsets: () => readOffsets(store, config.kafka.group_id),
+    logger,
+    stats,
+  });
+
+  let retentionTimer: NodeJS.Timeout | null = null;
+  let pruning: Promise<unknown> = Promise.resolve();
+  const runRetention = (): void => {
+    if (config.retention.days <= 0 && config.retention.rollup_1m_days <= 0 && config.retention.rollup_1h_days <= 0) return;
+    pruning = pruneAll(store, retentionOptions(config, clock()))
+      .then((r) => logger.info('retention applied', { ...r }))
+      .catch((e: unknown) => logger.warn('retention failed; will retry at the next interval', { err: e }));
+  };
+
+  try {
+    await source.start();
+  } catch (e) {
+    await source.stop().catch(() => undefined);
+    store.close();
+    throw e;
+  }
+  runRetention();
+  retentionTimer = setInterval(runRetention, config.retention.interval);
+  retentionTimer.unref();
+
+  return {
+    store,
+    stats,
+    source,
+    async stop() {
+      if (retentionTimer) clearInterval(retentionTimer);
+      await source.stop();
+      await pruning;
+      store.close();
+      logger.info('stopped', { events: stats.events, batches: stats.batches });
+    },
+  };
+}
+
+export function retentionOptions(config: FrozenConfig, now: number) {
+  const day = 86_400_000;
+  return {
+    logsOlderThan: config.retention.days > 0 ? now - config.retention.days * day : null,
+    rollup1mOlderThan: config.retention.rollup_1m_days > 0 ? now - config.retention.rollup_1m_days * day : null,
+    rollup1hOlderThan: config.retention.rollup_1h_days > 0 ? now - config.retention.rollup_1h_days * day : null,
+    chunk: config.retention.chunk,
+  };
+}

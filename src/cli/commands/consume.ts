@@ -1,0 +1,63 @@
+import type { Command } from 'commander';
+import { startIngest } from '../../app/ingest-service.js';
+import { cliContext, list } from '../context.js';
+import { onShutdown } from '../signals.js';
+
+export interface IngestFlags {
+  brokers?: string;
+  topics?: string;
+  group?: string;
+  db?: string;
+}
+
+/** Flags shared by `consume` and `serve`: each overrides one config key for this run. */
+export function addIngestFlags(cmd: Command): Command {
+  return cmd
+    .option('--brokers <list>', 'Kafka brokers, comma-separated (kafka.brokers)')
+    .option('--topics <list>', 'topics, comma-separated (kafka.topics)')
+    .option('--group <id>', 'consumer group (kafka.group_id)')
+    .option('--db <file>', 'SQLite database file (storage.path)');
+}
+
+export function ingestOverrides(flags: IngestFlags): Record<string, unknown> {
+  return {
+    'kafka.brokers': list(flags.brokers),
+    'kafka.topics': list(flags.topics),
+    'kafka.group_id': flags.group,
+    'storage.path': flags.db,
+  };
+}
+
+/** Runs until SIGINT/SIGTERM. */
+export async function runUntilSignal(stop: () => Promise<void>, logger: import('../../logger.js').Logger): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    onShutdown(logger, async () => {
+      try {
+        await stop();
+        resolve();
+      } catch (e) {
+        reject(e);
+      }
+    });
+  });
+}
+
+export function registerConsume(program: Command): void {
+  addIngestFlags(
+    program
+      .command('consume')
+      .description('consume the configured Kafka topics into the database (no API)')
+      .addHelpText(
+        'after',
+        `
+Examples:
+  logagg consume
+  logagg consume --brokers 127.0.0.1:9092 --topics system-metrics,threat-logs --db /var/lib/logagg/logagg.db
+  LOGAGG_KAFKA_GROUP_ID=edge-1 logagg -c /etc/logagg.yaml consume`,
+      ),
+  ).action(async (flags: IngestFlags, cmd: Command) => {
+    const { config, logger } = cliContext(cmd, ingestOverrides(flags));
+    const service = await startIngest({ config, logger });
+    await runUntilSignal(() => service.stop(), logger);
+  });
+}

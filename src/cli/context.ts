@@ -1,0 +1,37 @@
+import type { Command } from 'commander';
+import { loadConfig, type FrozenConfig } from '../config/load.js';
+import { createLogger, type Logger } from '../logger.js';
+
+/**
+ * What every subcommand needs: the validated config (global --config, LOGAGG_* env, and the
+ * command's own flags as overrides) and a logger. The CLI layer is the only place that
+ * reads process.env.
+ */
+export interface CliContext {
+  config: FrozenConfig;
+  logger: Logger;
+}
+
+export function cliContext(cmd: Command, overrides: Record<string, unknown> = {}): CliContext {
+  const root = rootOf(cmd);
+  const globals = root.opts<{ config?: string; logLevel?: string }>();
+  const file = globals.config ?? process.env.LOGAGG_CONFIG;
+  const config = loadConfig({
+    file,
+    env: process.env,
+    overrides: { ...overrides, ...(globals.logLevel ? { 'log.level': globals.logLevel } : {}) },
+  });
+  const logger = createLogger({ level: config.log.level, format: config.log.format });
+  return { config, logger };
+}
+
+function rootOf(cmd: Command): Command {
+  let c = cmd;
+  while (c.parent) c = c.parent;
+  return c;
+}
+
+/** Splits a comma-separated flag value ("a,b" -> ["a","b"]); undefined stays undefined. */
+export function list(value: string | undefined): string[] | undefined {
+  return value === undefined ? undefined : value.split(',').map((s) => s.trim()).filter(Boolean);
+}

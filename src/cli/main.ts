@@ -1,0 +1,43 @@
+import { Command, CommanderError } from 'commander';
+import { isLogaggError } from '../errors.js';
+import { VERSION } from '../version.js';
+import { registerConsume } from './commands/consume.js';
+import { registerServe } from './commands/serve.js';
+import { registerVersion } from './commands/version.js';
+
+/**
+ * The CLI: registers one file per subcommand and maps errors to exit codes
+ * (0 ok, 1 runtime error, 2 usage or config error). Nothing else lives here.
+ */
+export function buildProgram(): Command {
+  const program = new Command('logagg')
+    .description('Log aggregation appliance with SIEM features: Kafka -> normalize -> detect -> SQLite')
+    .version(VERSION, '-V, --version')
+    .option('-c, --config <file>', 'config file (YAML); also LOGAGG_CONFIG')
+    .option('--log-level <level>', 'debug | info | warn | error | silent')
+    .showHelpAfterError()
+    .exitOverride();
+  registerConsume(program);
+  registerServe(program);
+  registerVersion(program);
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // help and version "errors" are exits with code 0; usage mistakes are 2
+      return e.exitCode === 0 ? 0 : 2;
+    }
+    if (isLogaggError(e)) {
+      process.stderr.write(`logagg: ${e.message}\n`);
+      return e.exitCode;
+    }
+    process.stderr.write(`logagg: unexpected error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,175 @@
+import { z } from 'zod';
+import { FORMATS, SEVERITIES } from '../core/event.js';
+import { parseDuration } from './units.js';
+
+/**
+ * The configuration schema: the one place where every key, its type, its default and its
+ * allowed values are defined. `config/default.yaml` documents the same keys (a test keeps
+ * the two equal). Objects are strict: an unknown key is an error, so a typo cannot be
+ * silently ignored.
+ */
+
+/** A duration: a number of milliseconds or a string like `500ms`, `30s`, `5m`, `24h`, `7d`. */
+const duration = z.union([z.number().int().nonnegative(), z.string()]).transform((v, ctx) => {
+  if (typeof v === 'number') return v;
+  const ms = parseDuration(v);
+  if (ms === null) {
+    ctx.addIssue({ code: 'custom', message: `"${v}" is not a duration; write e.g. 500ms, 30s, 5m, 24h or 7d` });
+    return z.NEVER;
+  }
+  return ms;
+});
+
+const nonEmpty = z.string().min(1, 'must not be empty');
+const hostPort = z.string().regex(/^[^\s:]+:\d{1,5}$|^\[[0-9a-fA-F:]+\]:\d{1,5}$/, 'must be host:port, e.g. 127.0.0.1:9092');
+const severity = z.enum(SEVERITIES);
+
+const kafkaSchema = z
+  .strictObject({
+    /** Bootstrap brokers, host:port. */
+    brokers: z.array(hostPort).min(1, 'list at least one broker, e.g. [127.0.0.1:9092]').default(['127.0.0.1:9092']),
+    client_id: nonEmpty.default('logagg'),
+    /** Consumer group id; the offsets stored in SQLite are kept per group. */
+    group_id: nonEmpty.default('logagg'),
+    topics: z.array(nonEmpty).default(['system-metrics', 'threat-logs']),
+    /** A regular expression; when set, every topic matching it is consumed as well. */
+    topic_pattern: z
+      .string()
+      .nullable()
+      .default(null)
+      .superRefine((v, ctx) => {
+        if (v === null) return;
+        try {
+          new RegExp(v);
+        } catch (e) {
+          ctx.addIssue({ code: 'custom', message: `not a valid regular expression: ${(e as Error).message}` });
+        }
+      }),
+    /** Where to start when neither SQLite nor Kafka has an offset for a partition. */
+    from_beginning: z.boolean().default(true),
+    /** Pin the format of a topic instead of detecting it per message: { topic: format }. */
+    formats: z.record(z.string(), z.enum([...FORMATS, 'auto'])).default({}),
+    batch: z
+      .strictObject({
+        /** Largest number of messages stored in one SQLite transaction. */
+        max_messages: z.number().int().min(1).max(100_000).default(5000),
+        /** Bytes fetched per partition per request (kafkajs maxBytesPerPartition). */
+        max_bytes_per_partition: z.number().int().min(1024).default(4 * 1024 * 1024),
+        /** Bytes fetched per request across partitions (kafkajs maxBytes). */
+        max_bytes: z.number().int().min(1024).default(16 * 1024 * 1024),
+        /** The broker waits for at least this many bytes before answering a fetch… */
+        min_bytes: z.number().int().min(1).default(1),
+        /** …or this long (kafkajs maxWaitTimeInMs): the linger. */
+        linger: duration.default(100),
+      })
+      .prefault({}),
+    session_timeout: duration.default(30_000),
+    heartbeat_interval: duration.default(3_000),
+    /** Broker connection: TLS. */
+    ssl: z
+      .strictObject({
+        enabled: z.boolean().default(false),
+        ca_file: z.string().nullable().default(null),
+        cert_file: z.string().nullable().default(null),
+        key_file: z.string().nullable().default(null),
+        /** Verify the broker's certificate. Turn off only for tests. */
+        reject_unauthorized: z.boolean().default(true),
+      })
+      .prefault({}),
+    /** Broker connection: SASL. */
+    sasl: z
+      .strictObject({
+        mechanism: z.enum(['none', 'plain', 'scram-sha-256', 'scram-sha-512']).default('none'),
+        username: z.string().default(''),
+        /** Prefer password_file or the LOGAGG_KAFKA_SASL_PASSWORD variable to a password in a file under version control. */
+        password: z.string().default(''),
+        password_file: z.string().nullable().default(null),
+      })
+      .prefault({}),
+    /** Messages that fail to decode are also produced to this topic (they are stored either way). */
+    dead_letter_topic: z.string().nullable().default(null),
+  })
+  .prefault({});
+
+const storageSchema = z
+  .strictObject({
+    /** The SQLite database file. Its directory is created if missing. */
+    path: nonEmpty.default('data/logagg.db'),
+    /** Messages larger than this are stored cut, flagged and with parse_error (bytes). */
+    max_message_bytes: z.number().int().min(256).max(64 * 1024 * 1024).default(256 * 1024),
+    /** SQLite page cache per connection, in MiB. */
+    cache_mb: z.number().int().min(1).max(4096).default(64),
+  })
+  .prefault({});
+
+const retentionSchema = z
+  .strictObject({
+    /** Raw logs older than this many days are deleted. 0 keeps them forever. */
+    days: z.number().min(0).default(30),
+    /** 1-minute rollups are kept this many days. */
+    rollup_1m_days: z.number().min(0).default(14),
+    /** 1-hour rollups are kept this many days. */
+    rollup_1h_days: z.number().min(0).default(400),
+    /** How often the consumer applies retention. */
+    interval: duration.default(3_600_000),
+    /** Rows deleted per short transaction, so ingest is never blocked for long. */
+    chunk: z.number().int().min(100).max(100_000).default(5000),
+  })
+  .prefault({});
+
+const assetSchema = z.strictObject({
+  /** Exact host name, IP, or a glob like `web-*`. Case-insensitive. */
+  host: nonEmpty,
+  environment: z.string().optional(),
+  owner: z.string().optional(),
+  criticality: z.enum(['low', 'medium', 'high', 'critical']).optional(),
+  tags: z.array(z.string()).optional(),
+});
+
+const intelListSchema = z.strictObject({
+  name: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, 'use lower-case letters, digits, ".", "_" or "-"'),
+  kind: z.enum(['ip', 'domain', 'process', 'hash']),
+  /** One indicator per line; blank lines and # comments are ignored. */
+  file: nonEmpty,
+  severity: severity.default('HIGH'),
+  tags: z.array(z.string()).default([]),
+});
+
+const enrichSchema = z
+  .strictObject({
+    assets: z.array(assetSchema).default([]),
+    intel: z.array(intelListSchema).default([]),
+  })
+  .prefault({});
+
+const logSchema = z
+  .strictObject({
+    level: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+    format: z.enum(['json', 'text']).default('text'),
+  })
+  .prefault({});
+
+export const configSchema = z
+  .strictObject({
+    kafka: kafkaSchema,
+    storage: storageSchema,
+    retention: retentionSchema,
+    enrich: enrichSchema,
+    log: logSchema,
+  })
+  .superRefine((cfg, ctx) => {
+    if (cfg.kafka.topics.length === 0 && cfg.kafka.topic_pattern === null) {
+      ctx.addIssue({ code: 'custom', path: ['kafka', 'topics'], message: 'name at least one topic, or set kafka.topic_pattern' });
+    }
+    if (cfg.kafka.sasl.mechanism !== 'none' && cfg.kafka.sasl.username === '') {
+      ctx.addIssue({ code: 'custom', path: ['kafka', 'sasl', 'username'], message: `required when kafka.sasl.mechanism is ${cfg.kafka.sasl.mechanism}` });
+    }
+    const names = new Set<string>();
+    cfg.enrich.intel.forEach((l, i) => {
+      if (names.has(l.name)) ctx.addIssue({ code: 'custom', path: ['enrich', 'intel', i, 'name'], message: `duplicate list name "${l.name}"` });
+      names.add(l.name);
+    });
+  });
+
+export type Config = z.output<typeof configSchema>;
+export type KafkaConfig = Config['kafka'];
