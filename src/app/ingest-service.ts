@@ -3,7 +3,7 @@ import type { Logger } from '../logger.js';
 import { openStore, type Store } from '../store/store.js';
 import { LogWriter } from '../store/log-writer.js';
 import { readOffsets } from '../store/offsets.js';
-import { pruneAll } from '../store/retention.js';
+import { pruneAll, retentionCutoffs } from '../store/retention.js';
 import { createKafka } from '../ingest/kafka-client.js';
 import { KafkaSource } from '../ingest/kafka-source.js';
 import { IngestPipeline, type BatchDetector } from '../ingest/pipeline.js';
@@ -57,8 +57,8 @@ export async function startIngest(opts: IngestServiceOptions): Promise<IngestSer
   let retentionTimer: NodeJS.Timeout | null = null;
   let pruning: Promise<unknown> = Promise.resolve();
   const runRetention = (): void => {
-    if (config.retention.days <= 0 && config.retention.rollup_1m_days <= 0 && config.retention.rollup_1h_days <= 0) return;
-    pruning = pruneAll(store, retentionOptions(config, clock()))
+    const cutoffs = retentionCutoffs(clock(), { logs: config.retention.days, rollup1m: config.retention.rollup_1m_days, rollup1h: config.retention.rollup_1h_days });
+    pruning = pruneAll(store, { ...cutoffs, chunk: config.retention.chunk })
       .then((r) => logger.info('retention applied', { ...r }))
       .catch((e: unknown) => logger.warn('retention failed; will retry at the next interval', { err: e }));
   };
@@ -85,15 +85,5 @@ export async function startIngest(opts: IngestServiceOptions): Promise<IngestSer
       store.close();
       logger.info('stopped', { events: stats.events, batches: stats.batches });
     },
-  };
-}
-
-export function retentionOptions(config: FrozenConfig, now: number) {
-  const day = 86_400_000;
-  return {
-    logsOlderThan: config.retention.days > 0 ? now - config.retention.days * day : null,
-    rollup1mOlderThan: config.retention.rollup_1m_days > 0 ? now - config.retention.rollup_1m_days * day : null,
-    rollup1hOlderThan: config.retention.rollup_1h_days > 0 ? now - config.retention.rollup_1h_days * day : null,
-    chunk: config.retention.chunk,
   };
 }

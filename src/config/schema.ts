@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { FORMATS, SEVERITIES } from '../core/event.js';
 import { parseDuration } from './units.js';
+import { apiSchema } from './sections/api.js';
 
 /**
  * The configuration schema: the one place where every key, its type, its default and its
@@ -156,6 +157,7 @@ export const configSchema = z
     retention: retentionSchema,
     enrich: enrichSchema,
     log: logSchema,
+    api: apiSchema,
   })
   .superRefine((cfg, ctx) => {
     if (cfg.kafka.topics.length === 0 && cfg.kafka.topic_pattern === null) {

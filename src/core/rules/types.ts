@@ -24,8 +24,17 @@ export interface Finding {
   dedup_key: string;
   /** Event time of the triggering event, epoch ms. */
   ts: number;
-  /** Index of the triggering events in the batch passed to `evaluate` (for sample ids). */
+  /**
+   * Index of the triggering events in the batch passed to `evaluate` (for sample ids): a few,
+   * not all. The last one is the event the finding was built from (title, host, ts).
+   */
   event_indexes: number[];
+  /**
+   * How many occurrences this finding stands for (default 1). Rules emit at most one finding
+   * per group per batch; repeats inside the batch are counted here, so an alert's count can
+   * grow by the number of matching events without one finding per event.
+   */
+  count?: number;
   /** The values that matched (field → value), for the analyst. */
   matched: Record<string, unknown>;
   /** Extra context (e.g. anomaly baseline and score). */
@@ -44,6 +53,11 @@ export interface RuleMeta {
   suppress_ms?: number;
   /** File the rule came from (for messages), if any. */
   file?: string;
+  /**
+   * Hash of the rule's definition (its document and the lists it uses). On a reload, a rule
+   * whose id and hash are unchanged keeps its state (windows, baselines).
+   */
+  hash?: string;
 }
 
 /**

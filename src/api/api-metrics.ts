@@ -1,0 +1,121 @@
+/**
+ * Prometheus metrics of one app, in a registry of its own (several apps may run in one process,
+ * e.g. in tests). Ingest counters and alert counts are read at scrape time; API latency is
+ * observed per request, labelled by route template (never the raw path: bounded cardinality).
+ */
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { IngestStats } from '../ingest/ingest-stats.js';
+import type { AlertsPort } from './ports.js';
+
+export interface ApiMetrics {
+  registry: Registry;
+  /** Records one answered request. */
+  observe(method: string, route: string, status: number, seconds: number): void;
+  streams: Gauge;
+}
+
+function quantile(sorted: readonly number[], q: number): number {
+  if (sorted.length === 0) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
+}
+
+export function createApiMetrics(src: {
+  stats?: IngestStats;
+  alerts?: AlertsPort;
+  consumer?: { readonly isConnected: boolean };
+  processMetrics?: boolean;
+}): ApiMetrics {
+  const registry = new Registry();
+  const registers = [registry];
+  const { stats, alerts, consumer } = src;
+
+  // Series of parts that do not run in this process are left out, not reported as zero.
+  if (stats) registerIngestMetrics(registers, stats);
+  if (consumer) {
+    new Gauge({
+      name: 'logagg_ingest_consumer_connected',
+      help: '1 when the Kafka consumer is connected, 0 when not.',
+      registers,
+      collect() {
+        this.set(consumer.isConnected ? 1 : 0);
+      },
+    });
+  }
+  if (alerts) {
+    new Gauge({
+      name: 'logagg_alerts',
+      help: 'Alerts by severity and state.',
+      labelNames: ['severity', 'state'],
+      registers,
+      collect() {
+        this.reset();
+        for (const c of alerts.counts({})) this.set({ severity: c.severity, state: c.state }, c.count);
+      },
+    });
+  }
+
+  const latency = new Histogram({
+    name: 'logagg_api_request_duration_seconds',
+    help: 'API request latency by method, route template and status.',
+    labelNames: ['method', 'route', 'status'],
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers,
+  });
+
+  const streams = new Gauge({ name: 'logagg_api_streams_open', help: 'Open /api/v1/stream connections.', registers });
+
+  if (src.processMetrics !== false) collectDefaultMetrics({ register: registry, prefix: 'logagg_' });
+
+  return {
+    registry,
+    streams,
+    observe(method, route, status, seconds) {
+      latency.observe({ method, route, status: String(status) }, seconds);
+    },
+  };
+}
+
+function registerIngestMetrics(registers: Registry[], stats: IngestStats): void {
+  const fromStats = (name: string, help: string, read: (s: IngestStats) => number) =>
+    new Counter({
+      name,
+      help,
+      registers,
+      collect() {
+        this.reset();
+        this.inc(read(stats));
+      },
+    });
+  fromStats('logagg_ingest_events_total', 'Events stored by ingest (rate() of it is the ingest rate).', (s) => s.events);
+  fromStats('logagg_ingest_batches_total', 'Batches stored by ingest.', (s) => s.batches);
+  fromStats('logagg_ingest_parse_errors_total', 'Messages that failed to decode (stored with parse_error).', (s) => s.parseErrors);
+  fromStats('logagg_ingest_store_failures_total', 'Batches the store refused (retried).', (s) => s.storeFailures);
+  fromStats('logagg_ingest_batch_duration_seconds_total', 'Time spent preparing and storing batches; / batches_total = mean batch latency.', (s) => s.batchMsSum / 1000);
+
+  new Gauge({
+    name: 'logagg_ingest_batch_duration_seconds',
+    help: 'Batch latency (prepare + store) over the last 1024 batches, by quantile.',
+    labelNames: ['quantile'],
+    registers,
+    collect() {
+      this.reset();
+      const sorted = [...stats.recentBatchMs()].sort((a, b) => a - b);
+      if (sorted.length === 0) return;
+      for (const q of [0.5, 0.9, 0.99]) this.set({ quantile: String(q) }, quantile(sorted, q) / 1000);
+    },
+  });
+
+  new Gauge({
+    name: 'logagg_ingest_consumer_lag',
+    help: 'Kafka consumer lag per partition, messages.',
+    labelNames: ['topic', 'partition'],
+    registers,
+    collect() {
+      this.reset();
+      for (const [key, lag] of stats.lag) {
+        const slash = key.lastIndexOf('/');
+        this.set({ topic: key.slice(0, slash), partition: key.slice(slash + 1) }, lag);
+      }
+    },
+  });
+}

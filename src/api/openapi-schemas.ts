@@ -1,0 +1,168 @@
+/**
+ * JSON Schemas (2020-12, as OpenAPI 3.1 uses) of everything the API sends and accepts.
+ * Objects we shape are closed (additionalProperties: false) so the tests, which validate real
+ * answers against these, notice any drift between the server and its document.
+ */
+import { FORMATS, LEVEL_NAMES, SEVERITIES } from '../core/event.js';
+import { ALERT_STATES } from './ports.js';
+
+type Schema = Record<string, unknown>;
+
+const str: Schema = { type: 'string' };
+const strOrNull: Schema = { type: ['string', 'null'] };
+const int: Schema = { type: 'integer' };
+const intOrNull: Schema = { type: ['integer', 'null'] };
+const num: Schema = { type: 'number' };
+const numOrNull: Schema = { type: ['number', 'null'] };
+const bool: Schema = { type: 'boolean' };
+const time: Schema = { type: 'string', format: 'date-time' };
+const timeOrNull: Schema = { type: ['string', 'null'], format: 'date-time' };
+const ref = (name: string): Schema => ({ $ref: `#/components/schemas/${name}` });
+const closed = (properties: Record<string, Schema>, optional: string[] = []): Schema => ({
+  type: 'object',
+  properties,
+  required: Object.keys(properties).filter((k) => !optional.includes(k)),
+  additionalProperties: false,
+});
+const severity: Schema = { type: 'string', enum: [...SEVERITIES] };
+const bySeverity: Schema = closed(Object.fromEntries(SEVERITIES.map((s) => [s, int])));
+
+const logProperties: Record<string, Schema> = {
+  id: { type: 'integer', minimum: 1 },
+  ts: time,
+  ts_fallback: { ...bool, description: 'true when ts is the receive time (the message had no usable time)' },
+  received_at: time,
+  source: closed({ kind: str, topic: str, partition: int, offset: { ...strOrNull, description: 'Kafka offset (int64) as decimal text' }, peer: str }, ['peer']),
+  format: { type: 'string', enum: [...FORMATS] },
+  host: strOrNull,
+  level: { type: ['integer', 'null'], minimum: 0, maximum: 7, description: 'syslog scale: 0 emergency … 7 debug' },
+  level_name: { enum: [...LEVEL_NAMES, null] },
+  message: str,
+  metrics: {
+    type: 'object',
+    description: 'cpu_pct, mem_pct, disk_pct (0–100), mem_used, mem_total (bytes), net_in, net_out (bytes/s)',
+    additionalProperties: num,
+  },
+  process: strOrNull,
+  pid: intOrNull,
+  user: strOrNull,
+  src_ip: strOrNull,
+  dst_ip: strOrNull,
+  src_port: intOrNull,
+  dst_port: intOrNull,
+  domain: strOrNull,
+  file_hash: strOrNull,
+  threats: {
+    type: 'array',
+    items: closed({ name: str, severity, tags: { type: 'array', items: str }, origin: { enum: ['message', 'intel'] }, list: str, indicator: str }, ['list', 'indicator']),
+  },
+  tags: { type: 'array', items: str },
+  asset: { type: ['object', 'null'] },
+  attributes: { type: 'object', description: 'every other field of the message' },
+  raw_truncated: bool,
+  parse_error: strOrNull,
+};
+
+const alertProperties: Record<string, Schema> = {
+  id: { type: 'integer', minimum: 1 },
+  rule_id: str,
+  severity,
+  host: strOrNull,
+  title: str,
+  first_seen: time,
+  last_seen: time,
+  count: { type: 'integer', minimum: 1 },
+  sample_event_ids: { type: 'array', items: int },
+  state: { type: 'string', enum: [...ALERT_STATES] },
+  dedup_key: str,
+  state_changed_by: strOrNull,
+  state_changed_at: timeOrNull,
+  comment: strOrNull,
+};
+
+const stat: Schema = closed({ avg: numOrNull, min: numOrNull, max: numOrNull, samples: int });
+const trend: Schema = closed({
+  slope_per_hour: { ...numOrNull, description: 'least-squares slope, value units per hour' },
+  direction: { enum: ['rising', 'falling', 'flat', null] },
+  mean: numOrNull,
+  previous_mean: { ...numOrNull, description: 'mean over the previous window of the same length' },
+  change: numOrNull,
+  change_pct: numOrNull,
+});
+
+export const SCHEMAS: Record<string, Schema> = {
+  Problem: closed(
+    {
+      type: { type: 'string', format: 'uri', description: 'urn:logagg:problem:<kind>' },
+      title: str,
+      status: { type: 'integer', minimum: 400, maximum: 599 },
+      detail: str,
+      instance: str,
+      request_id: str,
+      param: { type: 'string', description: 'the parameter, header or body field that was wrong' },
+    },
+    ['param'],
+  ),
+  Log: closed(logProperties),
+  LogDetail: closed({ ...logProperties, raw: str, alerts: { type: 'array', items: ref('Alert') } }),
+  LogPage: closed({ items: { type: 'array', items: ref('Log') }, next_cursor: strOrNull, limit: int }),
+  LogStats: closed({
+    total: int,
+    by_host: { type: 'array', items: closed({ host: strOrNull, count: int }) },
+    hosts_total: int,
+    by_level: { type: 'array', items: closed({ level: intOrNull, count: int }) },
+    by_threat_severity: { type: 'array', items: closed({ severity: { enum: [...SEVERITIES, null] }, count: int }) },
+  }),
+  Alert: closed(alertProperties),
+  AlertPage: closed({ items: { type: 'array', items: ref('Alert') }, next_cursor: strOrNull, limit: int }),
+  AlertPatch: closed({ state: { type: 'string', enum: [...ALERT_STATES] }, comment: { type: ['string', 'null'], maxLength: 2000 } }, ['comment']),
+  Rule: closed({ id: str, name: str, kind: str, severity, enabled: bool, description: str, tags: { type: 'array', items: str } }),
+  RuleList: closed({ items: { type: 'array', items: ref('Rule') } }),
+  RulePatch: closed({ enabled: bool }),
+  Stat: stat,
+  Trend: trend,
+  Summary: closed({
+    from: time,
+    to: time,
+    bucket: { enum: ['1m', '5m', '1h', '1d'] },
+    overall: closed({ events: int, errors: int, threats: int, cpu: ref('Stat'), mem: ref('Stat') }),
+    trends: closed({ cpu: ref('Trend'), mem: ref('Trend'), events: ref('Trend') }),
+    hosts: {
+      type: 'array',
+      items: closed({
+        host: strOrNull,
+        events: int,
+        errors: int,
+        threats: int,
+        cpu: ref('Stat'),
+        mem: ref('Stat'),
+        trends: closed({ cpu: ref('Trend'), mem: ref('Trend') }),
+      }),
+    },
+    series: {
+      type: 'array',
+      items: closed({
+        t: time,
+        events: int,
+        errors: int,
+        threats: int,
+        cpu_avg: numOrNull,
+        cpu_min: numOrNull,
+        cpu_max: numOrNull,
+        mem_avg: numOrNull,
+        mem_min: numOrNull,
+        mem_max: numOrNull,
+      }),
+    },
+    alerts: { oneOf: [{ type: 'null' }, closed({ total: int, by_severity: bySeverity, open_by_severity: bySeverity })] },
+  }),
+  Health: closed({ status: { const: 'ok' } }),
+  Ready: closed({
+    status: { enum: ['ready', 'not ready'] },
+    store: closed({ ok: bool, schema_version: int, detail: str }, ['detail']),
+    consumer: { enum: ['connected', 'disconnected', 'not running'] },
+    lag: intOrNull,
+    last_batch_at: timeOrNull,
+    streams: int,
+  }),
+};

@@ -1,0 +1,223 @@
+/**
+ * The OpenAPI 3.1 document served at /api/v1/openapi.json. Built from the same constants the
+ * routes use (limits, buckets, parameter names); tests validate real answers against it.
+ */
+import { FORMATS, SEVERITIES } from '../core/event.js';
+import { VERSION } from '../version.js';
+import type { ApiSettings } from './env.js';
+import { SCHEMAS } from './openapi-schemas.js';
+import { ALERT_STATES } from './ports.js';
+import { PROBLEM_CONTENT_TYPE } from './problem.js';
+import { BUCKETS } from './summary.js';
+
+type Obj = Record<string, unknown>;
+
+const json = (schemaName: string): Obj => ({ 'application/json': { schema: { $ref: `#/components/schemas/${schemaName}` } } });
+const problem = (description: string): Obj => ({ description, content: { [PROBLEM_CONTENT_TYPE]: { schema: { $ref: '#/components/schemas/Problem' } } } });
+const ok = (schemaName: string, description = 'OK'): Obj => ({ description, content: json(schemaName) });
+
+const ERRORS: Obj = {
+  '400': problem('A parameter is wrong; `param` names it.'),
+  '401': problem('No token, or the token was refused (see WWW-Authenticate).'),
+  '403': problem('The token lacks the role, or its host scope forbids this.'),
+  '429': problem('Rate limited; retry after Retry-After seconds.'),
+  '503': problem('Temporarily unavailable (query time budget exceeded, store busy, too many streams).'),
+  default: problem('Any other error.'),
+};
+
+const q = (name: string, description: string, schema: Obj, extra: Obj = {}): Obj => ({ name, in: 'query', required: false, description, schema, ...extra });
+const list = (item: Obj = { type: 'string' }): Obj => ({ type: 'array', items: item });
+const timeParam = (name: string, what: string) =>
+  q(name, `${what}: ISO 8601 (2024-05-01T12:00:00Z; no zone = UTC), epoch seconds or ms, now, or relative like 15m, 24h, 7d (that long ago).`, { type: 'string' });
+
+function logFilterParams(): Obj[] {
+  return [
+    timeParam('from', 'Events at or after'),
+    timeParam('to', 'Events before'),
+    q('host', 'One or more hosts (repeat or comma-separate); `*` is a wildcard (web-*).', list(), { style: 'form', explode: true }),
+    q('level', 'At or above this level: emergency, alert, critical, error, warning, notice, info, debug, or 0–7.', { type: 'string' }),
+    q('topic', 'One or more Kafka topics.', list(), { style: 'form', explode: true }),
+    q('format', 'One or more formats.', list({ type: 'string', enum: [...FORMATS] }), { style: 'form', explode: true }),
+    q('tag', 'Events carrying every one of these tags.', list(), { style: 'form', explode: true }),
+    q('has_threats', 'Only events with (true) or without (false) threats.', { type: 'boolean' }),
+    q('threat_severity', 'Highest threat at least this severe.', { type: 'string', enum: [...SEVERITIES] }),
+    q('has_error', 'Only events that failed (true) or did not fail (false) to decode.', { type: 'boolean' }),
+    q('q', 'Full-text search over message, host and process: words, "phrases", prefix*, AND, OR, NOT, parentheses.', { type: 'string', maxLength: 2000 }),
+    {
+      name: 'attr',
+      in: 'query',
+      required: false,
+      description: 'Attribute filters: attr.<path>=<value>, e.g. attr.process=nc or attr.http.status=500 (numbers match numerically).',
+      schema: { type: 'object', additionalProperties: { type: 'string' } },
+      style: 'form',
+      explode: true,
+    },
+  ];
+}
+
+function pageParams(cfg: ApiSettings): Obj[] {
+  return [
+    q('limit', `Page size, 1–${cfg.limits.max_page}.`, { type: 'integer', minimum: 1, maximum: cfg.limits.max_page, default: cfg.limits.default_page }),
+    q('cursor', 'The next_cursor of the previous page, unchanged.', { type: 'string' }),
+  ];
+}
+
+const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'integer', minimum: 1 } };
+
+function resourcePaths(cfg: ApiSettings): Record<string, Obj> {
+  return {
+    '/logs': {
+      get: {
+        operationId: 'listLogs',
+        summary: 'Logs, filtered, newest first by default, with keyset pagination (role viewer).',
+        parameters: [...logFilterParams(), ...pageParams(cfg), q('sort', 'By time.', { type: 'string', enum: ['desc', 'asc'], default: 'desc' })],
+        responses: { '200': ok('LogPage'), ...ERRORS },
+      },
+    },
+    '/logs/stats': {
+      get: {
+        operationId: 'logStats',
+        summary: 'Counts by host, level and threat severity of the filtered logs (role viewer).',
+        parameters: [...logFilterParams(), q('top_hosts', 'Hosts listed at most.', { type: 'integer', minimum: 1, maximum: 1000, default: 50 })],
+        responses: { '200': ok('LogStats'), ...ERRORS },
+      },
+    },
+    '/logs/{id}': {
+      get: {
+        operationId: 'getLog',
+        summary: 'One event with its raw text and the alerts it raised (role viewer).',
+        parameters: [idParam],
+        responses: { '200': ok('LogDetail'), '404': problem('No such log (or outside the token’s host scope).'), ...ERRORS },
+      },
+    },
+    '/alerts': {
+      get: {
+        operationId: 'listAlerts',
+        summary: 'Alerts, most recently seen first (role viewer).',
+        parameters: [
+          q('state', 'One or more states.', list({ type: 'string', enum: [...ALERT_STATES] }), { style: 'form', explode: true }),
+          q('severity', 'One or more severities.', list({ type: 'string', enum: [...SEVERITIES] }), { style: 'form', explode: true }),
+          q('min_severity', 'At least this severe.', { type: 'string', enum: [...SEVERITIES] }),
+          q('rule', 'One or more rule ids.', list(), { style: 'form', explode: true }),
+          q('host', 'One or more hosts; `*` wildcards.', list(), { style: 'form', explode: true }),
+          timeParam('from', 'Last seen at or after'),
+          timeParam('to', 'First seen before'),
+          ...pageParams(cfg),
+        ],
+        responses: { '200': ok('AlertPage'), ...ERRORS },
+      },
+    },
+    '/alerts/{id}': {
+      get: {
+        operationId: 'getAlert',
+        summary: 'One alert (role viewer).',
+        parameters: [idParam],
+        responses: { '200': ok('Alert'), '404': problem('No such alert.'), ...ERRORS },
+      },
+      patch: {
+        operationId: 'changeAlert',
+        summary: 'Acknowledge, resolve or reopen an alert, with a comment; records who and when (role analyst).',
+        parameters: [idParam],
+        requestBody: { required: true, content: json('AlertPatch') },
+        responses: {
+          '200': ok('Alert'),
+          '404': problem('No such alert.'),
+          '409': problem('The move is not allowed from the current state.'),
+          '413': problem('Body too large.'),
+          '415': problem('Body is not application/json.'),
+          ...ERRORS,
+        },
+      },
+    },
+    '/rules': {
+      get: { operationId: 'listRules', summary: 'Detection rules (role analyst).', responses: { '200': ok('RuleList'), ...ERRORS } },
+    },
+    '/rules/{id}': {
+      patch: {
+        operationId: 'changeRule',
+        summary: 'Enable or disable a rule (role admin).',
+        parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
+        requestBody: { required: true, content: json('RulePatch') },
+        responses: { '200': ok('Rule'), '404': problem('No such rule.'), '413': problem('Body too large.'), '415': problem('Body is not application/json.'), ...ERRORS },
+      },
+    },
+    '/metrics/summary': {
+      get: {
+        operationId: 'metricsSummary',
+        summary: 'CPU, memory and event counts from the rollups, trends per bucket, change against the previous window, alert counts (role viewer).',
+        parameters: [
+          timeParam('from', 'Window start (default: 24h before `to`)'),
+          timeParam('to', 'Window end (default: now)'),
+          q('bucket', 'Bucket width (default by window: ≤6h 1m, ≤3d 5m, ≤60d 1h, else 1d).', { type: 'string', enum: Object.keys(BUCKETS) }),
+          q('host', 'One or more hosts; `*` wildcards.', list(), { style: 'form', explode: true }),
+        ],
+        responses: { '200': ok('Summary'), ...ERRORS },
+      },
+    },
+  };
+}
+
+export function buildOpenApi(cfg: ApiSettings): Obj {
+  const paths: Record<string, Obj> = {};
+  const resources = resourcePaths(cfg);
+  for (const [path, item] of Object.entries(resources)) paths[`/api/v1${path}`] = item;
+  // The seed's unversioned paths answer the same.
+  for (const [path, item] of Object.entries(resources)) {
+    const copy: Obj = {};
+    for (const [method, op] of Object.entries(item)) copy[method] = { ...(op as Obj), operationId: `${(op as Obj).operationId as string}Unversioned` };
+    paths[path] = copy;
+  }
+  paths['/api/v1/stream'] = {
+    get: {
+      operationId: 'stream',
+      summary:
+        'Server-Sent Events of new logs (event: log) and new or changed alerts (event: alert), with the filters of /logs and the token’s host scope (role viewer). Resume with Last-Event-ID. A browser EventSource may pass the token as access_token.',
+      parameters: [
+        ...logFilterParams(),
+        q('types', 'What to send.', list({ type: 'string', enum: ['logs', 'alerts'] }), { style: 'form', explode: false }),
+        q('access_token', 'The JWT, for clients that cannot send headers (EventSource); only accepted here.', { type: 'string' }),
+        q('last_event_id', 'Resume position, as the Last-Event-ID header.', { type: 'string' }),
+        { name: 'Last-Event-ID', in: 'header', required: false, schema: { type: 'string' } },
+      ],
+      responses: { '200': { description: 'An event stream.', content: { 'text/event-stream': { schema: { type: 'string' } } } }, ...ERRORS },
+    },
+  };
+  paths['/api/v1/openapi.json'] = {
+    get: { operationId: 'openapi', summary: 'This document (role viewer).', responses: { '200': { description: 'OpenAPI 3.1', content: { 'application/json': { schema: { type: 'object' } } } }, ...ERRORS } },
+  };
+  paths['/healthz'] = {
+    get: { operationId: 'healthz', summary: 'Liveness; no token needed.', security: [], responses: { '200': ok('Health'), default: problem('Any other error.') } },
+  };
+  paths['/readyz'] = {
+    get: {
+      operationId: 'readyz',
+      summary: 'Readiness: store readable, Kafka consumer connected (when ingest runs here), total lag (role viewer).',
+      responses: { '200': ok('Ready', 'Ready'), '503': { description: 'Not ready', content: json('Ready') }, ...Object.fromEntries(Object.entries(ERRORS).filter(([k]) => k !== '503')) },
+    },
+  };
+  paths['/metrics'] = {
+    get: {
+      operationId: 'prometheus',
+      summary: 'Prometheus text exposition: ingest rate and batch latency, consumer lag per partition, alerts by severity, API latency (role viewer, token without host scope).',
+      responses: { '200': { description: 'Prometheus text format 0.0.4', content: { 'text/plain': { schema: { type: 'string' } } } }, ...ERRORS },
+    },
+  };
+
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'logagg API',
+      version: VERSION,
+      description:
+        'Logs, alerts and metrics of a logagg appliance. Every route but /healthz needs a JWT (Authorization: Bearer). Roles: viewer < analyst < admin. Errors are RFC 9457 problem details. Timestamps are ISO 8601 UTC.',
+    },
+    jsonSchemaDialect: 'https://json-schema.org/draft/2020-12/schema',
+    servers: [{ url: '/' }],
+    security: [{ bearerAuth: [] }],
+    paths,
+    components: {
+      securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+      schemas: SCHEMAS,
+    },
+  };
+}

@@ -1,0 +1,140 @@
+/**
+ * Reading query parameters strictly: an unknown parameter, a repeated single-valued one or a
+ * bad value is a 400 naming the parameter, so a typo never silently widens a search.
+ * Lists may be repeated (`host=a&host=b`) or comma-separated (`host=a,b`).
+ */
+import { LEVEL_NAMES, SEVERITIES, type Severity } from '../core/event.js';
+import { parseEpochString, scanIso } from '../core/time.js';
+import { badRequest } from '../errors.js';
+
+export type RawQuery = Record<string, string | string[] | undefined>;
+
+const RELATIVE = /^(\d{1,9})(s|m|h|d|w)$/;
+const UNIT_MS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
+const MAX_LIST = 100;
+const MAX_VALUE = 2048;
+
+/**
+ * A point in time: ISO 8601 (`2024-05-01T12:00:00Z`; no zone = UTC), epoch seconds or
+ * milliseconds, `now`, or relative to now (`15m`, `24h`, `7d` = that long ago). null if none.
+ */
+export function parseTime(text: string, now: number): number | null {
+  const s = text.trim();
+  if (s === 'now') return now;
+  const rel = RELATIVE.exec(s);
+  if (rel) return now - Number(rel[1]) * UNIT_MS[rel[2]!]!;
+  if (/^-?\d+(\.\d+)?$/.test(s)) return parseEpochString(s);
+  const iso = scanIso(s, 0, true);
+  return iso !== null && iso.end === s.length ? iso.ms : null;
+}
+
+const LEVEL_ALIASES: Record<string, number> = { emerg: 0, panic: 0, crit: 2, fatal: 2, err: 3, warn: 4, informational: 6, information: 6, trace: 7 };
+
+/** A syslog level by name (`warning`, `warn`, `err`, …) or number 0–7; null when not one. */
+export function parseLevel(text: string): number | null {
+  const s = text.trim().toLowerCase();
+  if (/^[0-7]$/.test(s)) return Number(s);
+  const i = (LEVEL_NAMES as readonly string[]).indexOf(s);
+  if (i >= 0) return i;
+  return LEVEL_ALIASES[s] ?? null;
+}
+
+export function parseSeverityParam(text: string): Severity | null {
+  const u = text.trim().toUpperCase();
+  return (SEVERITIES as readonly string[]).includes(u) ? (u as Severity) : null;
+}
+
+export class QueryReader {
+  constructor(
+    private readonly q: RawQuery,
+    allowed: readonly string[],
+    /** Parameter name prefixes also allowed (`attr.`). */
+    prefixes: readonly string[] = [],
+  ) {
+    for (const key of Object.keys(q)) {
+      if (!allowed.includes(key) && !prefixes.some((p) => key.startsWith(p) && key.length > p.length)) {
+        throw badRequest(key, `unknown parameter; this endpoint takes ${[...allowed, ...prefixes.map((p) => p + '<path>')].join(', ')}`);
+      }
+      const v = q[key];
+      for (const s of Array.isArray(v) ? v : [v ?? '']) {
+        if (s.length > MAX_VALUE) throw badRequest(key, `longer than ${MAX_VALUE} characters`);
+      }
+    }
+  }
+
+  keys(): string[] {
+    return Object.keys(this.q);
+  }
+
+  /** A single-valued parameter; undefined when absent. */
+  one(name: string): string | undefined {
+    const v = this.q[name];
+    if (v === undefined) return undefined;
+    if (Array.isArray(v)) throw badRequest(name, 'given more than once; give it once');
+    return v;
+  }
+
+  /** A list parameter; undefined when absent; 400 when present but empty. */
+  list(name: string): string[] | undefined {
+    const v = this.q[name];
+    if (v === undefined) return undefined;
+    const items = (Array.isArray(v) ? v : [v])
+      .flatMap((s) => s.split(','))
+      .map((s) => s.trim())
+      .filter((s) => s !== '');
+    if (items.length === 0) throw badRequest(name, 'must not be empty');
+    if (items.length > MAX_LIST) throw badRequest(name, `at most ${MAX_LIST} values`);
+    return items;
+  }
+
+  time(name: string, now: number): number | undefined {
+    const v = this.one(name);
+    if (v === undefined) return undefined;
+    const t = parseTime(v, now);
+    if (t === null || !Number.isSafeInteger(t)) throw badRequest(name, `"${v.slice(0, 64)}" is not a time; use ISO 8601 (2024-05-01T12:00:00Z), epoch ms, or a relative time like 15m, 24h, 7d`);
+    return t;
+  }
+
+  int(name: string, min: number, max: number): number | undefined {
+    const v = this.one(name);
+    if (v === undefined) return undefined;
+    if (!/^\d{1,16}$/.test(v.trim()) || Number(v) < min || Number(v) > max) throw badRequest(name, `must be an integer from ${min} to ${max}`);
+    return Number(v);
+  }
+
+  bool(name: string): boolean | undefined {
+    const v = this.one(name);
+    if (v === undefined) return undefined;
+    const s = v.trim().toLowerCase();
+    if (s === 'true' || s === '1') return true;
+    if (s === 'false' || s === '0') return false;
+    throw badRequest(name, 'must be true or false');
+  }
+
+  choice<T extends string>(name: string, values: readonly T[]): T | undefined {
+    const v = this.one(name);
+    if (v === undefined) return undefined;
+    const s = v.trim().toLowerCase();
+    const hit = values.find((x) => x.toLowerCase() === s);
+    if (hit === undefined) throw badRequest(name, `must be one of ${values.join(', ')}`);
+    return hit;
+  }
+
+  choices<T extends string>(name: string, values: readonly T[]): T[] | undefined {
+    const list = this.list(name);
+    if (list === undefined) return undefined;
+    return list.map((v) => {
+      const hit = values.find((x) => x.toLowerCase() === v.toLowerCase());
+      if (hit === undefined) throw badRequest(name, `"${v.slice(0, 64)}" is not one of ${values.join(', ')}`);
+      return hit;
+    });
+  }
+}
+
+/** `from`/`to` pair with from <= to. */
+export function timeRange(r: QueryReader, now: number): { from?: number; to?: number } {
+  const from = r.time('from', now);
+  const to = r.time('to', now);
+  if (from !== undefined && to !== undefined && from > to) throw badRequest('from', 'must not be after `to`');
+  return { ...(from !== undefined ? { from } : {}), ...(to !== undefined ? { to } : {}) };
+}

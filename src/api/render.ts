@@ -1,0 +1,55 @@
+/**
+ * JSON shapes the API sends. Times become ISO 8601 strings (UTC, milliseconds); the rest of a
+ * stored event is sent as stored. Lists leave out `raw` (up to storage.max_message_bytes per
+ * event); GET /logs/:id includes it.
+ */
+import type { StoredEvent } from '../core/event.js';
+import type { Alert, RuleInfo } from './ports.js';
+
+/** Epoch ms → ISO 8601; times outside the Date range (never stored) fall back to the number as text. */
+export function iso(ms: number): string {
+  const d = new Date(ms);
+  return Number.isNaN(d.getTime()) ? String(ms) : d.toISOString();
+}
+
+export function isoOrNull(ms: number | null): string | null {
+  return ms === null ? null : iso(ms);
+}
+
+export type ApiLog = Omit<StoredEvent, 'ts' | 'received_at' | 'raw'> & { ts: string; received_at: string; raw?: string };
+
+export function toApiLog(e: StoredEvent, withRaw: boolean): ApiLog {
+  const { raw, ts, received_at, id, ...rest } = e;
+  const out: ApiLog = { id, ts: iso(ts), received_at: iso(received_at), ...rest };
+  if (withRaw) out.raw = raw;
+  return out;
+}
+
+export type ApiAlert = Omit<Alert, 'first_seen' | 'last_seen' | 'state_changed_at'> & {
+  first_seen: string;
+  last_seen: string;
+  state_changed_at: string | null;
+};
+
+export function toApiAlert(a: Alert): ApiAlert {
+  return {
+    id: a.id,
+    rule_id: a.rule_id,
+    severity: a.severity,
+    host: a.host,
+    title: a.title,
+    first_seen: iso(a.first_seen),
+    last_seen: iso(a.last_seen),
+    count: a.count,
+    sample_event_ids: [...a.sample_event_ids],
+    state: a.state,
+    dedup_key: a.dedup_key,
+    state_changed_by: a.state_changed_by,
+    state_changed_at: isoOrNull(a.state_changed_at),
+    comment: a.comment,
+  };
+}
+
+export function toApiRule(r: RuleInfo): RuleInfo {
+  return { id: r.id, name: r.name, kind: r.kind, severity: r.severity, enabled: r.enabled, description: r.description, tags: [...r.tags] };
+}

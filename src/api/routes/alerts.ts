@@ -1,0 +1,83 @@
+/**
+ * GET /alerts, GET /alerts/:id, PATCH /alerts/:id (acknowledge, resolve, reopen; analyst).
+ * Served through the AlertsPort; 503 when the detection engine is not wired in.
+ */
+import type Router from '@koa/router';
+import { SEVERITIES } from '../../core/event.js';
+import { badRequest, LogaggError } from '../../errors.js';
+import { principalOf, requireRole } from '../auth/authenticate.js';
+import { onlyFields, readJsonObject } from '../body.js';
+import type { RouteEnv } from '../env.js';
+import { QueryReader, timeRange, type RawQuery } from '../params.js';
+import { ALERT_STATES, canTransition, type AlertFilter, type AlertsPort, type AlertState } from '../ports.js';
+import { HttpProblem } from '../problem.js';
+import { toApiAlert } from '../render.js';
+import { pathId } from './logs.js';
+
+const MAX_COMMENT = 2000;
+
+function port(env: RouteEnv): AlertsPort {
+  if (!env.deps.alerts) throw new LogaggError('STORE_UNAVAILABLE', 'alerts are not available: the detection engine is not running in this process');
+  return env.deps.alerts;
+}
+
+function scoped(scope: readonly string[] | undefined): { hostScope?: readonly string[] } {
+  return scope === undefined ? {} : { hostScope: scope };
+}
+
+export function registerAlertRoutes(router: Router, env: RouteEnv): void {
+  const { cfg } = env;
+
+  router.get('/alerts', requireRole('viewer'), (ctx) => {
+    const r = new QueryReader(ctx.query as RawQuery, ['state', 'severity', 'min_severity', 'rule', 'host', 'from', 'to', 'limit', 'cursor']);
+    const filter: AlertFilter = { ...timeRange(r, env.now()), ...scoped(principalOf(ctx).hostScope) };
+    const states = r.choices('state', ALERT_STATES);
+    if (states) filter.states = states;
+    const severities = r.choices('severity', SEVERITIES);
+    if (severities) filter.severities = severities;
+    const min = r.choice('min_severity', SEVERITIES);
+    if (min) filter.minSeverity = min;
+    const rules = r.list('rule');
+    if (rules) filter.rules = rules;
+    const hosts = r.list('host');
+    if (hosts) filter.hosts = hosts;
+    const limit = r.int('limit', 1, cfg.limits.max_page) ?? cfg.limits.default_page;
+    const cursor = r.one('cursor') ?? null;
+    const page = port(env).list(filter, { limit, cursor });
+    ctx.body = { items: page.items.map(toApiAlert), next_cursor: page.next_cursor, limit };
+  });
+
+  router.get('/alerts/:id', requireRole('viewer'), (ctx) => {
+    new QueryReader(ctx.query as RawQuery, []);
+    const id = pathId(ctx.params.id);
+    const alert = port(env).get(id, principalOf(ctx).hostScope);
+    if (!alert) throw new LogaggError('NOT_FOUND', `no alert with id ${id}`, { details: { param: 'id' } });
+    ctx.body = toApiAlert(alert);
+  });
+
+  router.patch('/alerts/:id', requireRole('analyst'), async (ctx) => {
+    new QueryReader(ctx.query as RawQuery, []);
+    const id = pathId(ctx.params.id);
+    const alerts = port(env);
+    const body = await readJsonObject(ctx, cfg.limits.body_bytes);
+    onlyFields(body, ['state', 'comment']);
+    const state = body.state;
+    if (typeof state !== 'string' || !(ALERT_STATES as readonly string[]).includes(state)) {
+      throw badRequest('state', `must be one of ${ALERT_STATES.join(', ')}`);
+    }
+    const comment = body.comment ?? null;
+    if (comment !== null && (typeof comment !== 'string' || comment.length > MAX_COMMENT)) {
+      throw badRequest('comment', `must be a string of at most ${MAX_COMMENT} characters`);
+    }
+    const p = principalOf(ctx);
+    const current = alerts.get(id, p.hostScope);
+    if (!current) throw new LogaggError('NOT_FOUND', `no alert with id ${id}`, { details: { param: 'id' } });
+    if (!canTransition(current.state, state as AlertState)) {
+      throw new HttpProblem(409, 'conflict', `alert ${id} is ${current.state}; it cannot become ${state} (reopen it first)`, { param: 'state' });
+    }
+    const updated = alerts.transition(id, { state: state as AlertState, by: p.subject, at: env.now(), comment }, p.hostScope);
+    if (!updated) throw new LogaggError('NOT_FOUND', `no alert with id ${id}`, { details: { param: 'id' } });
+    env.deps.logger.info('alert state changed', { alert: id, state, by: p.subject, request_id: ctx.state.requestId });
+    ctx.body = toApiAlert(updated);
+  });
+}

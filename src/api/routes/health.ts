@@ -1,0 +1,49 @@
+/**
+ * GET /healthz (liveness; no auth), GET /readyz (store readable, consumer state, lag; viewer),
+ * GET /metrics (Prometheus text; viewer with an unscoped token: it covers every host).
+ */
+import type Router from '@koa/router';
+import { maxLogId } from '../../store/log-follow.js';
+import { requireRole, requireUnscoped } from '../auth/authenticate.js';
+import type { RouteEnv } from '../env.js';
+import { QueryReader, type RawQuery } from '../params.js';
+
+export function registerHealthRoute(router: Router): void {
+  router.get('/healthz', (ctx) => {
+    ctx.body = { status: 'ok' };
+  });
+}
+
+export function registerReadyRoutes(router: Router, env: RouteEnv): void {
+  router.get('/readyz', requireRole('viewer'), (ctx) => {
+    new QueryReader(ctx.query as RawQuery, []);
+    const { deps } = env;
+    let store: { ok: boolean; schema_version: number; detail?: string };
+    try {
+      maxLogId(deps.store);
+      store = { ok: true, schema_version: deps.store.schemaVersion };
+    } catch (e) {
+      store = { ok: false, schema_version: deps.store.schemaVersion, detail: e instanceof Error ? e.message : 'unreadable' };
+    }
+    const consumer = deps.consumer ? (deps.consumer.isConnected ? 'connected' : 'disconnected') : 'not running';
+    let lag = 0;
+    for (const v of deps.stats?.lag.values() ?? []) lag += v;
+    const ready = store.ok && consumer !== 'disconnected';
+    ctx.status = ready ? 200 : 503;
+    ctx.body = {
+      status: ready ? 'ready' : 'not ready',
+      store,
+      consumer,
+      lag: deps.stats ? lag : null,
+      last_batch_at: deps.stats && deps.stats.lastBatchAt > 0 ? new Date(deps.stats.lastBatchAt).toISOString() : null,
+      streams: env.hub.size,
+    };
+  });
+
+  router.get('/metrics', requireRole('viewer'), requireUnscoped('/metrics'), async (ctx) => {
+    new QueryReader(ctx.query as RawQuery, []);
+    const text = await env.metrics.registry.metrics();
+    ctx.type = env.metrics.registry.contentType;
+    ctx.body = text;
+  });
+}

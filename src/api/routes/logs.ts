@@ -1,0 +1,51 @@
+/**
+ * GET /logs (filtered, keyset-paginated), GET /logs/stats (counts), GET /logs/:id (one event
+ * with raw text and the alerts it raised). Every read carries the token's host scope.
+ */
+import type Router from '@koa/router';
+import { badRequest, LogaggError } from '../../errors.js';
+import { principalOf, requireRole } from '../auth/authenticate.js';
+import type { RouteEnv } from '../env.js';
+import { ATTR_PREFIX, LOG_FILTER_PARAMS, readLogFilter, readLogListQuery, withApiParams } from '../log-query.js';
+import { QueryReader, type RawQuery } from '../params.js';
+import { toApiAlert, toApiLog } from '../render.js';
+
+/** A positive integer id from a path segment; 400 naming `id` otherwise. */
+export function pathId(text: string | undefined): number {
+  if (text === undefined || !/^[1-9]\d{0,15}$/.test(text) || !Number.isSafeInteger(Number(text))) throw badRequest('id', 'must be a positive integer');
+  return Number(text);
+}
+
+export function registerLogRoutes(router: Router, env: RouteEnv): void {
+  const { cfg, reader } = env;
+  const viewer = requireRole('viewer');
+
+  router.get('/logs', viewer, (ctx) => {
+    const scope = principalOf(ctx).hostScope;
+    const q = readLogListQuery(ctx.query as RawQuery, env.now(), scope, { default: cfg.limits.default_page, max: cfg.limits.max_page });
+    const page = withApiParams(() =>
+      reader.queryLogs(q.filter, { limit: q.limit, cursor: q.cursor, order: q.order, budgetMs: cfg.limits.query_budget }),
+    );
+    ctx.body = { items: page.items.map((e) => toApiLog(e, false)), next_cursor: page.next_cursor, limit: q.limit };
+  });
+
+  router.get('/logs/stats', viewer, (ctx) => {
+    const r = new QueryReader(ctx.query as RawQuery, [...LOG_FILTER_PARAMS, 'top_hosts'], [ATTR_PREFIX]);
+    const filter = readLogFilter(r, env.now(), principalOf(ctx).hostScope);
+    const topHosts = r.int('top_hosts', 1, 1000) ?? 50;
+    ctx.body = withApiParams(() => reader.statsLogs(filter, { budgetMs: cfg.limits.query_budget, topHosts }));
+  });
+
+  router.get('/logs/:id', viewer, (ctx) => {
+    new QueryReader(ctx.query as RawQuery, []);
+    const id = pathId(ctx.params.id);
+    const scope = principalOf(ctx).hostScope;
+    const event = reader.getLog(id, scope === undefined ? {} : { hostScope: scope });
+    // Outside the scope reads exactly like absent: a scoped token learns nothing about other hosts.
+    if (!event) throw new LogaggError('NOT_FOUND', `no log with id ${id}`, { details: { param: 'id' } });
+    const alerts = env.deps.alerts
+      ? env.deps.alerts.list({ eventId: id, ...(scope === undefined ? {} : { hostScope: scope }) }, { limit: 100, cursor: null }).items
+      : [];
+    ctx.body = { ...toApiLog(event, true), alerts: alerts.map(toApiAlert) };
+  });
+}

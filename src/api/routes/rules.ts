@@ -1,0 +1,40 @@
+/**
+ * GET /rules (analyst) and PATCH /rules/:id {enabled} (admin), through the RulesPort.
+ */
+import type Router from '@koa/router';
+import { badRequest, LogaggError } from '../../errors.js';
+import { principalOf, requireRole } from '../auth/authenticate.js';
+import { onlyFields, readJsonObject } from '../body.js';
+import type { RouteEnv } from '../env.js';
+import { QueryReader, type RawQuery } from '../params.js';
+import type { RulesPort } from '../ports.js';
+import { toApiRule } from '../render.js';
+
+const RULE_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,199}$/;
+
+function port(env: RouteEnv): RulesPort {
+  if (!env.deps.rules) throw new LogaggError('STORE_UNAVAILABLE', 'rules are not available: the detection engine is not running in this process');
+  return env.deps.rules;
+}
+
+export function registerRuleRoutes(router: Router, env: RouteEnv): void {
+  router.get('/rules', requireRole('analyst'), (ctx) => {
+    new QueryReader(ctx.query as RawQuery, []);
+    ctx.body = { items: port(env).list().map(toApiRule) };
+  });
+
+  router.patch('/rules/:id', requireRole('admin'), async (ctx) => {
+    new QueryReader(ctx.query as RawQuery, []);
+    const id = ctx.params.id ?? '';
+    if (!RULE_ID.test(id)) throw badRequest('id', 'not a rule id');
+    const rules = port(env);
+    const body = await readJsonObject(ctx, env.cfg.limits.body_bytes);
+    onlyFields(body, ['enabled']);
+    if (typeof body.enabled !== 'boolean') throw badRequest('enabled', 'must be true or false');
+    const who = principalOf(ctx).subject;
+    const rule = rules.setEnabled(id, body.enabled, who);
+    if (!rule) throw new LogaggError('NOT_FOUND', `no rule with id ${id}`, { details: { param: 'id' } });
+    env.deps.logger.info(body.enabled ? 'rule enabled' : 'rule disabled', { rule: id, by: who, request_id: ctx.state.requestId });
+    ctx.body = toApiRule(rule);
+  });
+}

@@ -1,0 +1,187 @@
+import type { NormalizedEvent } from '../../event.js';
+import { compileFieldGetter, type FieldGetter } from './field-getter.js';
+
+/**
+ * The fields Sigma rules read, numbered at compile time, and a memo of their values and
+ * lower-cased text per event of the current batch. One FieldCache is shared by all rules
+ * compiled with one context, so a field tested by many rules (`CommandLine`, `message`) is read
+ * and lower-cased once per event, not once per rule.
+ *
+ * The memo is keyed by the event's position in the batch. `begin` keeps it only when it is
+ * handed the very same events in the same order (checked one by one, once per rule and batch),
+ * so a different or modified batch is a miss, never a wrong answer. Events must not be modified
+ * while the rules evaluate them.
+ */
+const UNSET: unique symbol = Symbol('unset');
+
+export class FieldCache {
+  private readonly slots = new Map<string, number>();
+  private readonly getters: FieldGetter[] = [];
+  /** The events of the memoized batch, as they were at `begin`. */
+  private owners: NormalizedEvent[] = [];
+  private size = 0;
+  private raw: unknown[][] = [];
+  private txt: (string | null | typeof UNSET)[][] = [];
+  private low: (string | undefined)[][] = [];
+  /** Per slot: lower-cased substrings some rule's case-insensitive check needs (see hasLiteral). */
+  private readonly literals: (Set<string> | undefined)[] = [];
+  private readonly literalRe: (RegExp | undefined)[] = [];
+  /** Per slot, per event: 0 not computed, 1 no literal in the text, 2 some literal. */
+  private hits: (Uint8Array | undefined)[] = [];
+
+  /** The slot number of a logagg field path (registered on first use). */
+  slot(path: string): number {
+    return this.derived(path, () => compileFieldGetter(path));
+  }
+
+  /** A slot for a value computed from the event, memoized like a field; `key` must be unique. */
+  derived(key: string, getter: () => FieldGetter): number {
+    let s = this.slots.get(key);
+    if (s === undefined) {
+      s = this.getters.length;
+      this.getters.push(getter());
+      this.slots.set(key, s);
+    }
+    return s;
+  }
+
+  /** Starts (or continues, when it is the same batch) memoizing a batch. */
+  begin(events: readonly NormalizedEvent[]): void {
+    const n = events.length;
+    if (n === this.size && this.same(events)) return;
+    this.owners = events.slice();
+    this.size = n;
+    this.raw = [];
+    this.txt = [];
+    this.low = [];
+    this.hits = [];
+  }
+
+  private same(events: readonly NormalizedEvent[]): boolean {
+    const owners = this.owners;
+    for (let i = 0; i < events.length; i++) if (owners[i] !== events[i]) return false;
+    return true;
+  }
+
+  /** The getter result (see FieldGetter) for event `e` at index `i` of the current batch. */
+  value(slot: number, i: number, e: NormalizedEvent): unknown {
+    let col = this.raw[slot];
+    if (col === undefined) col = this.raw[slot] = new Array<unknown>(this.size).fill(UNSET);
+    let v = col[i];
+    if (v === UNSET) v = col[i] = (this.getters[slot] as FieldGetter)(e);
+    return v;
+  }
+
+  /**
+   * The field's getter results for the whole batch (computed now where missing). Rules scan it
+   * to skip, at the cost of an array read, events lacking a field they require.
+   */
+  column(slot: number, events: readonly NormalizedEvent[]): readonly unknown[] {
+    let col = this.raw[slot];
+    if (col === undefined) col = this.raw[slot] = new Array<unknown>(this.size).fill(UNSET);
+    const get = this.getters[slot] as FieldGetter;
+    for (let i = 0; i < col.length; i++) if (col[i] === UNSET) col[i] = get(events[i] as NormalizedEvent);
+    return col;
+  }
+
+  /** Text of a single-valued field (null for an object value). */
+  text(slot: number, i: number, e: NormalizedEvent): string | null {
+    let col = this.txt[slot];
+    if (col === undefined) col = this.txt[slot] = new Array<string | null | typeof UNSET>(this.size).fill(UNSET);
+    let t = col[i];
+    if (t === UNSET) t = col[i] = textOf(this.value(slot, i, e));
+    return t as string | null;
+  }
+
+  /**
+   * Registers substrings for the shared prefilter of a slot: a case-insensitive check whose
+   * every value implies one of `texts` (lower-cased) in the field can be skipped when none of
+   * the slot's registered substrings is there. One regex alternation per event and slot
+   * replaces many `includes` calls across rules.
+   */
+  addLiterals(slot: number, texts: readonly string[]): void {
+    let set = this.literals[slot];
+    if (set === undefined) set = this.literals[slot] = new Set();
+    for (const t of texts) set.add(t);
+    this.literalRe[slot] = undefined;
+    this.hits = [];
+  }
+
+  /**
+   * False when the field's lower-cased text contains none of the slot's registered substrings
+   * (so no check that registered them can pass); true otherwise, and for list values.
+   */
+  hasLiteral(slot: number, i: number, e: NormalizedEvent): boolean {
+    let col = this.hits[slot];
+    if (col === undefined) col = this.hits[slot] = new Uint8Array(this.size);
+    const h = col[i];
+    if (h) return h === 2;
+    const v = this.value(slot, i, e);
+    let r = true;
+    if (!Array.isArray(v)) {
+      let re = this.literalRe[slot];
+      if (re === undefined) {
+        const alts = [...(this.literals[slot] ?? [])].map((t) => t.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&'));
+        re = this.literalRe[slot] = new RegExp(alts.length ? alts.join('|') : '(?!)');
+      }
+      r = this.text(slot, i, e) !== null && re.test(this.lower(slot, i, e));
+    }
+    col[i] = r ? 2 : 1;
+    return r;
+  }
+
+  /** Lower-cased text of a single-valued field. */
+  lower(slot: number, i: number, e: NormalizedEvent): string {
+    let col = this.low[slot];
+    if (col === undefined) col = this.low[slot] = new Array<string | undefined>(this.size);
+    let l = col[i];
+    if (l === undefined) l = col[i] = (this.text(slot, i, e) ?? '').toLowerCase();
+    return l;
+  }
+}
+
+/** A cursor on one event of the batch: what compiled tests read fields through. */
+export class EventMemo {
+  private i = 0;
+  private e: NormalizedEvent | null = null;
+
+  constructor(private readonly cache: FieldCache) {}
+
+  bind(e: NormalizedEvent, i: number): void {
+    this.e = e;
+    this.i = i;
+  }
+
+  value(slot: number): unknown {
+    return this.cache.value(slot, this.i, this.e as NormalizedEvent);
+  }
+
+  /** See FieldCache.hasLiteral. */
+  hasLiteral(slot: number): boolean {
+    return this.cache.hasLiteral(slot, this.i, this.e as NormalizedEvent);
+  }
+
+  /** Text of the single-valued field `slot`. */
+  text(slot: number): string | null {
+    return this.cache.text(slot, this.i, this.e as NormalizedEvent);
+  }
+
+  /** Lower-cased text of the single-valued field `slot`. */
+  lower(slot: number): string {
+    return this.cache.lower(slot, this.i, this.e as NormalizedEvent);
+  }
+}
+
+/** Text form of a scalar field value; null for objects (which no string test matches). */
+export function textOf(v: unknown): string | null {
+  switch (typeof v) {
+    case 'string':
+      return v;
+    case 'number':
+    case 'boolean':
+    case 'bigint':
+      return String(v);
+    default:
+      return null;
+  }
+}

@@ -1,0 +1,312 @@
+import { compileCidrs } from '../../net/cidr.js';
+import { base64, base64Offsets, encodeText } from './encoding.js';
+import { textOf, type EventMemo, type FieldCache } from './field-cache.js';
+import { compileFieldGetter } from './field-getter.js';
+import { parseModifiers, type CompareOp, type ModifierPlan } from './modifiers.js';
+import { refuse } from './sigma-error.js';
+import { hasWildcards, literalTokens, parseSigmaString, shapeOf, tokensText, windash, wrap, type Token } from './sigma-string.js';
+import {
+  andAll, anyOf, compareTest, compileRegex, equalsAny, isAbsent, numberOf, onField, orAny, patternsTest,
+  type MemoTest, type ValueTest,
+} from './value-tests.js';
+
+/**
+ * One `key: value` entry of a selection map (`Image|endswith: ['\cmd.exe', '\pwsh.exe']`),
+ * compiled into a test over the bound event. An empty field name (`'|all': [...]`) and plain
+ * keyword lists search the event's text (`message`, then `raw`).
+ */
+export interface CheckEnv {
+  registry: FieldCache;
+  /** Sigma field name → logagg field path. */
+  fieldMap: Readonly<Record<string, string>>;
+}
+
+export interface FieldCheck {
+  test: MemoTest;
+  /** Rough relative cost of `test`, to run cheap checks of a selection first. */
+  cost: number;
+  /** Field slots that must have a value for `test` to pass. */
+  requires: number[];
+  /** Records the field (Sigma name) and the event's value(s) for Finding.matched. */
+  describe(m: EventMemo, into: Record<string, unknown>): void;
+}
+
+type Scalar = string | number | boolean;
+const KEYWORD_FIELDS = ['message', 'raw'] as const;
+
+export function mapField(name: string, fieldMap: Readonly<Record<string, string>>): string {
+  return Object.hasOwn(fieldMap, name) ? (fieldMap[name] as string) : name;
+}
+
+/**
+ * The slot a Sigma field name reads: its mapped logagg path, and when that has no value, the
+ * name as written (which falls back to `attributes.NAME`), so a rule works on normalized events
+ * and on events that kept the source's own field names.
+ */
+export function fieldSlot(cache: FieldCache, name: string, fieldMap: Readonly<Record<string, string>>): number {
+  const path = mapField(name, fieldMap);
+  if (path === name) return cache.slot(name);
+  return cache.derived(`${path}\0${name}`, () => {
+    const mapped = compileFieldGetter(path);
+    const asWritten = compileFieldGetter(name);
+    return (e) => {
+      const v = mapped(e);
+      return v === undefined || v === null ? asWritten(e) : v;
+    };
+  });
+}
+
+export function compileFieldCheck(key: string, value: unknown, env: CheckEnv, where: string): FieldCheck {
+  const bar = key.indexOf('|');
+  const field = (bar < 0 ? key : key.slice(0, bar)).trim();
+  const w = `${where}: "${key}"`;
+  const plan = parseModifiers(bar < 0 ? [] : key.slice(bar + 1).split('|'), w);
+  const values = listOf(value, w);
+  if (field === '') return keywordCheck(values, plan, env, w);
+  const slot = fieldSlot(env.registry, field, env.fieldMap);
+  const present: MemoTest = (m) => !isAbsent(m.value(slot));
+  let test = buildTest(values, plan, (vt) => onField(slot, vt), present, env, w);
+  const literals = gateLiterals(values, plan);
+  if (literals) {
+    env.registry.addLiterals(slot, literals);
+    const inner = test;
+    test = (m) => m.hasLiteral(slot) && inner(m);
+  }
+  const absentOk = values.includes(null) || (plan.type === 'exists' && values[0] === false);
+  return {
+    test,
+    cost: costOf(plan),
+    requires: absentOk ? [] : [slot],
+    describe: (m, into) => {
+      const raw = m.value(slot);
+      into[field] = Array.isArray(raw) ? [...raw] : (raw ?? null);
+    },
+  };
+}
+
+/** A keyword list (`- 'EVILSERVICE'`): each value anywhere in the message or raw text. */
+export function keywordCheck(values: readonly (Scalar | null)[], plan: ModifierPlan, env: CheckEnv, w: string): FieldCheck {
+  if (plan.type !== 'string' && plan.type !== 're') refuse(`${w}: "${plan.type}" needs a field name; keyword search has none`, `modifier ${plan.type}`);
+  if (plan.position) refuse(`${w}: "${plan.position}" needs a field name; keywords already match anywhere in the text`, `modifier ${plan.position}`);
+  if (values.includes(null)) refuse(`${w}: a keyword cannot be null`, 'null keyword');
+  const [msg, raw] = KEYWORD_FIELDS.map((f) => env.registry.slot(f)) as [number, number];
+  // When the raw text holds the message (text and syslog formats, most JSON), a substring of the
+  // message is one of the raw text, and searching the raw text alone is enough; otherwise
+  // (escaped JSON, a cut raw) and for regexes (anchors: `^` differs) both are searched.
+  const rawOnly = env.registry.derived('\0message-in-raw', () => (e) => typeof e.raw === 'string' && e.raw.includes(e.message ?? ''));
+  const target = (vt: ValueTest): MemoTest => {
+    const inMsg = onField(msg, vt);
+    const inRaw = onField(raw, vt);
+    if (plan.type === 're') return (m) => inMsg(m) || inRaw(m);
+    return (m) => (m.value(rawOnly) === true ? inRaw(m) : inMsg(m) || inRaw(m));
+  };
+  const kwPlan: ModifierPlan = plan.type === 'string' ? { ...plan, position: 'contains' } : plan;
+  const present: MemoTest = (m) => !isAbsent(m.value(msg)) || !isAbsent(m.value(raw));
+  let test = buildTest(values, kwPlan, target, present, env, w);
+  const literals = gateLiterals(values, kwPlan);
+  if (literals) {
+    env.registry.addLiterals(msg, literals);
+    env.registry.addLiterals(raw, literals);
+    const inner = test;
+    test = (m) => (m.value(rawOnly) === true ? m.hasLiteral(raw) : m.hasLiteral(msg) || m.hasLiteral(raw)) && inner(m);
+  }
+  const each = values.map((v) => ({ label: v, test: buildTest([v], kwPlan, target, present, env, w) }));
+  return {
+    test,
+    cost: costOf(plan) + 4,
+    requires: [],
+    describe: (m, into) => {
+      const hit = each.filter((k) => k.test(m)).map((k) => k.label);
+      const prev = into['keywords'];
+      into['keywords'] = Array.isArray(prev) ? [...prev, ...hit] : hit;
+    },
+  };
+}
+
+/**
+ * For a case-insensitive check with a `contains` value: one lower-cased substring per value
+ * that any text the value matches contains (FieldCache.addLiterals). Null when some value
+ * implies none (a `?` wildcard, a regex, a number compared numerically…) or no value is a
+ * `contains` (exact and prefix checks are cheap enough alone).
+ */
+function gateLiterals(values: readonly (Scalar | null)[], plan: ModifierPlan): string[] | null {
+  if (plan.type !== 'string' || plan.cased || plan.base64 || plan.windash) return null;
+  const out: string[] = [];
+  let inner = false;
+  for (const v of values) {
+    if (typeof v !== 'string') return null;
+    const shape = shapeOf(positioned(parseSigmaString(v), plan), false);
+    let lit = '';
+    if (shape.kind === 'eq' || shape.kind === 'prefix' || shape.kind === 'suffix') lit = shape.text;
+    else if (shape.kind === 'contains') {
+      lit = shape.text;
+      inner = true;
+    } else if (shape.kind === 'seq') lit = [shape.prefix, ...shape.parts, shape.suffix].reduce((x, y) => (y.length > x.length ? y : x), '');
+    if (lit === '') return null;
+    out.push(lit);
+  }
+  return inner ? out : null;
+}
+
+function costOf(plan: ModifierPlan): number {
+  switch (plan.type) {
+    case 'string':
+      if (plan.base64 || plan.windash || plan.position === 'contains') return 3;
+      return plan.position ? 2 : 1;
+    case 'exists':
+      return 0;
+    case 're':
+      return 6;
+    case 'cidr':
+    case 'fieldref':
+      return 4;
+    default:
+      return 2;
+  }
+}
+
+function listOf(value: unknown, w: string): (Scalar | null)[] {
+  const list = Array.isArray(value) ? value : [value];
+  if (list.length === 0) refuse(`${w}: empty list of values`, 'empty value list');
+  for (const v of list) {
+    if (v !== null && typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean') {
+      refuse(`${w}: values must be strings, numbers, booleans or null, not ${Array.isArray(v) ? 'a list' : typeof v}`, 'nested value');
+    }
+  }
+  return list as (Scalar | null)[];
+}
+
+function buildTest(
+  values: readonly (Scalar | null)[],
+  plan: ModifierPlan,
+  target: (vt: ValueTest) => MemoTest,
+  present: MemoTest,
+  env: CheckEnv,
+  w: string,
+): MemoTest {
+  switch (plan.type) {
+    case 'exists': {
+      const [want] = values;
+      if (values.length !== 1 || typeof want !== 'boolean') refuse(`${w}: "exists" takes true or false`, 'modifier exists');
+      return want ? present : (m) => !present(m);
+    }
+    case 'fieldref':
+      return fieldRefTest(values, plan.cased, target, env, w);
+    case 'cidr': {
+      const ranges = values.map((v) => (typeof v === 'string' ? v : refuse(`${w}: "cidr" values must be strings`, 'modifier cidr')));
+      const one = (list: string[]): ValueTest => {
+        try {
+          const f = compileCidrs(list);
+          return { lower: false, fn: (s) => f(s) };
+        } catch (e) {
+          return refuse(`${w}: ${(e as Error).message}`, 'modifier cidr');
+        }
+      };
+      return plan.all ? andAll(ranges.map((r) => target(one([r])))) : target(one(ranges));
+    }
+    case 're': {
+      const tests = values.map((v): ValueTest => {
+        if (typeof v !== 'string') return refuse(`${w}: "re" values must be strings`, 'modifier re');
+        const re = compileRegex(v, plan.reFlags, w);
+        return { lower: false, fn: (s) => re.test(s) };
+      });
+      return combine(tests, [], plan.all, target);
+    }
+    case 'string':
+      return stringTest(values, plan, target, present, w);
+    default: {
+      const op: CompareOp = plan.type;
+      const tests = values.map((v) => {
+        const n = v === null || typeof v === 'boolean' ? NaN : numberOf(v, String(v));
+        if (!Number.isFinite(n)) refuse(`${w}: "${op}" needs a number, got ${JSON.stringify(v)}`, `modifier ${op}`);
+        return compareTest(op, n);
+      });
+      return combine(tests, [], plan.all, target);
+    }
+  }
+}
+
+function stringTest(
+  values: readonly (Scalar | null)[],
+  plan: ModifierPlan,
+  target: (vt: ValueTest) => MemoTest,
+  present: MemoTest,
+  w: string,
+): MemoTest {
+  const transforms = plan.position !== null || plan.windash || plan.base64 !== null;
+  const absent: MemoTest[] = [];
+  const plain: Scalar[] = [];
+  const patterns: Token[][] = [];
+  const tests: ValueTest[] = [];
+  for (const v of values) {
+    if (v === null) {
+      if (transforms) refuse(`${w}: null cannot be combined with modifiers`, 'null with modifier');
+      absent.push((m) => !present(m));
+      continue;
+    }
+    if (typeof v === 'boolean' && transforms) refuse(`${w}: a boolean cannot be combined with modifiers`, 'boolean with modifier');
+    const tokens = typeof v === 'string' ? parseSigmaString(v) : literalTokens(String(v));
+    if (!transforms && !hasWildcards(tokens)) {
+      // Number and boolean values keep their type for numeric equality.
+      if (plan.all) tests.push(equalsAny([typeof v === 'string' ? tokensText(tokens) : v], plan.cased));
+      else plain.push(typeof v === 'string' ? tokensText(tokens) : v);
+      continue;
+    }
+    if (plan.base64) tests.push(encodedTest(tokens, plan, w));
+    else {
+      const p = positioned(plan.windash ? windash(tokens) : tokens, plan);
+      if (plan.all) tests.push(patternsTest([p], plan.cased));
+      else patterns.push(p);
+    }
+  }
+  // ORed values: one Set lookup for the exact ones, one pass for the patterns.
+  if (patterns.length) tests.unshift(patternsTest(patterns, plan.cased));
+  if (plain.length) tests.unshift(equalsAny(plain, plan.cased));
+  return combine(tests, absent, plan.all, target);
+}
+
+function positioned(tokens: readonly Token[], plan: ModifierPlan): Token[] {
+  return wrap(tokens, plan.position === 'contains' || plan.position === 'endswith', plan.position === 'contains' || plan.position === 'startswith');
+}
+
+/** base64 / base64offset: the encoded text, compared case-sensitively (Base64 is). */
+function encodedTest(tokens: readonly Token[], plan: ModifierPlan, w: string): ValueTest {
+  if (hasWildcards(tokens)) refuse(`${w}: a value with wildcards cannot be ${plan.base64}-encoded`, `modifier ${plan.base64}`);
+  const bytes = encodeText(tokensText(tokens), plan.encoding ?? 'utf8');
+  const variants = plan.base64 === 'base64' ? [base64(bytes)] : base64Offsets(bytes);
+  if (variants.length === 0 || variants.every((x) => x === '')) refuse(`${w}: value too short to encode`, `modifier ${plan.base64}`);
+  return patternsTest(variants.map((x) => positioned(literalTokens(x), plan)), true);
+}
+
+/** ORs value tests (one pass over the field), or ANDs them with `all`. */
+function combine(tests: readonly ValueTest[], absent: readonly MemoTest[], all: boolean, target: (vt: ValueTest) => MemoTest): MemoTest {
+  if (all) return andAll([...tests.map(target), ...absent]);
+  return orAny([...(tests.length ? [target(anyOf(tests))] : []), ...absent]);
+}
+
+/** `fieldref`: the field equals another field of the same event. */
+function fieldRefTest(
+  values: readonly (Scalar | null)[],
+  cased: boolean,
+  target: (vt: ValueTest) => MemoTest,
+  env: CheckEnv,
+  w: string,
+): MemoTest {
+  const tests = values.map((v): MemoTest => {
+    if (typeof v !== 'string' || v === '') return refuse(`${w}: "fieldref" values must be field names`, 'modifier fieldref');
+    const other = fieldSlot(env.registry, v, env.fieldMap);
+    let wanted: Set<string> | null = null;
+    const same = target({ lower: !cased, fn: (s, lo) => (wanted as Set<string>).has(cased ? s : lo) });
+    return (m) => {
+      const raw = m.value(other);
+      if (raw === undefined || raw === null) return false;
+      wanted = new Set();
+      for (const x of Array.isArray(raw) ? raw : [raw]) {
+        const s = textOf(x);
+        if (s !== null) wanted.add(cased ? s : s.toLowerCase());
+      }
+      return wanted.size > 0 && same(m);
+    };
+  });
+  return orAny(tests);
+}

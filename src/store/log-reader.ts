@@ -1,0 +1,151 @@
+/**
+ * Reading logs: by id, filtered pages with keyset pagination on (ts, id), counts and stats.
+ *
+ * Keyset pagination: a page is "the next `limit` rows after (ts, id) in this order", so rows
+ * arriving between two requests neither shift a page (no repeats) nor hide rows that existed
+ * when paging started (no skips). A new row appears only if it sorts after the cursor.
+ */
+import { SEVERITIES, type Severity, type StoredEvent } from '../core/event.js';
+import { badRequest } from '../errors.js';
+import { decodeCursor, encodeCursor, type SortOrder } from './cursor.js';
+import { compileFilter, type LogFilter } from './log-filter.js';
+import { LOG_SELECT, readLogRow, type LogRow } from './log-row.js';
+import { BUDGET_FN, QueryBudget } from './query-budget.js';
+import { toStoreError } from './sqlite.js';
+import type { Store } from './store.js';
+
+export interface QueryOptions {
+  /** Rows per page, 1 … MAX_PAGE. */
+  limit: number;
+  cursor?: string | null;
+  order: SortOrder;
+  /** Give up with QUERY_TIMEOUT after this long, ms. */
+  budgetMs?: number;
+}
+
+export interface LogPage {
+  items: StoredEvent[];
+  /** Pass back as `cursor` for the next page; null on the last page. */
+  next_cursor: string | null;
+}
+
+export interface LogStats {
+  total: number;
+  /** Hosts by count, largest first, at most `topHosts`; host null = events naming none. */
+  by_host: { host: string | null; count: number }[];
+  /** Distinct hosts in the filtered set (by_host may show fewer). */
+  hosts_total: number;
+  by_level: { level: number | null; count: number }[];
+  /** severity null = events without threats. */
+  by_threat_severity: { severity: Severity | null; count: number }[];
+}
+
+export const MAX_PAGE = 1000;
+
+function checkBudget(budgetMs: number | undefined): void {
+  if (budgetMs !== undefined && (!Number.isFinite(budgetMs) || budgetMs <= 0)) throw badRequest('budgetMs', 'must be a positive number of milliseconds');
+}
+
+export class LogReader {
+  private readonly budget: QueryBudget;
+
+  constructor(private readonly store: Store) {
+    this.budget = QueryBudget.of(store);
+  }
+
+  /** Runs fn under the budget when one is given, mapping driver errors to store errors. */
+  private guarded<T>(budgetMs: number | undefined, doing: string, fn: () => T): T {
+    checkBudget(budgetMs);
+    try {
+      return budgetMs === undefined ? fn() : this.budget.run(budgetMs, fn);
+    } catch (e) {
+      throw toStoreError(e, doing);
+    }
+  }
+
+  /** WHERE clause for a filter; the budget guard goes first so SQLite calls it for every row visited. */
+  private where(filter: LogFilter, budgeted: boolean, forOrderedPage: boolean, extra: string[] = [], extraParams: unknown[] = []) {
+    const f = compileFilter(filter, { budgetFn: budgeted ? BUDGET_FN : null, forOrderedPage });
+    const conditions = [...(budgeted ? [`${BUDGET_FN}()`] : []), ...f.conditions, ...extra];
+    return { sql: conditions.length === 0 ? '1' : conditions.join(' AND '), params: [...f.params, ...extraParams] };
+  }
+
+  /** One event by id, or null when absent or outside `hostScope`. */
+  getLog(id: number, opts: { hostScope?: readonly string[] } = {}): StoredEvent | null {
+    if (!Number.isSafeInteger(id) || id < 1) throw badRequest('id', 'must be a positive integer');
+    const scope = opts.hostScope === undefined ? { conditions: [], params: [] } : compileFilter({ hostScope: opts.hostScope });
+    const sql = `SELECT ${LOG_SELECT} FROM logs WHERE ${['id = ?', ...scope.conditions].join(' AND ')}`;
+    return this.guarded(undefined, 'reading a log', () => {
+      const row = this.store.statement(sql).get(id, ...scope.params) as LogRow | undefined;
+      return row ? readLogRow(row) : null;
+    });
+  }
+
+  queryLogs(filter: LogFilter, opts: QueryOptions): LogPage {
+    const { limit, order } = opts;
+    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE) throw badRequest('limit', `must be an integer 1 … ${MAX_PAGE}`);
+    if (order !== 'asc' && order !== 'desc') throw badRequest('order', 'must be asc or desc');
+    const extra: string[] = [];
+    const extraParams: unknown[] = [];
+    if (opts.cursor !== undefined && opts.cursor !== null) {
+      const c = decodeCursor(opts.cursor, order);
+      // Written as a range on ts plus a tie-break, so SQLite walks the ts index from the cursor.
+      extra.push(order === 'desc' ? '(ts <= ? AND (ts < ? OR id < ?))' : '(ts >= ? AND (ts > ? OR id > ?))');
+      extraParams.push(c.ts, c.ts, c.id);
+    }
+    const w = this.where(filter, opts.budgetMs !== undefined, true, extra, extraParams);
+    const dir = order === 'desc' ? 'DESC' : 'ASC';
+    const sql = `SELECT ${LOG_SELECT} FROM logs WHERE ${w.sql} ORDER BY ts ${dir}, id ${dir} LIMIT ?`;
+    return this.guarded(opts.budgetMs, 'querying logs', () => {
+      // One extra row tells whether another page exists.
+      const rows = this.store.statement(sql).all(...w.params, limit + 1) as LogRow[];
+      const items = rows.slice(0, limit).map(readLogRow);
+      const last = items[items.length - 1];
+      const next_cursor = rows.length > limit && last ? encodeCursor({ ts: last.ts, id: last.id, order }) : null;
+      return { items, next_cursor };
+    });
+  }
+
+  countLogs(filter: LogFilter, opts: { budgetMs?: number } = {}): number {
+    const w = this.where(filter, opts.budgetMs !== undefined, false);
+    return this.guarded(opts.budgetMs, 'counting logs', () =>
+      Number(this.store.statement(`SELECT count(*) FROM logs WHERE ${w.sql}`).pluck().get(...w.params)),
+    );
+  }
+
+  /** Counts by host, level and threat severity in one scan of the filtered rows. */
+  statsLogs(filter: LogFilter, opts: { budgetMs?: number; topHosts?: number } = {}): LogStats {
+    const topHosts = opts.topHosts ?? 50;
+    if (!Number.isInteger(topHosts) || topHosts < 1 || topHosts > 10_000) throw badRequest('topHosts', 'must be an integer 1 … 10000');
+    const w = this.where(filter, opts.budgetMs !== undefined, false);
+    const sql = `SELECT host, level, threat_severity AS sev, count(*) AS n FROM logs WHERE ${w.sql} GROUP BY host, level, threat_severity`;
+    const groups = this.guarded(opts.budgetMs, 'computing log stats', () =>
+      this.store.statement(sql).all(...w.params),
+    ) as { host: string | null; level: number | null; sev: number | null; n: number }[];
+
+    const hosts = new Map<string | null, number>();
+    const levels = new Map<number | null, number>();
+    const sevs = new Map<number | null, number>();
+    let total = 0;
+    for (const g of groups) {
+      total += g.n;
+      hosts.set(g.host, (hosts.get(g.host) ?? 0) + g.n);
+      levels.set(g.level, (levels.get(g.level) ?? 0) + g.n);
+      sevs.set(g.sev, (sevs.get(g.sev) ?? 0) + g.n);
+    }
+    const nullsLast = (a: number | null, b: number | null) => (a === null ? 1 : b === null ? -1 : a - b);
+    return {
+      total,
+      by_host: [...hosts]
+        .map(([host, count]) => ({ host, count }))
+        .sort((a, b) => b.count - a.count || String(a.host).localeCompare(String(b.host)))
+        .slice(0, topHosts),
+      hosts_total: hosts.size,
+      by_level: [...levels].map(([level, count]) => ({ level, count })).sort((a, b) => nullsLast(a.level, b.level)),
+      // Most severe first, events without threats last.
+      by_threat_severity: [...sevs]
+        .sort((a, b) => (a[0] === null ? 1 : b[0] === null ? -1 : b[0] - a[0]))
+        .map(([rank, count]) => ({ severity: rank === null ? null : (SEVERITIES[rank - 1] ?? null), count })),
+    };
+  }
+}

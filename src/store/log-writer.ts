@@ -1,0 +1,93 @@
+/**
+ * The ingest writer: one transaction per batch holding the events, their FTS rows,
+ * the rollup updates, the Kafka offsets reached and whatever the caller's hook writes (alerts,
+ * notification outbox). Either all of it is stored or none of it.
+ */
+import type { NormalizedEvent } from '../core/event.js';
+import { LogaggError } from '../errors.js';
+import { INSERT_LOG, INSERT_LOG_FTS, logRowParams } from './log-row.js';
+import { offsetParams, UPSERT_OFFSET, type OffsetUpdate } from './offsets.js';
+import { RollupWriter } from './rollup-writer.js';
+import type { SqlStatement } from './sqlite.js';
+import { toStoreError } from './sqlite.js';
+import type { Store } from './store.js';
+
+/** What a batch hook sees: the ids just assigned, and statements on the same connection. */
+export interface BatchTx {
+  /** The batch's events, in input order. */
+  readonly events: readonly NormalizedEvent[];
+  /** The id of each event, in input order; null where a duplicate was skipped. */
+  readonly ids: readonly (number | null)[];
+  /** The time the batch was written, epoch ms. */
+  readonly now: number;
+  /** A statement prepared once per SQL text on the writer connection, run inside this transaction. */
+  statement(sql: string): SqlStatement;
+}
+
+export interface BatchInput {
+  events: readonly NormalizedEvent[];
+  offsets: readonly OffsetUpdate[];
+  /** Runs last inside the transaction; throwing rolls the whole batch back. */
+  inTransaction?: (tx: BatchTx) => void;
+  /** Write time for offsets.updated_at, epoch ms; defaults to the clock. */
+  now?: number;
+}
+
+export interface BatchResult {
+  /** One per event, in input order; null for a duplicate (same topic, partition, offset). */
+  ids: (number | null)[];
+  inserted: number;
+  ignored: number;
+}
+
+export class LogWriter {
+  private readonly insertLog: SqlStatement;
+  private readonly insertFts: SqlStatement;
+  private readonly upsertOffset: SqlStatement;
+  private readonly rollups: RollupWriter;
+
+  constructor(private readonly store: Store) {
+    if (store.readonly) throw new LogaggError('INTERNAL', 'LogWriter needs the writer connection, not a read-only one');
+    this.insertLog = store.statement(INSERT_LOG);
+    this.insertFts = store.statement(INSERT_LOG_FTS);
+    this.upsertOffset = store.statement(UPSERT_OFFSET);
+    this.rollups = new RollupWriter(store.db);
+  }
+
+  /**
+   * Stores one batch atomically. Throws STORE_UNAVAILABLE with canRetry (busy, locked, disk full,
+   * I/O error) or STORE_FAILED; in both cases nothing of the batch was stored.
+   */
+  writeBatch(input: BatchInput): BatchResult {
+    const now = input.now ?? Date.now();
+    // Validate before the transaction opens, so a bad offset never holds the write lock.
+    const offsetRows = input.offsets.map((o) => offsetParams(o, now));
+    try {
+      return this.store.db.immediateTransaction(() => {
+        const ids: (number | null)[] = new Array(input.events.length);
+        const stored: NormalizedEvent[] = [];
+        for (let i = 0; i < input.events.length; i++) {
+          const e = input.events[i]!;
+          const r = this.insertLog.run(...logRowParams(e));
+          if (r.changes === 1) {
+            const id = Number(r.lastInsertRowid);
+            this.insertFts.run(id, e.message, e.host, e.process);
+            ids[i] = id;
+            stored.push(e);
+          } else {
+            ids[i] = null;
+          }
+        }
+        // Only stored events count: a replayed duplicate must not be counted twice.
+        this.rollups.apply(stored);
+        for (const p of offsetRows) this.upsertOffset.run(...p);
+        if (input.inTransaction) {
+          input.inTransaction({ events: input.events, ids, now, statement: (sql) => this.store.statement(sql) });
+        }
+        return { ids, inserted: stored.length, ignored: input.events.length - stored.length };
+      });
+    } catch (e) {
+      throw toStoreError(e, `storing a batch of ${input.events.length} events`);
+    }
+  }
+}

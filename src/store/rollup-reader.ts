@@ -1,0 +1,119 @@
+/**
+ * Metric series from the rollup tables, never from raw logs. Buckets under an hour come from
+ * rollup_1m, an hour or more from rollup_1h; both are re-bucketed in SQL by integer division.
+ */
+import { badRequest } from '../errors.js';
+import { hostCondition } from './log-filter.js';
+import { HOUR_MS, MINUTE_MS } from './rollup-writer.js';
+import { toStoreError } from './sqlite.js';
+import type { Store } from './store.js';
+
+export interface RollupQuery {
+  /** Start, epoch ms; aligned down to the bucket. */
+  from: number;
+  /** End, epoch ms (exclusive): buckets starting before it. */
+  to: number;
+  /** Bucket width: a multiple of a minute below an hour, of an hour from an hour up. */
+  bucketMs: number;
+  /** Only these hosts (`*` wildcards allowed). */
+  hosts?: readonly string[];
+  /** The caller's permitted hosts, ANDed (see LogFilter.hostScope). */
+  hostScope?: readonly string[];
+  /** One row per host and bucket instead of one per bucket over all hosts. */
+  perHost?: boolean;
+}
+
+export interface RollupPoint {
+  bucket_start: number;
+  /** null for the all-hosts row; '' for events that named no host. */
+  host: string | null;
+  count: number;
+  /** Events with level <= 3. */
+  errors: number;
+  /** Events carrying at least one threat. */
+  threats: number;
+  cpu_avg: number | null;
+  cpu_min: number | null;
+  cpu_max: number | null;
+  mem_avg: number | null;
+  mem_min: number | null;
+  mem_max: number | null;
+  net_in_avg: number | null;
+  net_in_max: number | null;
+  net_out_avg: number | null;
+  net_out_max: number | null;
+}
+
+/** Most buckets one request may span, so a typo in `from` cannot ask for millions of rows. */
+export const MAX_BUCKETS = 20_000;
+
+function checkQuery(q: RollupQuery): void {
+  for (const k of ['from', 'to'] as const) {
+    if (!Number.isSafeInteger(q[k]) || q[k] < 0) throw badRequest(k, 'must be epoch milliseconds (a non-negative integer)');
+  }
+  if (q.from > q.to) throw badRequest('from', 'must not be after `to`');
+  const b = q.bucketMs;
+  if (!Number.isSafeInteger(b) || b < MINUTE_MS || b % MINUTE_MS !== 0 || (b >= HOUR_MS && b % HOUR_MS !== 0)) {
+    throw badRequest('bucketMs', 'must be a whole number of minutes below an hour, or of hours from an hour up');
+  }
+  if ((q.to - q.from) / b > MAX_BUCKETS) throw badRequest('bucketMs', `the range spans more than ${MAX_BUCKETS} buckets; use wider buckets`);
+  for (const k of ['hosts', 'hostScope'] as const) {
+    const v = q[k];
+    if (v !== undefined && (!Array.isArray(v) || v.some((h) => typeof h !== 'string' || h.length === 0))) {
+      throw badRequest(k, 'must be a list of host names or patterns');
+    }
+  }
+}
+
+const avg = (sum: number | null, n: number): number | null => (n === 0 || sum === null ? null : sum / n);
+
+export function readRollups(store: Store, q: RollupQuery): RollupPoint[] {
+  checkQuery(q);
+  const table = q.bucketMs < HOUR_MS ? 'rollup_1m' : 'rollup_1h';
+  const fromAligned = Math.floor(q.from / q.bucketMs) * q.bucketMs;
+  const params: unknown[] = [q.bucketMs, q.bucketMs, fromAligned, q.to];
+  const where = ['bucket_start >= ?', 'bucket_start < ?'];
+  if (q.hostScope !== undefined) where.push(`(${hostCondition('host', q.hostScope, params)})`);
+  if (q.hosts !== undefined) where.push(`(${hostCondition('host', q.hosts, params)})`);
+  const hostCol = q.perHost ? 'host' : 'NULL';
+  // Bound JS numbers are REAL: cast, or the division would not truncate.
+  const sql = `SELECT (bucket_start / CAST(? AS INTEGER)) * CAST(? AS INTEGER) AS b, ${hostCol} AS h,
+      sum(count) AS count, sum(errors) AS errors, sum(threats) AS threats,
+      sum(cpu_n) AS cpu_n, sum(cpu_sum) AS cpu_sum, min(cpu_min) AS cpu_min, max(cpu_max) AS cpu_max,
+      sum(mem_n) AS mem_n, sum(mem_sum) AS mem_sum, min(mem_min) AS mem_min, max(mem_max) AS mem_max,
+      sum(net_in_n) AS net_in_n, sum(net_in_sum) AS net_in_sum, max(net_in_max) AS net_in_max,
+      sum(net_out_n) AS net_out_n, sum(net_out_sum) AS net_out_sum, max(net_out_max) AS net_out_max
+    FROM ${table} WHERE ${where.join(' AND ')}
+    GROUP BY b${q.perHost ? ', host' : ''} ORDER BY b${q.perHost ? ', host' : ''}`;
+  type Agg = number | null;
+  interface Row {
+    b: number; h: string | null; count: number; errors: number; threats: number;
+    cpu_n: number; cpu_sum: Agg; cpu_min: Agg; cpu_max: Agg;
+    mem_n: number; mem_sum: Agg; mem_min: Agg; mem_max: Agg;
+    net_in_n: number; net_in_sum: Agg; net_in_max: Agg;
+    net_out_n: number; net_out_sum: Agg; net_out_max: Agg;
+  }
+  let rows: Row[];
+  try {
+    rows = store.statement(sql).all(...params) as Row[];
+  } catch (e) {
+    throw toStoreError(e, 'reading rollups');
+  }
+  return rows.map((r) => ({
+    bucket_start: r.b,
+    host: r.h,
+    count: r.count,
+    errors: r.errors,
+    threats: r.threats,
+    cpu_avg: avg(r.cpu_sum, r.cpu_n),
+    cpu_min: r.cpu_min,
+    cpu_max: r.cpu_max,
+    mem_avg: avg(r.mem_sum, r.mem_n),
+    mem_min: r.mem_min,
+    mem_max: r.mem_max,
+    net_in_avg: avg(r.net_in_sum, r.net_in_n),
+    net_in_max: r.net_in_max,
+    net_out_avg: avg(r.net_out_sum, r.net_out_n),
+    net_out_max: r.net_out_max,
+  }));
+}

@@ -1,0 +1,117 @@
+/**
+ * Rollups kept current as batches land: the batch is aggregated in JS first (one row per
+ * host and bucket), then merged into rollup_1m and rollup_1h with one upsert per row, inside
+ * the batch's transaction.
+ */
+import type { NormalizedEvent } from '../core/event.js';
+import type { SqlDb, SqlStatement } from './sqlite.js';
+
+export const MINUTE_MS = 60_000;
+export const HOUR_MS = 3_600_000;
+
+/** Sums and extremes of one metric; min/max are null while n is 0. */
+export interface MetricAgg {
+  n: number;
+  sum: number;
+  min: number | null;
+  max: number | null;
+}
+
+export interface RollupDelta {
+  bucket_start: number;
+  /** '' when the events named no host. */
+  host: string;
+  count: number;
+  /** Events with level <= 3 (error, critical, alert, emergency). */
+  errors: number;
+  /** Events carrying at least one threat. */
+  threats: number;
+  cpu: MetricAgg;
+  mem: MetricAgg;
+  net_in: MetricAgg;
+  net_out: MetricAgg;
+}
+
+const emptyAgg = (): MetricAgg => ({ n: 0, sum: 0, min: null, max: null });
+
+function addMetric(a: MetricAgg, v: number | undefined): void {
+  if (typeof v !== 'number' || !Number.isFinite(v)) return;
+  a.n += 1;
+  a.sum += v;
+  a.min = a.min === null ? v : Math.min(a.min, v);
+  a.max = a.max === null ? v : Math.max(a.max, v);
+}
+
+/** Floor to the bucket, also for times before 1970 (negative ms). */
+export function bucketStart(ts: number, bucketMs: number): number {
+  return Math.floor(ts / bucketMs) * bucketMs;
+}
+
+/** Pure: the batch's contribution per (bucket, host). */
+export function aggregateRollups(events: readonly NormalizedEvent[], bucketMs: number): RollupDelta[] {
+  const byKey = new Map<string, RollupDelta>();
+  for (const e of events) {
+    const bucket = bucketStart(e.ts, bucketMs);
+    const host = e.host ?? '';
+    const key = `${bucket}\u0000${host}`;
+    let d = byKey.get(key);
+    if (!d) {
+      d = { bucket_start: bucket, host, count: 0, errors: 0, threats: 0, cpu: emptyAgg(), mem: emptyAgg(), net_in: emptyAgg(), net_out: emptyAgg() };
+      byKey.set(key, d);
+    }
+    d.count += 1;
+    if (e.level !== null && e.level <= 3) d.errors += 1;
+    if (e.threats.length > 0) d.threats += 1;
+    addMetric(d.cpu, e.metrics.cpu_pct);
+    addMetric(d.mem, e.metrics.mem_pct);
+    addMetric(d.net_in, e.metrics.net_in);
+    addMetric(d.net_out, e.metrics.net_out);
+  }
+  return [...byKey.values()];
+}
+
+// min(a, NULL) and a + NULL are NULL in SQLite, so coalesce falls back to whichever side is known.
+const mergeMin = (c: string): string => `${c} = coalesce(min(${c}, excluded.${c}), ${c}, excluded.${c})`;
+const mergeMax = (c: string): string => `${c} = coalesce(max(${c}, excluded.${c}), ${c}, excluded.${c})`;
+const mergeSum = (c: string): string => `${c} = coalesce(${c} + excluded.${c}, ${c}, excluded.${c})`;
+const mergeCount = (c: string): string => `${c} = ${c} + excluded.${c}`;
+
+function upsertSql(table: 'rollup_1m' | 'rollup_1h'): string {
+  return `INSERT INTO ${table} (bucket_start, host, count, errors, threats,
+      cpu_n, cpu_sum, cpu_min, cpu_max, mem_n, mem_sum, mem_min, mem_max,
+      net_in_n, net_in_sum, net_in_max, net_out_n, net_out_sum, net_out_max)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+    ON CONFLICT (bucket_start, host) DO UPDATE SET
+      ${['count', 'errors', 'threats', 'cpu_n', 'mem_n', 'net_in_n', 'net_out_n'].map(mergeCount).join(', ')},
+      ${['cpu_sum', 'mem_sum', 'net_in_sum', 'net_out_sum'].map(mergeSum).join(', ')},
+      ${['cpu_min', 'mem_min'].map(mergeMin).join(', ')},
+      ${['cpu_max', 'mem_max', 'net_in_max', 'net_out_max'].map(mergeMax).join(', ')}`;
+}
+
+function deltaParams(d: RollupDelta): unknown[] {
+  const sum = (a: MetricAgg): number | null => (a.n === 0 ? null : a.sum);
+  return [
+    d.bucket_start, d.host, d.count, d.errors, d.threats,
+    d.cpu.n, sum(d.cpu), d.cpu.min, d.cpu.max,
+    d.mem.n, sum(d.mem), d.mem.min, d.mem.max,
+    d.net_in.n, sum(d.net_in), d.net_in.max,
+    d.net_out.n, sum(d.net_out), d.net_out.max,
+  ];
+}
+
+export class RollupWriter {
+  private readonly upsert1m: SqlStatement;
+  private readonly upsert1h: SqlStatement;
+
+  constructor(db: SqlDb) {
+    this.upsert1m = db.prepare(upsertSql('rollup_1m'));
+    this.upsert1h = db.prepare(upsertSql('rollup_1h'));
+  }
+
+  /** Merges the events into both tables; call inside the batch's transaction. */
+  apply(events: readonly NormalizedEvent[]): void {
+    if (events.length === 0) return;
+    for (const d of aggregateRollups(events, MINUTE_MS)) this.upsert1m.run(...deltaParams(d));
+    for (const d of aggregateRollups(events, HOUR_MS)) this.upsert1h.run(...deltaParams(d));
+  }
+}

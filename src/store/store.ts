@@ -1,0 +1,132 @@
+/**
+ * Opening the database: the one writer (migrates, WAL) or a read-only connection that reads
+ * beside it. Both hold a small cache of prepared statements keyed by SQL text.
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { LogaggError } from '../errors.js';
+import { latestVersion, migrate, MIGRATIONS, newerSchemaError, schemaVersion, type Migration } from './migrations.js';
+import { openSqlite, toStoreError, type SqlDb, type SqlStatement } from './sqlite.js';
+
+export interface OpenStoreOptions {
+  readonly?: boolean;
+  /** Addon exports loaded by the single executable (RECIPES.md); passed to the driver as is. */
+  nativeBinding?: unknown;
+  /** Page cache per connection, MiB. */
+  cacheMb?: number;
+  /** Wait this long for a lock before SQLITE_BUSY, ms. */
+  busyTimeoutMs?: number;
+  /** For tests of future schemas; production uses MIGRATIONS. */
+  migrations?: readonly Migration[];
+}
+
+export interface Store {
+  readonly path: string;
+  readonly readonly: boolean;
+  readonly db: SqlDb;
+  /** Schema version found (reader) or reached (writer) at open. */
+  readonly schemaVersion: number;
+  /**
+   * A prepared statement for this SQL text, prepared once per connection and shared by every
+   * caller using the same text: only call pluck() on SQL whose every user wants plucked rows.
+   */
+  statement(sql: string): SqlStatement;
+  close(): void;
+}
+
+const DEFAULTS = {
+  cacheMb: 64,
+  busyTimeoutMs: 5_000, // five seconds: longer than any batch or retention chunk should hold the lock
+};
+/** Statement cache bound: dynamic filter SQL has many shapes; keep the recent ones. */
+const MAX_CACHED_STATEMENTS = 256;
+
+export function openStore(path: string, opts: OpenStoreOptions = {}): Store {
+  const readonly = opts.readonly ?? false;
+  const cacheMb = opts.cacheMb ?? DEFAULTS.cacheMb;
+  const busyTimeoutMs = opts.busyTimeoutMs ?? DEFAULTS.busyTimeoutMs;
+  const migrations = opts.migrations ?? MIGRATIONS;
+
+  if (readonly && path !== ':memory:' && !existsSync(path)) {
+    throw new LogaggError('STORE_UNAVAILABLE', `database ${path} does not exist yet; run \`logagg consume\` or \`logagg serve\` once to create it`, {
+      details: { path },
+    });
+  }
+  if (!readonly && path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+
+  let db: SqlDb;
+  try {
+    db = openSqlite(path, { readonly, nativeBinding: opts.nativeBinding, busyTimeoutMs });
+  } catch (e) {
+    throw toStoreError(e, `opening database ${path}`);
+  }
+  try {
+    let version: number;
+    if (readonly) {
+      db.exec(`PRAGMA cache_size = ${-Math.trunc(cacheMb * 1024)}`);
+      db.exec('PRAGMA temp_store = MEMORY');
+      db.exec('PRAGMA query_only = ON');
+      version = schemaVersion(db);
+      if (version === 0) {
+        throw new LogaggError('STORE_UNAVAILABLE', `database ${path} has no schema yet; run \`logagg consume\` or \`logagg serve\` once to create it`, {
+          details: { path },
+        });
+      }
+      if (version > latestVersion(migrations)) throw newerSchemaError(version, latestVersion(migrations));
+      if (version < latestVersion(migrations)) {
+        throw new LogaggError('STORE_UNAVAILABLE', `database ${path} has schema version ${version}, this logagg needs ${latestVersion(migrations)}; start \`logagg consume\` or \`logagg serve\` once to migrate it`, {
+          details: { path, found: version },
+        });
+      }
+    } else {
+      // WAL lets read-only connections read while this one writes; NORMAL sync is durable
+      // across process crashes (a power cut may lose the last transactions, never corrupt).
+      const mode = String(db.pragmaValue('journal_mode = WAL')).toLowerCase();
+      if (mode !== 'wal' && path !== ':memory:') {
+        throw new LogaggError('STORE_FAILED', `database ${path}: could not switch to WAL (journal_mode is ${mode})`);
+      }
+      db.exec('PRAGMA synchronous = NORMAL');
+      db.exec('PRAGMA foreign_keys = ON');
+      db.exec(`PRAGMA cache_size = ${-Math.trunc(cacheMb * 1024)}`);
+      db.exec('PRAGMA temp_store = MEMORY');
+      // Truncate the WAL file back to 64 MiB after checkpoints, so a burst does not leave it huge.
+      db.exec('PRAGMA journal_size_limit = 67108864');
+      migrate(db, migrations);
+      version = schemaVersion(db);
+    }
+    return makeStore(path, readonly, db, version);
+  } catch (e) {
+    db.close();
+    throw toStoreError(e, `opening database ${path}`);
+  }
+}
+
+function makeStore(path: string, readonly: boolean, db: SqlDb, version: number): Store {
+  const cache = new Map<string, SqlStatement>();
+  let open = true;
+  return {
+    path,
+    readonly,
+    db,
+    schemaVersion: version,
+    statement(sql: string): SqlStatement {
+      const hit = cache.get(sql);
+      if (hit) {
+        // Re-insert: Map keeps insertion order, so the oldest key is the least recently used.
+        cache.delete(sql);
+        cache.set(sql, hit);
+        return hit;
+      }
+      const stmt = db.prepare(sql);
+      cache.set(sql, stmt);
+      if (cache.size > MAX_CACHED_STATEMENTS) cache.delete(cache.keys().next().value!);
+      return stmt;
+    },
+    close(): void {
+      if (!open) return;
+      open = false;
+      cache.clear();
+      db.close();
+    },
+  };
+}

@@ -1,0 +1,81 @@
+import { describe, expect, test } from 'vitest';
+import { IngestStats } from '../../../src/ingest/ingest-stats.js';
+import { startApi, token } from '../harness.js';
+import { MemoryAlerts } from '../memory-ports.js';
+import { seed, T0 } from '../seed.js';
+
+describe('/healthz and /readyz', () => {
+  test('without ingest in the process: ready, consumer not running, no lag', async () => {
+    const api = await startApi({ seed: seed(3) });
+    const r = await api.call('/readyz');
+    expect(r.status).toBe(200);
+    expect(r.body).toEqual({ status: 'ready', store: { ok: true, schema_version: api.readStore.schemaVersion }, consumer: 'not running', lag: null, last_batch_at: null, streams: 0 });
+    expect((await api.call('/readyz', { token: null })).status).toBe(401);
+  });
+
+  test('with ingest: consumer state and total lag; a disconnected consumer is not ready (503)', async () => {
+    const stats = new IngestStats();
+    stats.setLag('system-metrics', 0, 40);
+    stats.setLag('threat-logs', 2, 2);
+    stats.recordBatch(10, 1, 12);
+    const consumer = { isConnected: true };
+    const api = await startApi({ stats, consumer });
+    const up = await api.call('/readyz');
+    expect(up.status).toBe(200);
+    expect(up.body).toMatchObject({ status: 'ready', consumer: 'connected', lag: 42 });
+    expect(up.body.last_batch_at).toEqual(expect.any(String));
+    consumer.isConnected = false;
+    const down = await api.call('/readyz');
+    expect(down.status).toBe(503);
+    expect(down.body).toMatchObject({ status: 'not ready', consumer: 'disconnected' });
+  });
+});
+
+describe('/metrics (Prometheus)', () => {
+  test('ingest counters, batch latency, lag per partition, alerts by severity, API latency', async () => {
+    const stats = new IngestStats();
+    stats.recordBatch(500, 3, 20);
+    stats.recordBatch(250, 0, 40);
+    stats.setLag('threat-logs', 1, 17);
+    const alerts = new MemoryAlerts();
+    alerts.add({ rule_id: 'r', severity: 'HIGH', host: 'a', first_seen: T0 });
+    alerts.add({ rule_id: 'r', severity: 'HIGH', host: 'b', first_seen: T0 });
+    alerts.add({ rule_id: 'r', severity: 'LOW', host: 'b', first_seen: T0, state: 'resolved' });
+    const api = await startApi({ seed: seed(3), stats, alerts, consumer: { isConnected: true } });
+    await api.call('/api/v1/logs?limit=1');
+    await api.call('/api/v1/logs?limit=0');
+    const r = await api.call('/metrics');
+    expect(r.status).toBe(200);
+    expect(r.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
+    const text = r.text;
+    expect(text).toMatch(/^logagg_ingest_events_total 750$/m);
+    expect(text).toMatch(/^logagg_ingest_batches_total 2$/m);
+    expect(text).toMatch(/^logagg_ingest_parse_errors_total 3$/m);
+    expect(text).toMatch(/^logagg_ingest_batch_duration_seconds_total 0\.06$/m);
+    expect(text).toMatch(/^logagg_ingest_batch_duration_seconds\{quantile="0\.5"\} 0\.02$/m);
+    expect(text).toMatch(/^logagg_ingest_batch_duration_seconds\{quantile="0\.99"\} 0\.04$/m);
+    expect(text).toMatch(/^logagg_ingest_consumer_lag\{topic="threat-logs",partition="1"\} 17$/m);
+    expect(text).toMatch(/^logagg_ingest_consumer_connected 1$/m);
+    expect(text).toMatch(/^logagg_alerts\{severity="HIGH",state="open"\} 2$/m);
+    expect(text).toMatch(/^logagg_alerts\{severity="LOW",state="resolved"\} 1$/m);
+    expect(text).toMatch(/^logagg_api_request_duration_seconds_count\{method="GET",route="\/api\/v1\/logs",status="200"\} 1$/m);
+    expect(text).toMatch(/^logagg_api_request_duration_seconds_count\{method="GET",route="\/api\/v1\/logs",status="400"\} 1$/m);
+    expect(text).toMatch(/^logagg_api_request_duration_seconds_bucket\{le="0\.05",method="GET",route="\/api\/v1\/logs",status="200"\} 1$/m);
+    expect(text).toMatch(/^logagg_process_cpu_seconds_total /m);
+  });
+
+  test('unknown paths share one label (bounded cardinality)', async () => {
+    const api = await startApi();
+    for (const p of ['/x1', '/x2', '/x3']) await api.call(p);
+    const text = (await api.call('/metrics')).text;
+    expect(text).toMatch(/route="unmatched",status="404"\} 3$/m);
+    expect(text).not.toContain('/x1');
+  });
+
+  test('without ingest, the ingest series are absent, not zero', async () => {
+    const api = await startApi();
+    const text = (await api.call('/metrics', { token: token({ roles: ['viewer'] }) })).text;
+    expect(text).not.toMatch(/^logagg_ingest_events_total \d/m);
+    expect(text).not.toMatch(/^logagg_ingest_consumer_connected \d/m);
+  });
+});

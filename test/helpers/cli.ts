@@ -1,0 +1,63 @@
+// Runs the built CLI (bin/logagg -> lib/, built by `npm test`'s pretest) as a child process.
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+import { deferCleanup } from './temp.js';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const BIN = path.join(ROOT, 'bin/logagg');
+
+export interface CliProcess {
+  proc: ChildProcess;
+  output(): string;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+/** Starts `logagg ARGS` with LOGAGG_* env; killed (SIGKILL) after the test if still running. */
+export function startCli(args: string[], env: Record<string, string> = {}): CliProcess {
+  const proc = spawn(process.execPath, [BIN, ...args], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', KAFKAJS_NO_PARTITIONER_WARNING: '1', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  proc.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  proc.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    proc.on('exit', (code, signal) => resolve({ code, signal })),
+  );
+  deferCleanup(() => {
+    if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL');
+  });
+  return { proc, output: () => out, exited };
+}
+
+/** Runs `logagg ARGS` to completion. */
+export async function runCli(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; output: string }> {
+  const c = startCli(args, env);
+  const { code } = await c.exited;
+  return { code, output: c.output() };
+}
+
+/** Counts with a short-lived read-only connection (as `logagg query` does), 0 when the file is not there yet. */
+export function countRows(dbPath: string, sql = 'SELECT count(*) FROM logs'): number {
+  let db: Database.Database | null = null;
+  try {
+    db = new Database(dbPath, { readonly: true, fileMustExist: true });
+    return Number(db.prepare(sql).pluck().get());
+  } catch {
+    return 0;
+  } finally {
+    db?.close();
+  }
+}
+
+export async function waitFor(what: string, fn: () => boolean, timeoutMs = 60_000, everyMs = 200): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    if (fn()) return;
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+}

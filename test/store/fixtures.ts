@@ -1,0 +1,72 @@
+// Shared fixtures of the store tests: events and stores on real SQLite files in temp dirs.
+import path from 'node:path';
+import type { NormalizedEvent } from '../../src/core/event.js';
+import { openStore, type OpenStoreOptions, type Store } from '../../src/store/store.js';
+import { deferCleanup, tempDir } from '../helpers/temp.js';
+
+export const T0 = Date.UTC(2025, 0, 15, 12, 0, 0); // 2025-01-15T12:00:00Z, on an hour boundary
+
+let offsetCounter = 0;
+
+/** A realistic event; every field can be overridden. Offsets are unique unless given. */
+export function makeEvent(over: Partial<NormalizedEvent> = {}): NormalizedEvent {
+  const offset = String(offsetCounter++);
+  return {
+    ts: T0,
+    ts_fallback: false,
+    received_at: T0 + 5,
+    source: { kind: 'kafka', topic: 'system-metrics', partition: 0, offset },
+    format: 'json',
+    host: 'web-01',
+    level: 6,
+    level_name: 'info',
+    message: 'request served',
+    metrics: {},
+    process: 'nginx',
+    pid: 1234,
+    user: null,
+    src_ip: null,
+    dst_ip: null,
+    src_port: null,
+    dst_port: null,
+    domain: null,
+    file_hash: null,
+    threats: [],
+    tags: [],
+    asset: null,
+    attributes: {},
+    raw: '{"msg":"request served"}',
+    raw_truncated: false,
+    parse_error: null,
+    ...over,
+  };
+}
+
+/** A fresh database file in a temp dir; closed and removed after the test. */
+export function tempDbPath(): string {
+  return path.join(tempDir('logagg-store-'), 'logagg.db');
+}
+
+export function openTemp(file = tempDbPath(), opts: OpenStoreOptions = {}): Store {
+  const store = openStore(file, opts);
+  deferCleanup(() => store.close());
+  return store;
+}
+
+/** Runs fn and returns the LogaggError it threw (fails the test when it throws nothing else). */
+export function caught(fn: () => unknown): { code: string; message: string; details: Record<string, unknown>; canRetry: boolean } {
+  try {
+    fn();
+  } catch (e) {
+    return e as never;
+  }
+  throw new Error('expected an error, none was thrown');
+}
+
+/**
+ * FTS5 integrity check against the content table (rank 1: without it, rows deleted from logs
+ * but left in the index go unnoticed). Throws SQLITE_CORRUPT_VTAB when they differ.
+ */
+export function checkFts(store: Store): void {
+  store.db.exec("INSERT INTO logs_fts(logs_fts, rank) VALUES ('integrity-check', 1)");
+}

@@ -1,0 +1,56 @@
+import { beforeAll, describe, expect, test } from 'vitest';
+import { LogReader } from '../../src/store/log-reader.js';
+import { QueryBudget } from '../../src/store/query-budget.js';
+import type { Store } from '../../src/store/store.js';
+import { caught, openTemp, T0 } from './fixtures.js';
+
+const ROWS = 100_000;
+let store: Store;
+let reader: LogReader;
+
+beforeAll(() => {
+  store = openTemp();
+  // Bulk rows straight in SQL, then the FTS index rebuilt from them: enough for a scan to take a while.
+  store.db.exec(`
+    WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ${ROWS})
+    INSERT INTO logs (ts, ts_fallback, received_at, source_kind, topic, partition, offset, format, host, level, message, tags, attributes, raw, raw_truncated)
+    SELECT ${T0} + i, 0, ${T0} + i, 'kafka', 't', 0, i, 'json', 'h' || (i % 50), i % 8, 'common word row ' || i, '["a","b"]', '{"k":' || i || '}', 'raw', 0 FROM n;
+    INSERT INTO logs_fts(logs_fts) VALUES ('rebuild');
+  `);
+  reader = new LogReader(store);
+});
+
+describe('query budget', () => {
+  test('a scan that outlasts its budget stops with QUERY_TIMEOUT (canRetry)', () => {
+    // tags match on every row but the last: json_each runs for all of them.
+    const filter = { tags: ['zzz'] };
+    const err = caught(() => reader.countLogs(filter, { budgetMs: 1 }));
+    expect(err.code).toBe('QUERY_TIMEOUT');
+    expect(err.canRetry).toBe(true);
+    expect(err.details).toEqual({ budgetMs: 1 });
+    expect(caught(() => reader.statsLogs(filter, { budgetMs: 1 })).code).toBe('QUERY_TIMEOUT');
+    expect(caught(() => reader.queryLogs(filter, { limit: 10, order: 'desc', budgetMs: 1 })).code).toBe('QUERY_TIMEOUT');
+    // The same query with room to finish, and with no budget.
+    expect(reader.countLogs(filter, { budgetMs: 60_000 })).toBe(0);
+    expect(reader.countLogs(filter)).toBe(0);
+  });
+
+  test('a broad full-text match is bounded inside the FTS subquery too', () => {
+    expect(caught(() => reader.countLogs({ q: 'common' }, { budgetMs: 1 })).code).toBe('QUERY_TIMEOUT');
+    expect(reader.countLogs({ q: 'common' }, { budgetMs: 60_000 })).toBe(ROWS);
+  });
+
+  test('after a timeout the connection answers normally, with and without budget', () => {
+    caught(() => reader.countLogs({ tags: ['zzz'] }, { budgetMs: 1 }));
+    expect(reader.countLogs({ hosts: ['h1'] })).toBe(ROWS / 50);
+    expect(reader.queryLogs({ hosts: ['h1'] }, { limit: 2, order: 'asc', budgetMs: 60_000 }).items).toHaveLength(2);
+  });
+
+  test.each([0, -5, Number.NaN])('budget %s is a BAD_REQUEST', (budgetMs) => {
+    expect(caught(() => reader.countLogs({}, { budgetMs })).details).toEqual({ param: 'budgetMs' });
+  });
+
+  test('one budget per connection', () => {
+    expect(QueryBudget.of(store)).toBe(QueryBudget.of(store));
+  });
+});

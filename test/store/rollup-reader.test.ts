@@ -1,0 +1,120 @@
+import { beforeAll, describe, expect, test } from 'vitest';
+import { LogWriter } from '../../src/store/log-writer.js';
+import { readRollups, type RollupQuery } from '../../src/store/rollup-reader.js';
+import { HOUR_MS, MINUTE_MS } from '../../src/store/rollup-writer.js';
+import type { Store } from '../../src/store/store.js';
+import { caught, makeEvent, openTemp, T0 } from './fixtures.js';
+
+let store: Store;
+beforeAll(() => {
+  store = openTemp();
+  const w = new LogWriter(store);
+  // Two batches, two hosts, across minute, 5-minute and hour boundaries.
+  w.writeBatch({
+    events: [
+      makeEvent({ host: 'web-1', ts: T0, metrics: { cpu_pct: 10, mem_pct: 40 } }),
+      makeEvent({ host: 'web-1', ts: T0 + 30_000, metrics: { cpu_pct: 30 }, level: 3 }),
+      makeEvent({ host: 'web-2', ts: T0 + 30_000, metrics: { cpu_pct: 90, mem_pct: 80 } }),
+      makeEvent({ host: 'web-1', ts: T0 + 4 * MINUTE_MS + 59_999, metrics: { cpu_pct: 50 } }),
+    ],
+    offsets: [],
+  });
+  w.writeBatch({
+    events: [
+      makeEvent({ host: 'web-1', ts: T0 + 5 * MINUTE_MS, metrics: { cpu_pct: 70 }, threats: [{ name: 'x', severity: 'LOW', tags: [], origin: 'message' }] }),
+      makeEvent({ host: 'web-2', ts: T0 + 59_000, metrics: { cpu_pct: 60 } }),
+      makeEvent({ host: 'db-1', ts: T0 + HOUR_MS + 1, metrics: { mem_pct: 10 } }),
+      makeEvent({ host: null, ts: T0 + 1 }),
+    ],
+    offsets: [],
+  });
+});
+
+const q = (over: Partial<RollupQuery>) => readRollups(store, { from: T0, to: T0 + 2 * HOUR_MS, bucketMs: MINUTE_MS, ...over });
+
+describe('readRollups', () => {
+  test('1-minute buckets over all hosts: min, avg, max across both batches and hosts', () => {
+    const rows = q({ to: T0 + MINUTE_MS });
+    expect(rows).toEqual([
+      {
+        bucket_start: T0, host: null, count: 5, errors: 1, threats: 0,
+        cpu_avg: (10 + 30 + 90 + 60) / 4, cpu_min: 10, cpu_max: 90,
+        mem_avg: 60, mem_min: 40, mem_max: 80,
+        net_in_avg: null, net_in_max: null, net_out_avg: null, net_out_max: null,
+      },
+    ]);
+  });
+
+  test('per host, one row per host and bucket; events without host are host ""', () => {
+    const rows = q({ to: T0 + MINUTE_MS, perHost: true });
+    expect(rows.map((r) => [r.host, r.count, r.cpu_avg, r.cpu_max])).toEqual([
+      ['', 1, null, null],
+      ['web-1', 2, 20, 30],
+      ['web-2', 2, 75, 90],
+    ]);
+  });
+
+  test('5-minute buckets re-bucket minute rows: the boundary event goes to the next bucket', () => {
+    const rows = q({ bucketMs: 5 * MINUTE_MS, to: T0 + HOUR_MS, hosts: ['web-1'], perHost: true });
+    expect(rows.map((r) => [r.bucket_start - T0, r.count, r.cpu_min, r.cpu_max, r.threats])).toEqual([
+      [0, 3, 10, 50, 0],
+      [5 * MINUTE_MS, 1, 70, 70, 1],
+    ]);
+  });
+
+  test('sub-hour buckets come from rollup_1m, hour buckets from rollup_1h, never from logs', () => {
+    const s = openTemp();
+    new LogWriter(s).writeBatch({ events: [makeEvent({ host: 'h', ts: T0, metrics: { cpu_pct: 5 } })], offsets: [] });
+    s.db.exec('DELETE FROM logs');
+    const read = (bucketMs: number) => readRollups(s, { from: T0, to: T0 + HOUR_MS, bucketMs }).map((r) => r.count);
+    expect(read(MINUTE_MS)).toEqual([1]);
+    expect(read(HOUR_MS)).toEqual([1]);
+    s.db.exec('DELETE FROM rollup_1m');
+    expect(read(MINUTE_MS)).toEqual([]);
+    expect(read(30 * MINUTE_MS)).toEqual([]);
+    expect(read(HOUR_MS)).toEqual([1]);
+  });
+
+  test('hour and day buckets', () => {
+    const rows = q({ bucketMs: HOUR_MS });
+    expect(rows.map((r) => [r.bucket_start - T0, r.count, r.mem_min, r.mem_max])).toEqual([
+      [0, 7, 40, 80],
+      [HOUR_MS, 1, 10, 10],
+    ]);
+    const day = q({ bucketMs: 24 * HOUR_MS, from: T0 - 12 * HOUR_MS, to: T0 + 12 * HOUR_MS });
+    expect(day).toHaveLength(1);
+    expect(day[0]!.bucket_start).toBe(Date.UTC(2025, 0, 15));
+    expect(day[0]!.count).toBe(8);
+  });
+
+  test('from is aligned down to the bucket; to is exclusive', () => {
+    expect(q({ from: T0 + 10_000, to: T0 + MINUTE_MS }).map((r) => r.count)).toEqual([5]);
+    expect(q({ from: T0, to: T0 })).toEqual([]);
+    expect(q({ from: T0 + MINUTE_MS, to: T0 + 4 * MINUTE_MS })).toEqual([]);
+  });
+
+  test('hosts and hostScope filter (globs allowed), scope narrows, never widens', () => {
+    const hostsOf = (rows: { host: string | null }[]) => [...new Set(rows.map((r) => r.host))].sort();
+    expect(hostsOf(q({ perHost: true, hosts: ['web-*'] }))).toEqual(['web-1', 'web-2']);
+    expect(hostsOf(q({ perHost: true, hostScope: ['db-*'] }))).toEqual(['db-1']);
+    expect(q({ perHost: true, hostScope: ['db-*'], hosts: ['web-*'] })).toEqual([]);
+    expect(q({ hostScope: [] })).toEqual([]);
+    const overall = q({ bucketMs: HOUR_MS, hostScope: ['web-2'] });
+    expect(overall.map((r) => [r.host, r.count, r.cpu_avg])).toEqual([[null, 2, 75]]);
+  });
+
+  test.each<[string, Partial<RollupQuery>, string]>([
+    ['bucket not whole minutes', { bucketMs: 90_000 }, 'bucketMs'],
+    ['bucket under a minute', { bucketMs: 1000 }, 'bucketMs'],
+    ['bucket 90 minutes', { bucketMs: 90 * MINUTE_MS }, 'bucketMs'],
+    ['too many buckets', { from: 0, to: T0 }, 'bucketMs'],
+    ['from after to', { from: T0 + 1, to: T0 }, 'from'],
+    ['negative from', { from: -1 }, 'from'],
+    ['to not integer', { to: 1.5 }, 'to'],
+    ['hosts empty string', { hosts: [''] }, 'hosts'],
+  ])('%s is a BAD_REQUEST naming %s', (_n, over, param) => {
+    const err = caught(() => q(over));
+    expect(err.code).toBe('BAD_REQUEST');
+    expect(err.details).toEqual({ param });
+  });
+});
