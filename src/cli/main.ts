@@ -4,6 +4,7 @@ import { VERSION } from '../version.js';
 import { registerConsume } from './commands/consume.js';
 import { registerServe } from './commands/serve.js';
 import { registerVersion } from './commands/version.js';
+import { registerToken } from './commands/token.js';
 
 /**
  * The CLI: registers one file per subcommand and maps errors to exit codes
@@ -19,6 +20,7 @@ export function buildProgram(): Command {
     .exitOverride();
   registerConsume(program);
   registerServe(program);
+  registerToken(program);
   registerVersion(program);
   return program;
 }

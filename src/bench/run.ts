@@ -1,0 +1,231 @@
+/**
+ * `npm run bench`: ingest throughput against a real Kafka broker, measured in one run so the
+ * figures can be compared as ratios (these machines are noisy):
+ *   (a) end-to-end: the real ingest service (decode, normalize, enrich, detect, store) — a child process
+ *   (b) store-only ceiling: the same normalized events straight into the same schema
+ *   (c) consume-only ceiling: kafkajs reading the topic and doing nothing else
+ *   (d) kcat -C reading the topic, when kcat is installed (librdkafka, for reference)
+ * Options: --count N (default 1,000,000), --brokers host:port (else a broker is started with
+ * scripts/kafka.sh), --partitions P (3), --skip kcat,store,… Not part of the appliance.
+ */
+import { spawn, spawnSync, execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Kafka, logLevel } from 'kafkajs';
+import { Command } from 'commander';
+import { messageMix } from '../tools/message-mix.js';
+import { ensureTopics } from '../tools/sample-producer.js';
+import { normalizeMessage } from '../core/normalize.js';
+import { enrich, EMPTY_ENRICH_CONTEXT } from '../core/enrich.js';
+import type { NormalizedEvent } from '../core/event.js';
+import { openStore } from '../store/store.js';
+import { LogWriter } from '../store/log-writer.js';
+import type { ChildResult } from './e2e-child.js';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const CHUNK = 5000; // = kafka.batch.max_messages default: the store-only run writes the same transactions
+
+interface Options {
+  count: number;
+  brokers?: string;
+  partitions: number;
+  skip: Set<string>;
+}
+
+function log(msg: string): void {
+  process.stderr.write(`bench: ${msg}\n`);
+}
+
+async function withBroker<T>(given: string | undefined, fn: (brokers: string) => Promise<T>): Promise<T> {
+  if (given) return fn(given);
+  const dir = mkdtempSync(join(tmpdir(), 'logagg-bench-kafka-'));
+  const script = join(ROOT, 'scripts', 'kafka.sh');
+  execFileSync(script, ['fetch'], { stdio: 'inherit' });
+  const out = execFileSync(script, ['start', '--dir', dir], { encoding: 'utf8' });
+  const brokers = /KAFKA_BROKERS=(\S+)/.exec(out)?.[1];
+  if (!brokers) throw new Error(`could not start Kafka:\n${out}`);
+  log(`broker ${brokers} (${dir})`);
+  try {
+    return await fn(brokers);
+  } finally {
+    spawnSync(script, ['stop', '--dir', dir], { stdio: 'inherit' });
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function produceAll(brokers: string, topic: string, count: number): Promise<{ rate: number; bytes: number }> {
+  const producer = new Kafka({ clientId: 'logagg-bench', brokers: [brokers], logLevel: logLevel.NOTHING }).producer();
+  await producer.connect();
+  const t0 = performance.now();
+  let bytes = 0;
+  let batch: { value: string }[] = [];
+  const inflight: Promise<unknown>[] = [];
+  for (const m of messageMix(count, { seed: 7, start: Date.now() - count })) {
+    batch.push({ value: m.value });
+    bytes += m.value.length;
+    if (batch.length === 2000) {
+      inflight.push(producer.send({ topic, messages: batch, acks: 1 }));
+      batch = [];
+      if (inflight.length >= 8) await Promise.all(inflight.splice(0));
+    }
+  }
+  if (batch.length) inflight.push(producer.send({ topic, messages: batch, acks: 1 }));
+  await Promise.all(inflight);
+  await producer.disconnect();
+  return { rate: count / ((performance.now() - t0) / 1000), bytes };
+}
+
+/** (c) kafkajs reading the topic with the consumer settings logagg uses by default, doing nothing. */
+async function consumeOnly(brokers: string, topic: string, count: number): Promise<number> {
+  const consumer = new Kafka({ clientId: 'logagg-bench-c', brokers: [brokers], logLevel: logLevel.NOTHING }).consumer({
+    groupId: `bench-consume-only-${Date.now()}`,
+    maxBytesPerPartition: 4 * 1024 * 1024,
+    maxBytes: 16 * 1024 * 1024,
+    maxWaitTimeInMs: 100,
+  });
+  await consumer.connect();
+  await consumer.subscribe({ topics: [topic], fromBeginning: true });
+  let n = 0;
+  let t0 = 0;
+  let e0 = 0;
+  const done = new Promise<number>((resolve) => {
+    void consumer.run({
+      autoCommit: false,
+      eachBatch: async ({ batch }) => {
+        n += batch.messages.length;
+        if (t0 === 0) {
+          t0 = performance.now();
+          e0 = n;
+        }
+        if (n >= count) resolve((n - e0) / ((performance.now() - t0) / 1000));
+      },
+    });
+  });
+  const rate = await done;
+  await consumer.disconnect();
+  return rate;
+}
+
+/** (d) kcat, if installed: reads the whole topic and exits at its end. */
+function kcat(brokers: string, topic: string, count: number): number | null {
+  if (spawnSync('kcat', ['-V']).status !== 0) return null;
+  const t0 = performance.now();
+  const r = spawnSync('sh', ['-c', `kcat -C -b ${brokers} -t ${topic} -o beginning -e -q -f '%o\\n' | wc -l`], { encoding: 'utf8' });
+  const seconds = (performance.now() - t0) / 1000;
+  const got = Number(r.stdout.trim());
+  if (got < count) log(`kcat read ${got} of ${count}`);
+  return got / seconds;
+}
+
+/** (b) the same messages, normalized and enriched outside the clock, written by the same LogWriter. */
+function storeOnly(count: number): { rate: number; dbMb: number } {
+  const dir = mkdtempSync(join(tmpdir(), 'logagg-bench-store-'));
+  const path = join(dir, 'store.db');
+  const store = openStore(path);
+  const writer = new LogWriter(store);
+  let timed = 0;
+  let chunk: NormalizedEvent[] = [];
+  let offset = 0;
+  const flush = (): void => {
+    const t0 = performance.now();
+    writer.writeBatch({ events: chunk, offsets: [{ group: 'bench', topic: 'bench', partition: 0, nextOffset: String(offset) }] });
+    timed += performance.now() - t0;
+    chunk = [];
+  };
+  const receivedAt = Date.now();
+  for (const m of messageMix(count, { seed: 7, start: Date.now() - count })) {
+    const event = normalizeMessage(Buffer.from(m.value), {
+      source: { kind: 'kafka', topic: 'bench', partition: 0, offset: String(offset++) },
+      receivedAt,
+      maxBytes: 256 * 1024,
+    });
+    chunk.push(enrich(event, EMPTY_ENRICH_CONTEXT));
+    if (chunk.length === CHUNK) flush();
+  }
+  if (chunk.length) flush();
+  store.close();
+  const dbMb = statSync(path).size / 1024 / 1024;
+  rmSync(dir, { recursive: true, force: true });
+  return { rate: count / (timed / 1000), dbMb };
+}
+
+/** (a) the real ingest service in a child process. */
+function endToEnd(brokers: string, topic: string, count: number, overrides: Record<string, unknown> = {}): Promise<ChildResult> {
+  const dir = mkdtempSync(join(tmpdir(), 'logagg-bench-e2e-'));
+  const args = { brokers, topic, group: `bench-e2e-${Date.now()}`, db: join(dir, 'e2e.db'), count, overrides };
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(ROOT, 'lib', 'bench', 'e2e-child.js'), JSON.stringify(args)], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, KAFKAJS_NO_PARTITIONER_WARNING: '1' },
+    });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.on('exit', (code) => {
+      rmSync(dir, { recursive: true, force: true });
+      if (code === 0) resolve(JSON.parse(out.trim().split('\n').pop() as string) as ChildResult);
+      else reject(new Error(`e2e child exited with ${code}`));
+    });
+  });
+}
+
+const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
+
+export async function runBench(opts: Options): Promise<void> {
+  await withBroker(opts.brokers, async (brokers) => {
+    const topic = `bench-${Date.now()}`;
+    await ensureTopics([brokers], [topic], opts.partitions);
+    log(`producing ${fmt(opts.count)} mixed messages to ${topic} (${opts.partitions} partitions)…`);
+    const produced = await produceAll(brokers, topic, opts.count);
+    log(`produced at ${fmt(produced.rate)} msg/s, average ${Math.round(produced.bytes / opts.count)} bytes`);
+
+    const rows: [string, number | null, string][] = [];
+    log('(c) consume-only ceiling (kafkajs)…');
+    const c = await consumeOnly(brokers, topic, opts.count);
+    const d = opts.skip.has('kcat') ? null : (log('(d) kcat…'), kcat(brokers, topic, opts.count));
+    log('(b) store-only ceiling…');
+    const b = storeOnly(opts.count);
+    log('(a) end-to-end logagg consume…');
+    const a = await endToEnd(brokers, topic, opts.count);
+
+    rows.push(['(a) end-to-end `logagg consume` (decode, normalize, enrich, store)', a.rate, `peak RSS ${Math.round(a.peakRssMb)} MiB`]);
+    rows.push(['(b) store-only ceiling (same events, same schema, FTS5 + rollups)', b.rate, `DB ${Math.round(b.dbMb)} MiB`]);
+    rows.push(['(c) consume-only ceiling (kafkajs, no work)', c, '']);
+    rows.push(['(d) kcat -C (librdkafka), reading the same topic', d, d === null ? 'kcat not installed' : '']);
+    const out: string[] = [];
+    out.push(`messages: ${fmt(opts.count)} (mixed formats, avg ${Math.round(produced.bytes / opts.count)} B), partitions: ${opts.partitions}, node ${process.versions.node}`);
+    out.push('');
+    out.push('| run | events/s | note |');
+    out.push('|---|---:|---|');
+    for (const [name, rate, note] of rows) out.push(`| ${name} | ${rate === null ? '—' : fmt(rate)} | ${note} |`);
+    out.push('');
+    out.push(`| ratio | value |`);
+    out.push('|---|---:|');
+    out.push(`| a / b (end-to-end vs store ceiling) | ${(a.rate / b.rate).toFixed(2)} |`);
+    out.push(`| a / c (end-to-end vs consume ceiling) | ${(a.rate / c).toFixed(2)} |`);
+    if (d !== null) out.push(`| c / d (kafkajs vs kcat) | ${(c / d).toFixed(2)} |`);
+    process.stdout.write(out.join('\n') + '\n');
+  });
+}
+
+async function cli(argv: string[]): Promise<void> {
+  const program = new Command('bench')
+    .option('--count <n>', 'messages', '1000000')
+    .option('--brokers <host:port>', 'use this broker instead of starting one (also KAFKA_BROKERS)')
+    .option('--partitions <n>', 'partitions of the benchmark topic', '3')
+    .option('--skip <list>', 'comma-separated: kcat', '')
+    .parse(argv);
+  const o = program.opts<{ count: string; brokers?: string; partitions: string; skip: string }>();
+  await runBench({
+    count: Number(o.count),
+    brokers: o.brokers ?? process.env.KAFKA_BROKERS,
+    partitions: Number(o.partitions),
+    skip: new Set(o.skip.split(',').filter(Boolean)),
+  });
+}
+
+cli(process.argv).catch((e: unknown) => {
+  process.stderr.write(`bench: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+  process.exit(1);
+});
