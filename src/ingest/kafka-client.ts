@@ -21,7 +21,9 @@ export function kafkaOptions(cfg: FrozenConfig['kafka'], logger: Logger): KafkaJ
     logCreator: () => (entry) => {
       const { message, ...rest } = entry.log;
       const fields = { kafka: entry.namespace, ...rest };
-      if (entry.level <= KafkaLogLevel.ERROR) logger.error(`kafka: ${message}`, fields);
+      // "Response …" lines are protocol errors kafkajs retries itself (e.g. the group coordinator
+      // of a just-started broker); they are worth a warning, not an error.
+      if (entry.level <= KafkaLogLevel.ERROR && !message.startsWith('Response ')) logger.error(`kafka: ${message}`, fields);
       else logger.warn(`kafka: ${message}`, fields);
     },
     retry: { retries: 8, initialRetryTime: 300, maxRetryTime: 10_000 },
