@@ -1,0 +1,58 @@
+/**
+ * The pieces of the `tail` status line as text. Pure.
+ */
+import { describeFilter, type TailFilter } from './tail-filter.js';
+import type { TailStatus } from './tail-source.js';
+
+/** 1536 → `1.5 KiB`; null → `-`. */
+export function formatBytes(n: number | null): string {
+  if (n === null || !Number.isFinite(n) || n < 0) return '-';
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let v = n;
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return i === 0 ? `${v} B` : `${v < 10 ? v.toFixed(1) : Math.round(v)} ${units[i]}`;
+}
+
+/** Events per second: one decimal below 10, whole numbers above; `-` before the first measure. */
+export function formatRate(r: number | null): string {
+  if (r === null || !Number.isFinite(r)) return '- ev/s';
+  return `${r < 10 ? r.toFixed(1) : Math.round(r)} ev/s`;
+}
+
+export interface StatusParts {
+  source: string;
+  connection: string;
+  rate: string;
+  /** null when unknown: local mode, or an appliance whose API runs without ingest. */
+  lag: string | null;
+  db: string | null;
+  behind: string | null;
+  filter: string;
+  paused: string | null;
+}
+
+export function statusParts(o: {
+  label: string;
+  status: TailStatus;
+  filter: TailFilter;
+  applying: TailFilter | null;
+  paused: boolean;
+  pending: number;
+  missed: number;
+}): StatusParts {
+  const s = o.status;
+  return {
+    source: o.label,
+    connection: s.connection,
+    rate: formatRate(s.rate),
+    lag: s.lag === null ? null : `lag ${s.lag}`,
+    db: s.dbBytes === null ? null : `db ${formatBytes(s.dbBytes)}`,
+    behind: s.behind > 0 ? `${s.behind} to read` : null,
+    filter: o.applying !== null ? `${describeFilter(o.applying)} (applying…)` : describeFilter(o.filter),
+    paused: o.paused ? `PAUSED +${o.pending}${o.missed > 0 ? ` (${o.missed} skipped)` : ''}` : null,
+  };
+}
