@@ -26,7 +26,11 @@ export interface IngestServiceOptions {
   config: FrozenConfig;
   logger: Logger;
   nativeBinding?: unknown;
-  detector?: BatchDetector;
+  /**
+   * Detection, or a factory called with the writer connection once the database is open and
+   * migrated, before consuming starts (detection reads its rule overrides there).
+   */
+  detector?: BatchDetector | ((store: Store) => BatchDetector);
   clock?: () => number;
 }
 
@@ -37,13 +41,20 @@ export async function startIngest(opts: IngestServiceOptions): Promise<IngestSer
   const store = openStore(config.storage.path, { nativeBinding: opts.nativeBinding, cacheMb: config.storage.cache_mb });
   logger.info('database open', { path: config.storage.path, schema: store.schemaVersion });
   const stats = new IngestStats();
+  let detector: BatchDetector | undefined;
+  try {
+    detector = typeof opts.detector === 'function' ? opts.detector(store) : opts.detector;
+  } catch (e) {
+    store.close();
+    throw e;
+  }
   const pipeline = new IngestPipeline({
     writer: new LogWriter(store),
     enrichContext: () => enrichContext,
     formats: config.kafka.formats,
     maxMessageBytes: config.storage.max_message_bytes,
     clock,
-    detector: opts.detector,
+    detector,
   });
   const source = new KafkaSource({
     kafka: createKafka(config.kafka, logger),

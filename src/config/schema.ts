@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { FORMATS, SEVERITIES } from '../core/event.js';
 import { parseDuration } from './units.js';
 import { apiSchema } from './sections/api.js';
+import { detectionSchema } from './sections/detection.js';
 
 /**
  * The configuration schema: the one place where every key, its type, its default and its
@@ -158,6 +159,7 @@ export const configSchema = z
     enrich: enrichSchema,
     log: logSchema,
     api: apiSchema,
+    detection: detectionSchema,
   })
   .superRefine((cfg, ctx) => {
     if (cfg.kafka.topics.length === 0 && cfg.kafka.topic_pattern === null) {

@@ -118,6 +118,91 @@ CREATE TABLE rollup_1h (
 ) WITHOUT ROWID;
 `,
   },
+  {
+    version: 2,
+    name: 'alerts, alert events and changes, rule stats and overrides',
+    sql: `
+-- What detection raised (docs/alerts.md). Written by the ingest writer inside each batch's
+-- transaction; state changes come from the API. Times are epoch ms UTC; first_seen and
+-- last_seen are event times, created_at and updated_at the writer's clock.
+CREATE TABLE alerts (
+  -- AUTOINCREMENT: an alert id is never reused, so a link to it never points at another alert.
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  rule_id TEXT NOT NULL,
+  rule_name TEXT NOT NULL,
+  severity TEXT NOT NULL,            -- LOW | MEDIUM | HIGH | CRITICAL: the highest seen
+  severity_rank INTEGER NOT NULL,    -- 1 LOW … 4 CRITICAL
+  host TEXT,                         -- lower-case; NULL when the finding named none
+  title TEXT NOT NULL,               -- from the finding that opened the alert
+  first_seen INTEGER NOT NULL,
+  last_seen INTEGER NOT NULL,
+  count INTEGER NOT NULL,            -- occurrences folded into this alert
+  sample_event_ids TEXT NOT NULL,    -- JSON array of logs.id: the first 4 occurrences and the latest
+  matched TEXT NOT NULL,             -- JSON object: field → value of the latest finding
+  context TEXT,                      -- JSON object (anomaly baseline and score…) or NULL
+  dedup_key TEXT NOT NULL,
+  state TEXT NOT NULL CHECK (state IN ('open', 'acknowledged', 'resolved')),
+  acknowledged_by TEXT,
+  acknowledged_at INTEGER,
+  resolved_by TEXT,
+  resolved_at INTEGER,
+  state_changed_by TEXT,             -- the last change, whatever it was
+  state_changed_at INTEGER,
+  comment TEXT,                      -- given with the last change; alert_changes keeps them all
+  change_seq INTEGER NOT NULL,       -- bumped at every insert or update: the position of the alert feed
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+-- An index on (x) is an index on (x, id): keyset pages on (last_seen, id) walk them.
+CREATE INDEX alerts_last_seen ON alerts(last_seen);
+CREATE INDEX alerts_state_last_seen ON alerts(state, last_seen);
+CREATE INDEX alerts_severity_last_seen ON alerts(severity_rank, last_seen);
+CREATE INDEX alerts_host_last_seen ON alerts(host, last_seen);
+-- Serves the rule filter and the per-rule hourly cap (alerts a rule opened in an hour).
+CREATE INDEX alerts_rule_first_seen ON alerts(rule_id, first_seen);
+-- The alert a repeat folds into: the newest one of its key that is not resolved.
+CREATE INDEX alerts_open_dedup ON alerts(dedup_key, id) WHERE state <> 'resolved';
+CREATE UNIQUE INDEX alerts_change_seq ON alerts(change_seq);
+
+-- Which alerts a log is a sample of (GET /logs/:id), kept equal to sample_event_ids: at most
+-- five rows per alert. Rows whose log retention deleted are harmless and left alone.
+CREATE TABLE alert_events (
+  log_id INTEGER NOT NULL,
+  alert_id INTEGER NOT NULL,
+  PRIMARY KEY (log_id, alert_id)
+) WITHOUT ROWID;
+
+-- Every state change, with who, when and the comment.
+CREATE TABLE alert_changes (
+  id INTEGER PRIMARY KEY,
+  alert_id INTEGER NOT NULL REFERENCES alerts(id) ON DELETE CASCADE,
+  at INTEGER NOT NULL,
+  by TEXT NOT NULL,
+  from_state TEXT NOT NULL,
+  to_state TEXT NOT NULL,
+  comment TEXT
+);
+CREATE INDEX alert_changes_alert ON alert_changes(alert_id, id);
+
+-- Per rule since the database was created: occurrences found, alerts opened, and occurrences
+-- dropped by the per-rule hourly cap. Updated in the batch transaction, so exact across crashes.
+CREATE TABLE rule_stats (
+  rule_id TEXT PRIMARY KEY,
+  hits INTEGER NOT NULL,
+  alerts_opened INTEGER NOT NULL,
+  suppressed INTEGER NOT NULL,
+  last_hit INTEGER                   -- event time of the latest occurrence
+) WITHOUT ROWID;
+
+-- Rules enabled or disabled through the API; applied over the rule files at start and reload.
+CREATE TABLE rule_overrides (
+  rule_id TEXT PRIMARY KEY,
+  enabled INTEGER NOT NULL,
+  changed_by TEXT NOT NULL,
+  changed_at INTEGER NOT NULL
+) WITHOUT ROWID;
+`,
+  },
 ];
 
 /** The schema version this code writes and understands. */

@@ -1,5 +1,8 @@
 import type { Command } from 'commander';
-import { startIngest } from '../../app/ingest-service.js';
+import { DetectionService } from '../../app/detection.js';
+import { startIngest, type IngestService } from '../../app/ingest-service.js';
+import type { FrozenConfig } from '../../config/load.js';
+import type { Logger } from '../../logger.js';
 import { cliContext, list } from '../context.js';
 import { onShutdown } from '../signals.js';
 
@@ -25,6 +28,38 @@ export function ingestOverrides(flags: IngestFlags): Record<string, unknown> {
     'kafka.topics': list(flags.topics),
     'kafka.group_id': flags.group,
     'storage.path': flags.db,
+  };
+}
+
+export interface IngestWithDetection {
+  service: IngestService;
+  /** null when detection.enabled is false. */
+  detection: DetectionService | null;
+  stop(): Promise<void>;
+}
+
+/**
+ * Ingest with detection from config: the rules are loaded first (a bad rule set is a
+ * ConfigError, exit 2, before anything connects), bound to the writer once the database is
+ * open, and watched for changes once consuming runs.
+ */
+export async function startIngestWithDetection(config: FrozenConfig, logger: Logger): Promise<IngestWithDetection> {
+  const detection = config.detection.enabled ? await DetectionService.load(config.detection, { logger }) : null;
+  let service: IngestService;
+  try {
+    service = await startIngest({ config, logger, ...(detection ? { detector: (store) => detection.attach(store) } : {}) });
+  } catch (e) {
+    detection?.close();
+    throw e;
+  }
+  detection?.watch();
+  return {
+    service,
+    detection,
+    async stop() {
+      detection?.close();
+      await service.stop();
+    },
   };
 }
 
@@ -57,7 +92,7 @@ Examples:
       ),
   ).action(async (flags: IngestFlags, cmd: Command) => {
     const { config, logger } = cliContext(cmd, ingestOverrides(flags));
-    const service = await startIngest({ config, logger });
-    await runUntilSignal(() => service.stop(), logger);
+    const ingest = await startIngestWithDetection(config, logger);
+    await runUntilSignal(() => ingest.stop(), logger);
   });
 }

@@ -1,9 +1,10 @@
 import type { Command } from 'commander';
-import { startIngest } from '../../app/ingest-service.js';
+import { DetectionRulesPort } from '../../app/rules-port.js';
 import { startApiServer } from '../../api/server.js';
+import { SqliteAlertsPort } from '../../store/alert-port.js';
 import { openStore } from '../../store/store.js';
 import { cliContext } from '../context.js';
-import { addIngestFlags, ingestOverrides, runUntilSignal, type IngestFlags } from './consume.js';
+import { addIngestFlags, ingestOverrides, runUntilSignal, startIngestWithDetection, type IngestFlags } from './consume.js';
 
 /**
  * The appliance: ingest (the one SQLite writer) and the REST API (its own read-only
@@ -25,23 +26,33 @@ Examples:
       ),
   ).action(async (flags: IngestFlags & { api: boolean }, cmd: Command) => {
     const { config, logger } = cliContext(cmd, { ...ingestOverrides(flags), ...(flags.api === false ? { 'api.enabled': false } : {}) });
-    const service = await startIngest({ config, logger });
+    const ingest = await startIngestWithDetection(config, logger);
+    const { service, detection } = ingest;
     let api: { close(): Promise<void> } | null = null;
     let reader: ReturnType<typeof openStore> | null = null;
     try {
       if (config.api.enabled) {
         reader = openStore(config.storage.path, { readonly: true, cacheMb: config.storage.cache_mb });
-        api = await startApiServer({ config: config.api, store: reader, stats: service.stats, consumer: service.source, logger });
+        // Alerts are read on the API's connection; state changes use the ingest writer (alert-port.ts).
+        api = await startApiServer({
+          config: config.api,
+          store: reader,
+          stats: service.stats,
+          consumer: service.source,
+          logger,
+          alerts: new SqliteAlertsPort(reader, service.store),
+          ...(detection ? { rules: new DetectionRulesPort(detection) } : {}),
+        });
       }
     } catch (e) {
       reader?.close();
-      await service.stop();
+      await ingest.stop();
       throw e;
     }
     await runUntilSignal(async () => {
       await api?.close();
       reader?.close();
-      await service.stop();
+      await ingest.stop();
     }, logger);
   });
 }

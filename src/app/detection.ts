@@ -1,0 +1,166 @@
+/**
+ * Detection inside the ingest pipeline: the BatchDetector that runs the rules once per batch
+ * (DetectionEngine, pure) and writes their findings as alerts inside the batch's transaction
+ * (alert-store). It also owns the rule set's life: loaded at start (a bad set is a ConfigError),
+ * reloaded when the folder changes (a bad edit keeps the last good set), with the enable/disable
+ * overrides kept in the database applied over the files at start and after every reload.
+ *
+ * Detection state (count windows, sustained thresholds, baselines) lives in memory: after a
+ * restart those rules start afresh, while stateless rules (match, plain thresholds, Sigma
+ * without correlation) give exactly the alerts an uninterrupted run gives.
+ */
+import type { NormalizedEvent } from '../core/event.js';
+import { DetectionEngine, type RuleStatus } from '../core/detect/engine.js';
+import { formatRuleError } from '../core/rules/compile.js';
+import type { CompiledRule } from '../core/rules/types.js';
+import type { BatchDetector } from '../ingest/pipeline.js';
+import type { Logger } from '../logger.js';
+import { applyFindings, type AlertPolicy, type PendingFinding } from '../store/alert-store.js';
+import type { BatchTx } from '../store/log-writer.js';
+import { readRuleOverrides, readRuleStats, writeRuleOverride, type RuleOverride, type RuleStats } from '../store/rule-state.js';
+import type { Store } from '../store/store.js';
+import { watchRules, type RuleWatcher } from '../rules/rule-files.js';
+import { assetRaisePolicy, loadInitialRules, ruleContextBase, type DetectionSettings } from './detection-rules.js';
+
+/** What detect() hands to persist(): findings with their rule's window, fixed at detect time. */
+export interface DetectionOutput {
+  pending: PendingFinding[];
+}
+
+export interface RuleReport extends RuleStatus {
+  /** Counters kept in the database (since it was created); zero when the rule never fired. */
+  stats: RuleStats;
+  /** The override made through the API, if any. */
+  override: RuleOverride | null;
+}
+
+export interface DetectionOptions {
+  logger: Logger;
+  /** Debounce of folder changes before a reload, ms (tests shorten it). */
+  reloadDebounceMs?: number;
+}
+
+export class DetectionService implements BatchDetector<DetectionOutput> {
+  private readonly engine: DetectionEngine;
+  private readonly policy: AlertPolicy;
+  private readonly logger: Logger;
+  private suppressById = new Map<string, number>();
+  private overrides = new Map<string, RuleOverride>();
+  private store: Store | null = null;
+  private watcher: RuleWatcher | null = null;
+  /** The rules from the folder in force now (the last good set). */
+  private files: CompiledRule[] = [];
+
+  private constructor(
+    private readonly cfg: DetectionSettings,
+    private readonly builtins: CompiledRule[],
+    files: CompiledRule[],
+    private readonly opts: DetectionOptions,
+  ) {
+    this.logger = opts.logger;
+    this.policy = { maxAlertsPerRulePerHour: cfg.max_alerts_per_rule_per_hour };
+    this.engine = new DetectionEngine([], { assetRaise: assetRaisePolicy(cfg) });
+    this.install(files);
+  }
+
+  /** Loads the built-in rules and the rules folder. Throws ConfigError listing every problem. */
+  static async load(cfg: DetectionSettings, opts: DetectionOptions): Promise<DetectionService> {
+    const initial = await loadInitialRules(cfg);
+    const service = new DetectionService(cfg, initial.builtins, initial.files, opts);
+    opts.logger.info('rules loaded', { dir: cfg.rules_dir, rules: initial.builtins.length + initial.files.length, files: initial.fileNames.length });
+    return service;
+  }
+
+  /**
+   * Binds the writer connection (opened and migrated by the ingest service) and applies the
+   * overrides stored in it. Returns this, so it can be the ingest service's detector factory.
+   */
+  attach(store: Store): this {
+    this.store = store;
+    this.overrides = readRuleOverrides(store);
+    this.applyOverrides();
+    return this;
+  }
+
+  /** Starts reloading the rules when the folder changes (when detection.watch is on). */
+  watch(): void {
+    if (!this.cfg.watch || this.watcher !== null) return;
+    this.watcher = watchRules(
+      this.cfg.rules_dir,
+      ruleContextBase(this.cfg),
+      this.files,
+      (r) => {
+        if (r.ok) {
+          try {
+            this.install(r.rules);
+          } catch (e) {
+            this.logger.warn('rules reload refused; the last good set stays in force', { err: e });
+            return;
+          }
+          this.logger.info('rules reloaded', { dir: this.cfg.rules_dir, rules: this.builtins.length + r.rules.length, files: r.files.length });
+        } else {
+          this.logger.warn('rules reload refused; the last good set stays in force', {
+            dir: this.cfg.rules_dir,
+            kept: r.kept,
+            problems: r.errors.map(formatRuleError),
+          });
+        }
+      },
+      this.opts.reloadDebounceMs === undefined ? {} : { debounceMs: this.opts.reloadDebounceMs },
+    );
+  }
+
+  close(): void {
+    this.watcher?.close();
+    this.watcher = null;
+  }
+
+  detect(events: readonly NormalizedEvent[]): DetectionOutput {
+    const findings = this.engine.evaluate(events);
+    const fallback = this.cfg.default_suppress;
+    return { pending: findings.map((finding) => ({ finding, suppressMs: this.suppressById.get(finding.rule_id) ?? fallback })) };
+  }
+
+  persist(tx: BatchTx, output: DetectionOutput): void {
+    applyFindings(tx, output.pending, this.policy);
+  }
+
+  /** Every rule in force with its state, counters and override. */
+  rules(): RuleReport[] {
+    const stats = this.store === null ? new Map<string, RuleStats>() : readRuleStats(this.store);
+    return this.engine.status().map((s) => ({
+      ...s,
+      stats: stats.get(s.meta.id) ?? { hits: 0, alerts_opened: 0, suppressed: 0, last_hit: null },
+      override: this.overrides.get(s.meta.id) ?? null,
+    }));
+  }
+
+  /**
+   * Enables or disables a rule now and across restarts and reloads. Returns false for a rule
+   * not in force. Throws STORE_* errors when the override cannot be recorded (nothing changes).
+   */
+  setEnabled(id: string, enabled: boolean, by: string, at: number): boolean {
+    if (!this.engine.status().some((s) => s.meta.id === id)) return false;
+    const o: RuleOverride = { enabled, by, at };
+    if (this.store !== null) writeRuleOverride(this.store, id, o);
+    this.overrides.set(id, o);
+    this.engine.setEnabled(id, enabled);
+    return true;
+  }
+
+  private install(files: readonly CompiledRule[]): void {
+    const all = [...this.builtins, ...files];
+    const builtinIds = new Set(this.builtins.map((r) => r.meta.id));
+    const clash = files.find((r) => builtinIds.has(r.meta.id));
+    if (clash !== undefined) throw new Error(`rule "${clash.meta.id}" in ${clash.meta.file ?? 'the rules folder'} has the id of a built-in rule`);
+    this.engine.setRules(all);
+    this.files = [...files];
+    this.suppressById = new Map(all.map((r) => [r.meta.id, r.meta.suppress_ms ?? this.cfg.default_suppress]));
+    this.applyOverrides();
+  }
+
+  /** Overrides for rules not in force now wait in the map until a reload brings them back. */
+  private applyOverrides(): void {
+    for (const [id, o] of this.overrides) this.engine.setEnabled(id, o.enabled);
+  }
+}

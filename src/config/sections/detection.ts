@@ -1,0 +1,110 @@
+import { z } from 'zod';
+import { METRIC_KEYS, SEVERITIES } from '../../core/event.js';
+import { parseDuration } from '../units.js';
+
+/**
+ * The `detection:` section of the config: where the rules are, how alerts fold and are capped,
+ * severity raising for critical assets, Sigma settings, and the built-in threshold and baseline
+ * anomaly rules. config/default.yaml documents the same keys with the same defaults;
+ * docs/alerts.md explains them.
+ */
+
+/** A duration: milliseconds, or a string like `500ms`, `30s`, `5m`, `24h`, `7d`. */
+const duration = z.union([z.number().int().nonnegative(), z.string()]).transform((v, ctx) => {
+  if (typeof v === 'number') return v;
+  const ms = parseDuration(v);
+  if (ms === null) {
+    ctx.addIssue({ code: 'custom', message: `"${v}" is not a duration; write e.g. 500ms, 30s, 5m, 24h or 7d` });
+    return z.NEVER;
+  }
+  return ms;
+});
+
+const severity = z.enum(SEVERITIES);
+const CRITICALITIES = ['low', 'medium', 'high', 'critical'] as const;
+/** A threshold: a number in the metric's units, or a string with a unit (`90%`, `50MB/s`); null = off. */
+const threshold = z.union([z.number(), z.string().min(1)]).nullable().default(null);
+
+const assetRaiseSchema = z
+  .strictObject({
+    /** Steps a finding's severity is raised when its host's asset criticality is listed; 0 = off. */
+    steps: z.number().int().min(0).max(3).default(1),
+    /** Asset criticalities (enrich.assets[].criticality) that raise. */
+    criticalities: z.array(z.enum(CRITICALITIES)).default(['critical']),
+  })
+  .prefault({});
+
+const sigmaSchema = z
+  .strictObject({
+    /** Sigma field name → logagg field path, over the built-in map (docs/sigma.md), e.g. { Image: process }. */
+    field_map: z.record(z.string().min(1), z.string().min(1)).default({}),
+    /** `level: informational` rules: skip (loaded disabled) or LOW (alert at LOW). */
+    informational: z.enum(['skip', 'LOW']).default('skip'),
+    /** `category:NAME` / `product:NAME` / `service:NAME` → a Sigma selection an event must match. */
+    logsources: z
+      .record(z.string().regex(/^(category|product|service):\S+$/, 'keys are category:NAME, product:NAME or service:NAME'), z.record(z.string(), z.unknown()))
+      .default({}),
+  })
+  .prefault({});
+
+const builtinThresholdsSchema = z
+  .strictObject({
+    /** Percent (0–100). */
+    cpu_pct: threshold,
+    mem_pct: threshold,
+    disk_pct: threshold,
+    /** Bytes per second, or a rate like `50MB/s`. */
+    net_in: threshold,
+    net_out: threshold,
+    severity: severity.default('HIGH'),
+    /** Consecutive readings (3) or a duration (`5m`) the value must stay above; null = one reading fires. */
+    for: z.union([z.number().int().min(1), z.string().min(1)]).nullable().default(null),
+    /** Suppression window of these rules; null = default_suppress. */
+    suppress: duration.nullable().default(null),
+  })
+  .prefault({});
+
+const anomalySchema = z
+  .strictObject({
+    /** One built-in baseline rule per listed metric, per host (ids builtin.anomaly.<metric>). */
+    metrics: z.array(z.enum(METRIC_KEYS)).default([]),
+    /** ewma: exponentially weighted mean and deviation; mad: median and MAD over `window` readings. */
+    method: z.enum(['ewma', 'mad']).default('ewma'),
+    /** Score beyond which a reading is anomalous; null = the method's default (ewma 4, mad 3.5). */
+    k: z.number().positive().nullable().default(null),
+    /** Readings a host's baseline needs before it may fire. */
+    warmup: z.number().int().min(0).default(30),
+    /** ewma: half-life of a reading's weight, in event time. */
+    half_life: duration.default(1_800_000),
+    /** mad: readings in the rolling window. */
+    window: z.number().int().min(3).default(60),
+    /** Floor of the spread, in the metric's units: keeps a flat series' noise quiet. */
+    min_stddev: z.number().positive().default(1),
+    /** high, low or both. */
+    direction: z.enum(['high', 'low', 'both']).default('high'),
+    severity: severity.default('MEDIUM'),
+  })
+  .prefault({});
+
+export const detectionSchema = z
+  .strictObject({
+    /** Run the rules on every batch (consume and serve). */
+    enabled: z.boolean().default(true),
+    /** The rules folder: rule files (*.yaml, *.yml) and list files under lists/. */
+    rules_dir: z.string().min(1).default('config/rules'),
+    /** Reload the rules when the folder changes (a bad edit keeps the last good set). */
+    watch: z.boolean().default(true),
+    /** Repeats of a finding within this window update one alert; a rule's own `suppress` wins. */
+    default_suppress: duration.default(600_000),
+    /** Alerts one rule may open within an hour (event time); further occurrences count as suppressed. 0 = no cap. */
+    max_alerts_per_rule_per_hour: z.number().int().min(0).default(100),
+    /** Groups a stateful rule keeps at most (count windows, sustained thresholds, baselines). */
+    max_groups: z.number().int().min(1).max(10_000_000).default(10_000),
+    critical_asset_raise: assetRaiseSchema,
+    sigma: sigmaSchema,
+    builtin_thresholds: builtinThresholdsSchema,
+    anomaly: anomalySchema,
+  })
+  .prefault({});
+
+export type DetectionConfig = z.output<typeof detectionSchema>;

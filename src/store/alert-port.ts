@@ -1,0 +1,53 @@
+/**
+ * The API's AlertsPort over SQLite. Reads go through the API's read-only connection; a state
+ * change needs a write, and goes through the ingest writer's connection, which `serve` shares
+ * with the API in one process. better-sqlite3 is synchronous, so a change runs between two
+ * batch transactions of the same event loop, never inside one and never waiting on it; another
+ * process holding the write lock is waited for up to the connection's busy timeout.
+ */
+import type { Alert, AlertChange, AlertFeed, AlertFilter, AlertPage, AlertsPort, AlertState } from '../api/ports.js';
+import type { Severity } from '../core/event.js';
+import { LogaggError } from '../errors.js';
+import { alertFeed, countAlerts, getAlert, listAlerts, toAlert } from './alert-reader.js';
+import { transitionAlert } from './alert-store.js';
+import type { Store } from './store.js';
+
+export class SqliteAlertsPort implements AlertsPort {
+  /**
+   * @param reader a connection to read with (read-only in `serve`)
+   * @param writer the writer connection for state changes; null = changes are refused (503)
+   */
+  constructor(
+    private readonly reader: Store,
+    private readonly writer: Store | null,
+  ) {}
+
+  list(filter: AlertFilter, page: { limit: number; cursor: string | null }): AlertPage {
+    const p = listAlerts(this.reader, filter, page);
+    return { items: p.items.map(toAlert), next_cursor: p.next_cursor };
+  }
+
+  get(id: number, hostScope?: readonly string[]): Alert | null {
+    const r = getAlert(this.reader, id, hostScope);
+    return r === null ? null : toAlert(r);
+  }
+
+  transition(id: number, change: AlertChange, hostScope?: readonly string[]): Alert | null {
+    if (this.writer === null) {
+      throw new LogaggError('STORE_UNAVAILABLE', 'alert state changes need the ingest writer, which does not run in this process', { canRetry: true });
+    }
+    if (!transitionAlert(this.writer, id, change, hostScope)) return null;
+    // Read back on the connection that wrote: it sees its own commit whatever the reader's snapshot.
+    const r = getAlert(this.writer, id);
+    return r === null ? null : toAlert(r);
+  }
+
+  counts(filter: AlertFilter): { severity: Severity; state: AlertState; count: number }[] {
+    return countAlerts(this.reader, filter);
+  }
+
+  feed(position: string | null, filter: AlertFilter, limit: number): AlertFeed {
+    const f = alertFeed(this.reader, position, filter, limit);
+    return { items: f.items.map(toAlert), position: f.position };
+  }
+}

@@ -1,0 +1,274 @@
+// The detector glue over real rule files and a real SQLite file: messages go through the real
+// ingest pipeline (decode, normalize, enrich, detect) and the alerts land in the batch's
+// transaction.
+import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { describe, expect, test } from 'vitest';
+import { DetectionService } from '../../src/app/detection.js';
+import { loadConfig } from '../../src/config/load.js';
+import { buildAssetInventory, type EnrichContext } from '../../src/core/enrich.js';
+import { buildIntelIndex } from '../../src/core/intel.js';
+import { ConfigError } from '../../src/errors.js';
+import { IngestPipeline } from '../../src/ingest/pipeline.js';
+import { createLogger, type Logger } from '../../src/logger.js';
+import { LogWriter } from '../../src/store/log-writer.js';
+import { readRuleStats } from '../../src/store/rule-state.js';
+import { openStore, type Store } from '../../src/store/store.js';
+import { deferCleanup, tempDir } from '../helpers/temp.js';
+
+const T0 = Date.UTC(2025, 0, 15, 12, 0, 0);
+const MIN = 60_000;
+
+const RULES = `
+id: cpu-high
+name: CPU usage exceeds 90%
+kind: threshold
+severity: HIGH
+field: cpu_pct
+op: '>'
+value: 90%
+title: CPU {cpu_pct}% on {host}
+---
+id: bad-proc
+name: Known malicious process detected
+kind: match
+severity: CRITICAL
+match:
+  process: { endswith: [mimikatz.exe, xmrig] }
+title: Malicious process {process} on {host}
+---
+id: quick
+name: Short window
+kind: match
+severity: LOW
+suppress: 1m
+match:
+  attributes.marker: quick
+`;
+
+function rulesDir(text = RULES): string {
+  const dir = tempDir('logagg-rules-');
+  writeFileSync(path.join(dir, 'rules.yaml'), text);
+  return dir;
+}
+
+function logs(): { logger: Logger; lines: { level: string; msg: string; [k: string]: unknown }[] } {
+  const lines: { level: string; msg: string }[] = [];
+  return { logger: createLogger({ level: 'debug', format: 'json', write: (l) => lines.push(JSON.parse(l)) }), lines };
+}
+
+function settings(dir: string, over: Record<string, unknown> = {}) {
+  return loadConfig({ defaultsFile: null, env: {}, overrides: { 'detection.rules_dir': dir, ...over } }).detection;
+}
+
+interface Rig {
+  store: Store;
+  detection: DetectionService;
+  pipeline: IngestPipeline;
+  /** Runs one batch of JSON messages through prepare + commit. */
+  run(messages: object[]): void;
+  alerts(): { id: number; rule_id: string; severity: string; host: string | null; count: number; state: string; first_seen: number; last_seen: number; title: string }[];
+}
+
+async function rig(opts: { dir?: string; config?: Record<string, unknown>; file?: string; enrich?: EnrichContext; logger?: Logger } = {}): Promise<Rig> {
+  const file = opts.file ?? path.join(tempDir('logagg-det-'), 'logagg.db');
+  const store = openStore(file);
+  deferCleanup(() => store.close());
+  const detection = (await DetectionService.load(settings(opts.dir ?? rulesDir(), opts.config), { logger: opts.logger ?? logs().logger, reloadDebounceMs: 50 })).attach(store);
+  deferCleanup(() => detection.close());
+  const enrichContext = opts.enrich ?? { assets: buildAssetInventory([]), intel: buildIntelIndex([]) };
+  const pipeline = new IngestPipeline({ writer: new LogWriter(store), enrichContext: () => enrichContext, formats: {}, maxMessageBytes: 65536, clock: () => T0, detector: detection });
+  let offset = 0;
+  return {
+    store,
+    detection,
+    pipeline,
+    run(messages) {
+      const prepared = pipeline.prepare(messages.map((m) => ({ value: Buffer.from(JSON.stringify(m)), source: { kind: 'kafka', topic: 't', partition: 0, offset: String(offset++) } })));
+      pipeline.commit(prepared, [{ group: 'g', topic: 't', partition: 0, nextOffset: String(offset) }]);
+    },
+    alerts: () => store.db.prepare('SELECT id, rule_id, severity, host, count, state, first_seen, last_seen, title FROM alerts ORDER BY id').all() as never,
+  };
+}
+
+const cpu = (host: string, pct: number, ts: number) => ({ timestamp: new Date(ts).toISOString(), host, cpu_usage: pct });
+
+describe('loading the rules', () => {
+  test('a valid folder loads, with the built-in rules of the config', async () => {
+    const { logger, lines } = logs();
+    const d = await DetectionService.load(settings(rulesDir(), { 'detection.builtin_thresholds.net_out': '50MB/s', 'detection.anomaly.metrics': ['mem_pct'] }), { logger });
+    expect(d.rules().map((r) => [r.meta.id, r.meta.kind, r.enabled])).toEqual([
+      ['builtin.net_out', 'threshold', true],
+      ['builtin.anomaly.mem_pct', 'anomaly', true],
+      ['cpu-high', 'threshold', true],
+      ['bad-proc', 'match', true],
+      ['quick', 'match', true],
+    ]);
+    expect(lines.find((l) => l.msg === 'rules loaded')).toMatchObject({ rules: 5, files: 1 });
+  });
+
+  test('the shipped default set loads', async () => {
+    const d = await DetectionService.load(settings(path.resolve('config/rules')), { logger: logs().logger });
+    const ids = d.rules().map((r) => r.meta.id);
+    expect(ids).toEqual(expect.arrayContaining(['cpu-high', 'malicious-process']));
+  });
+
+  test.each<[string, string, RegExp]>([
+    ['a bad rule names the file and the rule', RULES + '---\nid: broken\nname: x\nkind: threshold\nseverity: HIGH\nfield: cpu_pct\nop: "~"\nvalue: 1\n', /rules\.yaml: rule "broken": .*op/],
+    ['an unknown kind', 'id: k\nname: k\nkind: magic\nseverity: LOW\n', /rules\.yaml: rule "k": kind/],
+    ['invalid YAML', 'id: [unclosed\n', /rules\.yaml: .*YAML/],
+  ])('%s: ConfigError (exit 2)', async (_n, text, want) => {
+    const err = await DetectionService.load(settings(rulesDir(text)), { logger: logs().logger }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as ConfigError).exitCode).toBe(2);
+    expect((err as Error).message).toMatch(want);
+  });
+
+  test('a missing folder is a ConfigError naming it', async () => {
+    const err = await DetectionService.load(settings('/nonexistent/rules'), { logger: logs().logger }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as Error).message).toMatch(/\/nonexistent\/rules: .*does not exist/);
+  });
+
+  test('a bad built-in threshold names the config key; a rule may not take a built-in id', async () => {
+    const bad = await DetectionService.load(settings(rulesDir(), { 'detection.builtin_thresholds.cpu_pct': 'lots' }), { logger: logs().logger }).catch((e: unknown) => e);
+    expect((bad as ConfigError).problems[0]!.key).toBe('detection.builtin_thresholds');
+    const clash = await DetectionService.load(settings(rulesDir('id: builtin.cpu_pct\nname: x\nkind: match\nseverity: LOW\nmatch: { host: a }\n'), { 'detection.builtin_thresholds.cpu_pct': 80 }), {
+      logger: logs().logger,
+    }).catch((e: unknown) => e);
+    expect((clash as Error).message).toMatch(/rule "builtin\.cpu_pct": the id is taken by a built-in rule/);
+  });
+});
+
+describe('alerts from batches', () => {
+  test('a stuck-high CPU host over many batches yields ONE alert whose count grows', async () => {
+    const r = await rig();
+    for (let b = 0; b < 50; b++) r.run(Array.from({ length: 20 }, (_, i) => cpu('web-01', 95 + (i % 5), T0 + (b * 20 + i) * 1000)));
+    const alerts = r.alerts();
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]).toMatchObject({ rule_id: 'cpu-high', severity: 'HIGH', host: 'web-01', count: 1000, first_seen: T0, last_seen: T0 + 999_000, state: 'open' });
+    expect(readRuleStats(r.store).get('cpu-high')).toEqual({ hits: 1000, alerts_opened: 1, suppressed: 0, last_hit: T0 + 999_000 });
+  });
+
+  test('the seed examples fire with their severities; readings at or below 90% do not', async () => {
+    const r = await rig();
+    r.run([cpu('web-01', 90, T0), cpu('web-02', 93.5, T0 + 1), { timestamp: new Date(T0 + 2).toISOString(), host: 'win-7', process: 'C:\\Tools\\mimikatz.exe', message: 'started' }]);
+    expect(r.alerts().map((a) => [a.rule_id, a.severity, a.host])).toEqual([
+      ['cpu-high', 'HIGH', 'web-02'],
+      ['bad-proc', 'CRITICAL', 'win-7'],
+    ]);
+  });
+
+  test("a rule's own suppression window beats the default", async () => {
+    const r = await rig();
+    const quick = (ts: number) => ({ timestamp: new Date(ts).toISOString(), host: 'a', marker: 'quick' });
+    r.run([quick(T0)]);
+    r.run([quick(T0 + 50_000)]); // within 1m: folds
+    r.run([quick(T0 + 50_000 + 61_000)]); // 61 s later: new alert, though within the 10m default
+    expect(r.alerts().map((a) => a.count)).toEqual([2, 1]);
+  });
+
+  test('a host marked critical in the asset inventory raises the severity one step', async () => {
+    const enrich = { assets: buildAssetInventory([{ host: 'db-*', criticality: 'critical' }]), intel: buildIntelIndex([]) };
+    const r = await rig({ enrich });
+    r.run([cpu('db-1', 99, T0), cpu('web-1', 99, T0)]);
+    expect(r.alerts().map((a) => [a.host, a.severity])).toEqual([
+      ['db-1', 'CRITICAL'],
+      ['web-1', 'HIGH'],
+    ]);
+    const off = await rig({ enrich, config: { 'detection.critical_asset_raise.steps': 0 } });
+    off.run([cpu('db-1', 99, T0)]);
+    expect(off.alerts()[0]!.severity).toBe('HIGH');
+  });
+
+  test('the hourly cap from config counts the rest as suppressed', async () => {
+    const r = await rig({ config: { 'detection.max_alerts_per_rule_per_hour': 3 } });
+    r.run(Array.from({ length: 10 }, (_, i) => cpu(`h${i}`, 99, T0 + i)));
+    expect(r.alerts()).toHaveLength(3);
+    expect(r.detection.rules().find((x) => x.meta.id === 'cpu-high')!.stats).toMatchObject({ hits: 10, alerts_opened: 3, suppressed: 7 });
+  });
+
+  test('a commit that fails is retried without detecting again: one alert, counted once', async () => {
+    const file = path.join(tempDir('logagg-det-'), 'logagg.db');
+    const r = await rig({ file });
+    const blocker = new Database(file, { timeout: 0 });
+    // The writer waits for its busy timeout (5 s) before failing: shorten it for this test.
+    r.store.db.exec('PRAGMA busy_timeout = 50');
+    const prepared = r.pipeline.prepare([cpu('web-01', 99, T0), cpu('web-01', 98, T0 + 1)].map((m, i) => ({ value: Buffer.from(JSON.stringify(m)), source: { kind: 'kafka', topic: 't', partition: 0, offset: String(i) } })));
+    blocker.exec('BEGIN IMMEDIATE');
+    expect(() => r.pipeline.commit(prepared, [{ group: 'g', topic: 't', partition: 0, nextOffset: '2' }])).toThrow(/locked|busy/i);
+    blocker.exec('ROLLBACK');
+    blocker.close();
+    r.pipeline.commit(prepared, [{ group: 'g', topic: 't', partition: 0, nextOffset: '2' }]);
+    expect(r.alerts()).toEqual([expect.objectContaining({ count: 2 })]);
+    expect(readRuleStats(r.store).get('cpu-high')!.hits).toBe(2);
+  });
+});
+
+describe('enable/disable overrides', () => {
+  test('a disabled rule stops firing at once, stays disabled after a restart, and its override is kept', async () => {
+    const file = path.join(tempDir('logagg-det-'), 'logagg.db');
+    const dir = rulesDir();
+    const a = await rig({ file, dir });
+    expect(a.detection.setEnabled('cpu-high', false, 'adam', T0)).toBe(true);
+    expect(a.detection.setEnabled('no-such-rule', false, 'adam', T0)).toBe(false);
+    a.run([cpu('web-01', 99, T0)]);
+    expect(a.alerts()).toEqual([]);
+    a.detection.close();
+    a.store.close();
+
+    const b = await rig({ file, dir });
+    const rule = b.detection.rules().find((x) => x.meta.id === 'cpu-high')!;
+    expect(rule.enabled).toBe(false);
+    expect(rule.override).toEqual({ enabled: false, by: 'adam', at: T0 });
+    b.run([cpu('web-01', 99, T0)]);
+    expect(b.alerts()).toEqual([]);
+    b.detection.setEnabled('cpu-high', true, 'adam', T0 + 1);
+    b.run([cpu('web-01', 99, T0 + 2)]);
+    expect(b.alerts()).toHaveLength(1);
+  });
+});
+
+describe('hot reload', () => {
+  async function until(what: string, fn: () => boolean, ms = 5000): Promise<void> {
+    const end = Date.now() + ms;
+    while (Date.now() < end) {
+      if (fn()) return;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    throw new Error(`timed out waiting for ${what}`);
+  }
+
+  test('a good edit takes effect; a bad edit keeps the last good set and says why; overrides survive reloads', async () => {
+    const dir = rulesDir();
+    const { logger, lines } = logs();
+    const r = await rig({ dir, logger });
+    r.detection.setEnabled('bad-proc', false, 'adam', T0);
+    r.detection.watch();
+
+    writeFileSync(path.join(dir, 'extra.yaml'), 'id: mem-high\nname: Memory high\nkind: threshold\nseverity: MEDIUM\nfield: mem_pct\nop: ">="\nvalue: 95\n');
+    await until('the reload', () => lines.some((l) => l.msg === 'rules reloaded'));
+    expect(r.detection.rules().map((x) => x.meta.id)).toContain('mem-high');
+    expect(r.detection.rules().find((x) => x.meta.id === 'bad-proc')!.enabled).toBe(false);
+
+    writeFileSync(path.join(dir, 'extra.yaml'), 'id: mem-high\nname: Memory high\nkind: threshold\nseverity: MEDIUM\nfield: mem_pct\nop: ">="\n');
+    await until('the refusal', () => lines.some((l) => l.msg.startsWith('rules reload refused')));
+    const refusal = lines.find((l) => l.msg.startsWith('rules reload refused'))!;
+    expect(refusal.problems).toEqual([expect.stringMatching(/extra\.yaml: rule "mem-high": value/)]);
+    expect(r.detection.rules().map((x) => x.meta.id)).toContain('mem-high');
+    r.run([{ timestamp: new Date(T0).toISOString(), host: 'x', memory_usage: { percentage: 97 } }]);
+    expect(r.alerts().map((a) => a.rule_id)).toEqual(['mem-high']);
+  });
+
+  test('watch: false never reloads', async () => {
+    const dir = rulesDir();
+    const { logger, lines } = logs();
+    const r = await rig({ dir, logger, config: { 'detection.watch': false } });
+    r.detection.watch();
+    mkdirSync(path.join(dir, 'sub'));
+    cpSync(path.join(dir, 'rules.yaml'), path.join(dir, 'sub', 'copy.yaml'));
+    await new Promise((res) => setTimeout(res, 300));
+    expect(lines.filter((l) => l.msg.startsWith('rules reload'))).toEqual([]);
+  });
+});
