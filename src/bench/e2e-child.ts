@@ -5,7 +5,7 @@
  */
 import { loadConfig } from '../config/load.js';
 import { createLogger } from '../logger.js';
-import { startIngest } from '../app/ingest-service.js';
+import { startIngestWithDetection } from '../cli/commands/consume.js';
 
 interface ChildArgs {
   brokers: string;
@@ -37,38 +37,33 @@ async function run(args: ChildArgs): Promise<ChildResult> {
       'retention.days': 0,
       'log.level': 'warn',
       'api.enabled': false,
+      'detection.watch': false,
       ...args.overrides,
     },
   });
   const logger = createLogger({ level: 'warn', format: 'text' });
-  const service = await startIngest({ config, logger });
-  // The clock starts at the first stored batch, so group join and the first fetch are not counted
-  // (the consume-only ceiling is measured the same way).
-  let t0 = 0;
-  let e0 = 0;
+  const running = await startIngestWithDetection(config, logger);
+  const service = running.service;
+  // The clock starts when the group hands the consumer its partitions, so connecting and
+  // joining are not counted (the consume-only ceiling is measured the same way).
   await new Promise<void>((resolve) => {
     const timer = setInterval(() => {
-      const n = service.stats.events;
-      if (t0 === 0 && n > 0) {
-        t0 = performance.now();
-        e0 = n;
-      }
-      if (n >= args.count) {
+      if (service.stats.events >= args.count) {
         clearInterval(timer);
         resolve();
       }
     }, 5);
   });
-  const seconds = (performance.now() - t0) / 1000;
+  const seconds = (Date.now() - service.stats.assignedAt) / 1000;
   const result: ChildResult = {
     events: service.stats.events,
     seconds,
-    rate: (service.stats.events - e0) / seconds,
+    rate: service.stats.events / seconds,
     peakRssMb: process.resourceUsage().maxRSS / 1024,
     batches: service.stats.batches,
     parseErrors: service.stats.parseErrors,
   };
-  await service.stop();
+  await running.stop();
   return result;
 }
 

@@ -9,7 +9,7 @@
  * scripts/kafka.sh), --partitions P (3), --skip kcat,store,… Not part of the appliance.
  */
 import { spawn, spawnSync, execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,6 +23,7 @@ import type { NormalizedEvent } from '../core/event.js';
 import { openStore } from '../store/store.js';
 import { LogWriter } from '../store/log-writer.js';
 import type { ChildResult } from './e2e-child.js';
+import { benchSigmaRules } from './sigma-rules.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const CHUNK = 5000; // = kafka.batch.max_messages default: the store-only run writes the same transactions
@@ -89,17 +90,15 @@ async function consumeOnly(brokers: string, topic: string, count: number): Promi
   await consumer.subscribe({ topics: [topic], fromBeginning: true });
   let n = 0;
   let t0 = 0;
-  let e0 = 0;
+  consumer.on(consumer.events.GROUP_JOIN, () => {
+    t0 = Date.now();
+  });
   const done = new Promise<number>((resolve) => {
     void consumer.run({
       autoCommit: false,
       eachBatch: async ({ batch }) => {
         n += batch.messages.length;
-        if (t0 === 0) {
-          t0 = performance.now();
-          e0 = n;
-        }
-        if (n >= count) resolve((n - e0) / ((performance.now() - t0) / 1000));
+        if (n >= count) resolve(n / ((Date.now() - t0) / 1000));
       },
     });
   });
@@ -186,10 +185,24 @@ export async function runBench(opts: Options): Promise<void> {
     const d = opts.skip.has('kcat') ? null : (log('(d) kcat…'), kcat(brokers, topic, opts.count));
     log('(b) store-only ceiling…');
     const b = storeOnly(opts.count);
-    log('(a) end-to-end logagg consume…');
-    const a = await endToEnd(brokers, topic, opts.count);
+    log('(a) end-to-end logagg consume, detection off…');
+    const a = await endToEnd(brokers, topic, opts.count, { 'detection.enabled': false });
+    let a1: ChildResult | null = null;
+    let a2: ChildResult | null = null;
+    if (!opts.skip.has('detect')) {
+      log('(a1) end-to-end, default rule set…');
+      a1 = await endToEnd(brokers, topic, opts.count, { 'detection.enabled': true });
+      const rulesDir = mkdtempSync(join(tmpdir(), 'logagg-bench-rules-'));
+      cpSync(join(ROOT, 'config', 'rules'), rulesDir, { recursive: true });
+      benchSigmaRules(100).forEach((text, i) => writeFileSync(join(rulesDir, `bench-sigma-${String(i).padStart(3, '0')}.yml`), text));
+      log('(a2) end-to-end, default rule set + 100 Sigma rules…');
+      a2 = await endToEnd(brokers, topic, opts.count, { 'detection.enabled': true, 'detection.rules_dir': rulesDir });
+      rmSync(rulesDir, { recursive: true, force: true });
+    }
 
-    rows.push(['(a) end-to-end `logagg consume` (decode, normalize, enrich, store)', a.rate, `peak RSS ${Math.round(a.peakRssMb)} MiB`]);
+    rows.push(['(a) end-to-end `logagg consume`, detection off (decode, normalize, enrich, store)', a.rate, `peak RSS ${Math.round(a.peakRssMb)} MiB`]);
+    if (a1) rows.push(['(a1) end-to-end, default rule set (13 rules)', a1.rate, `peak RSS ${Math.round(a1.peakRssMb)} MiB`]);
+    if (a2) rows.push(['(a2) end-to-end, default rule set + 100 Sigma rules', a2.rate, `peak RSS ${Math.round(a2.peakRssMb)} MiB`]);
     rows.push(['(b) store-only ceiling (same events, same schema, FTS5 + rollups)', b.rate, `DB ${Math.round(b.dbMb)} MiB`]);
     rows.push(['(c) consume-only ceiling (kafkajs, no work)', c, '']);
     rows.push(['(d) kcat -C (librdkafka), reading the same topic', d, d === null ? 'kcat not installed' : '']);
@@ -204,6 +217,8 @@ export async function runBench(opts: Options): Promise<void> {
     out.push('|---|---:|');
     out.push(`| a / b (end-to-end vs store ceiling) | ${(a.rate / b.rate).toFixed(2)} |`);
     out.push(`| a / c (end-to-end vs consume ceiling) | ${(a.rate / c).toFixed(2)} |`);
+    if (a1) out.push(`| a1 / a (default rules vs detection off) | ${(a1.rate / a.rate).toFixed(2)} |`);
+    if (a2) out.push(`| a2 / a (default + 100 Sigma rules vs detection off) | ${(a2.rate / a.rate).toFixed(2)} |`);
     if (d !== null) out.push(`| c / d (kafkajs vs kcat) | ${(c / d).toFixed(2)} |`);
     process.stdout.write(out.join('\n') + '\n');
   });
@@ -214,7 +229,7 @@ async function cli(argv: string[]): Promise<void> {
     .option('--count <n>', 'messages', '1000000')
     .option('--brokers <host:port>', 'use this broker instead of starting one (also KAFKA_BROKERS)')
     .option('--partitions <n>', 'partitions of the benchmark topic', '3')
-    .option('--skip <list>', 'comma-separated: kcat', '')
+    .option('--skip <list>', 'comma-separated: kcat, detect', '')
     .parse(argv);
   const o = program.opts<{ count: string; brokers?: string; partitions: string; skip: string }>();
   await runBench({

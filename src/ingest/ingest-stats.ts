@@ -11,6 +11,8 @@ export class IngestStats {
   /** Sum and count of batch latencies (prepare + store), milliseconds. */
   batchMsSum = 0;
   lastBatchAt = 0;
+  /** When the consumer last got its partitions (group join), epoch ms; 0 = never. */
+  assignedAt = 0;
   /** Consumer lag per "topic/partition", messages. */
   readonly lag = new Map<string, number>();
   /** Batch latencies, milliseconds, for a histogram. Bounded ring. */

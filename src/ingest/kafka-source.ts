@@ -64,6 +64,7 @@ export class KafkaSource {
     this.consumer = consumer;
     consumer.on(consumer.events.GROUP_JOIN, (e) => {
       const assignment = e.payload.memberAssignment;
+      this.opts.stats.assignedAt = Date.now();
       logger.info('partitions assigned', { assignment });
       for (const [topic, partitions] of Object.entries(assignment)) {
         for (const partition of partitions) {
