@@ -5,6 +5,12 @@ import { registerConsume } from './commands/consume.js';
 import { registerServe } from './commands/serve.js';
 import { registerVersion } from './commands/version.js';
 import { registerToken } from './commands/token.js';
+import { registerQuery } from './commands/query.js';
+import { registerStatus } from './commands/status.js';
+import { registerPrune } from './commands/prune.js';
+import { registerReplay } from './commands/replay.js';
+import { registerTail } from './commands/tail.js';
+import { registerRules } from './commands/rules.js';
 
 /**
  * The CLI: registers one file per subcommand and maps errors to exit codes
@@ -21,11 +27,24 @@ export function buildProgram(): Command {
   registerConsume(program);
   registerServe(program);
   registerToken(program);
+  registerQuery(program);
+  registerStatus(program);
+  registerPrune(program);
+  registerReplay(program);
+  registerTail(program);
+  registerRules(program);
   registerVersion(program);
   return program;
 }
 
 export async function main(argv: string[]): Promise<number> {
+  // `logagg query … | head`: a closed pipe ends the command quietly, like other Unix tools.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'EPIPE') process.exit(0);
+      throw e;
+    });
+  }
   const program = buildProgram();
   try {
     await program.parseAsync(argv);

@@ -5,6 +5,7 @@ import { parse as parseYaml, YAMLParseError } from 'yaml';
 import type { z } from 'zod';
 import { ConfigError } from '../errors.js';
 import { configSchema, type Config } from './schema.js';
+import { getEmbeddedDir } from '../runtime/embedded.js';
 
 /**
  * Configuration is read once at start, in layers, and validated into one frozen object:
@@ -29,6 +30,7 @@ export interface LoadConfigOptions {
 }
 
 export type FrozenConfig = DeepReadonly<Config>;
+const DEFAULT_RULES_DIR = 'config/rules';
 type DeepReadonly<T> = T extends (infer U)[] ? readonly DeepReadonly<U>[] : T extends object ? { readonly [K in keyof T]: DeepReadonly<T[K]> } : T;
 
 export function defaultConfigPath(): string | null {
@@ -59,7 +61,13 @@ export function loadConfig(opts: LoadConfigOptions = {}): FrozenConfig {
 export function validateConfig(input: unknown): FrozenConfig {
   const result = configSchema.safeParse(input);
   if (!result.success) throw new ConfigError(result.error.issues.flatMap((i) => describeIssue(i, input)));
-  return deepFreeze(result.data) as FrozenConfig;
+  const cfg = result.data;
+  // The single executable carries the default rule set: run from a directory without
+  // config/rules, the default rules_dir means the shipped rules.
+  if (cfg.detection.rules_dir === DEFAULT_RULES_DIR && !existsSync(DEFAULT_RULES_DIR)) {
+    cfg.detection.rules_dir = getEmbeddedDir('rules') ?? DEFAULT_RULES_DIR;
+  }
+  return deepFreeze(cfg) as FrozenConfig;
 }
 
 function readYamlFile(file: string, what: string): Record<string, unknown> {

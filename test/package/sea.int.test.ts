@@ -179,7 +179,7 @@ describeKafka('dist/logagg consume (real broker)', () => {
     const topic = uniqueTopic('sea');
     await createTopic(brokers, topic, 1);
     const messages = [
-      JSON.stringify({ timestamp: '2024-01-01T12:00:00Z', host: 'web-01', message: 'disk almost full on /var', cpu_usage: 12 }),
+      JSON.stringify({ timestamp: '2024-01-01T12:00:00Z', host: 'web-01', message: 'disk almost full on /var', cpu_usage: 97, process: 'mimikatz' }),
       '<38>Jan  1 12:00:02 edge-01 sshd[1234]: Failed password for root from 192.0.2.10 port 4242 ssh2',
       'ts=2024-01-01T12:00:03Z level=error host=api-01 msg="disk write failed"',
       'plain text line without structure',
@@ -196,9 +196,7 @@ describeKafka('dist/logagg consume (real broker)', () => {
       LOGAGG_STORAGE_PATH: 'data/logagg.db',
       LOGAGG_KAFKA_BATCH_LINGER: '50ms',
       LOGAGG_RETENTION_DAYS: '0',
-      // The empty folder has no config/rules. Until the detection loader falls back to the
-      // rules shipped inside the binary (src/runtime/embedded.ts), detection is off here.
-      LOGAGG_DETECTION_ENABLED: 'false',
+      // The empty folder has no config/rules: the default rules shipped inside the binary apply.
     });
     await waitFor('4 stored rows', () => countRows(db) === messages.length, 60_000).catch((err: Error) => {
       throw new Error(`${err.message}; the binary said:\n${cli.output().slice(-3000)}`);
@@ -220,6 +218,14 @@ describeKafka('dist/logagg consume (real broker)', () => {
       expect(match('disk')).toBe(2);
       expect(match('password')).toBe(1);
       expect(match('nothinglikethis')).toBe(0);
+      // the seed's two example rules, from the rule set carried inside the binary
+      const alerts = conn.prepare('SELECT rule_id, severity FROM alerts ORDER BY rule_id').all();
+      expect(alerts).toEqual(
+        expect.arrayContaining([
+          { rule_id: 'cpu-high', severity: 'HIGH' },
+          { rule_id: 'malicious-process', severity: 'CRITICAL' },
+        ]),
+      );
     } finally {
       conn.close();
     }
