@@ -9,6 +9,8 @@ export const ERROR_CODES = {
   USAGE: { exit: 2, http: 400 },
   BAD_REQUEST: { exit: 2, http: 400 },
   NOT_FOUND: { exit: 1, http: 404 },
+  /** The resource's current state forbids the change asked for (e.g. acknowledging a resolved alert). */
+  CONFLICT: { exit: 1, http: 409 },
   UNAUTHORIZED: { exit: 1, http: 401 },
   FORBIDDEN: { exit: 1, http: 403 },
   RATE_LIMITED: { exit: 1, http: 429 },

@@ -5,7 +5,9 @@
  */
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { IngestStats } from '../ingest/ingest-stats.js';
+import { registerListenerMetrics } from '../listen/listener-metrics.js';
 import type { AlertsPort } from './ports.js';
+import type { ChannelStatus } from '../notify/notify-status.js';
 
 export interface ApiMetrics {
   registry: Registry;
@@ -23,6 +25,8 @@ export function createApiMetrics(src: {
   stats?: IngestStats;
   alerts?: AlertsPort;
   consumer?: { readonly isConnected: boolean };
+  /** Notification counts per channel, read at scrape time (src/notify/notify-status.ts). */
+  notifications?: () => ChannelStatus[];
   processMetrics?: boolean;
 }): ApiMetrics {
   const registry = new Registry();
@@ -31,6 +35,7 @@ export function createApiMetrics(src: {
 
   // Series of parts that do not run in this process are left out, not reported as zero.
   if (stats) registerIngestMetrics(registers, stats);
+  if (stats && stats.listeners.size > 0) registerListenerMetrics(registers, stats);
   if (consumer) {
     new Gauge({
       name: 'logagg_ingest_consumer_connected',
@@ -53,6 +58,8 @@ export function createApiMetrics(src: {
       },
     });
   }
+
+  if (src.notifications) registerNotifyMetrics(registers, src.notifications);
 
   const latency = new Histogram({
     name: 'logagg_api_request_duration_seconds',
@@ -116,6 +123,34 @@ function registerIngestMetrics(registers: Registry[], stats: IngestStats): void 
         const slash = key.lastIndexOf('/');
         this.set({ topic: key.slice(0, slash), partition: key.slice(slash + 1) }, lag);
       }
+    },
+  });
+}
+
+/** Counters kept in the database (notify_stats), so they survive restarts and never go back. */
+function registerNotifyMetrics(registers: Registry[], read: () => ChannelStatus[]): void {
+  const counter = (name: string, help: string, value: (c: ChannelStatus) => number) =>
+    new Counter({
+      name,
+      help,
+      labelNames: ['channel'],
+      registers,
+      collect() {
+        this.reset();
+        for (const c of read()) this.inc({ channel: c.channel }, value(c));
+      },
+    });
+  counter('logagg_notifications_sent_total', 'Alert notifications delivered (2xx), per channel.', (c) => c.sent);
+  counter('logagg_notifications_failed_total', 'Alert notifications given up (recorded as failed), per channel.', (c) => c.failed);
+  counter('logagg_notifications_retries_total', 'Failed delivery attempts that were retried, per channel.', (c) => c.retries);
+  new Gauge({
+    name: 'logagg_notifications_pending',
+    help: 'Alert notifications waiting to be delivered, per channel.',
+    labelNames: ['channel'],
+    registers,
+    collect() {
+      this.reset();
+      for (const c of read()) this.set({ channel: c.channel }, c.pending);
     },
   });
 }

@@ -20,7 +20,10 @@ import { RateLimiter, rateLimit } from './rate-limit.js';
 import { requestId } from './request-id.js';
 import { registerAlertRoutes } from './routes/alerts.js';
 import { registerHealthRoute, registerReadyRoutes } from './routes/health.js';
+import { registerIngestRoute } from './routes/ingest.js';
 import { registerLogRoutes } from './routes/logs.js';
+import { registerNotificationRoutes } from './routes/notifications.js';
+import { notifyStatus } from '../notify/notify-status.js';
 import { registerRuleRoutes } from './routes/rules.js';
 import { registerStreamRoute, STREAM_PATH } from './routes/stream.js';
 import { registerSummaryRoutes } from './routes/summary.js';
@@ -41,6 +44,7 @@ function registerResources(router: Router, env: RouteEnv): void {
   registerAlertRoutes(router, env);
   registerRuleRoutes(router, env);
   registerSummaryRoutes(router, env);
+  registerNotificationRoutes(router, env);
 }
 
 export function createApiApp(deps: ApiDeps, opts: { https?: boolean } = {}): ApiApp {
@@ -50,7 +54,7 @@ export function createApiApp(deps: ApiDeps, opts: { https?: boolean } = {}): Api
   }
   const keys = loadVerificationKeys(cfg.auth);
   const clock = deps.clock ?? Date.now;
-  const metrics = createApiMetrics({ stats: deps.stats, alerts: deps.alerts, consumer: deps.consumer });
+  const metrics = createApiMetrics({ stats: deps.stats, alerts: deps.alerts, consumer: deps.consumer, notifications: () => notifyStatus(deps.store) });
   const hub = new StreamHub({
     store: deps.store,
     pollMs: Math.max(10, cfg.stream.poll_interval),
@@ -99,7 +103,8 @@ export function createApiApp(deps: ApiDeps, opts: { https?: boolean } = {}): Api
   const v1 = new Router({ prefix: '/api/v1' });
   registerResources(v1, env);
   registerStreamRoute(v1, env);
-  const openapi = buildOpenApi(cfg);
+  registerIngestRoute(v1, env);
+  const openapi = buildOpenApi(cfg, { ingest: deps.ingest !== undefined });
   v1.get('/openapi.json', requireRole('viewer'), (ctx) => {
     new QueryReader(ctx.query as RawQuery, []);
     ctx.body = openapi;

@@ -22,9 +22,23 @@ export interface ApiDeps {
   stats?: IngestStats;
   /** The Kafka source (KafkaSource satisfies this), for /readyz. */
   consumer?: { readonly isConnected: boolean };
+  /** Direct ingest (POST /api/v1/ingest) when the writer runs in this process; absent = no such route. */
+  ingest?: IngestPort;
   logger: Logger;
   /** Epoch ms; defaults to Date.now. */
   clock?: () => number;
+}
+
+/** What POST /api/v1/ingest needs (src/listen/http-ingest.ts provides it). */
+export interface IngestPort {
+  /** Largest body, bytes, and most messages in one request. */
+  readonly maxBodyBytes: number;
+  readonly maxLines: number;
+  /**
+   * Stores the messages in one transaction and resolves only once it is committed; throws
+   * STORE_UNAVAILABLE (503) without storing anything when ingest cannot take them now.
+   */
+  submit(lines: Buffer[], peer: string): Promise<{ stored: number; duplicates: number; parse_errors: number }>;
 }
 
 /** Shared by the routes of one app. */

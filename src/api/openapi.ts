@@ -9,6 +9,7 @@ import { SCHEMAS } from './openapi-schemas.js';
 import { ALERT_STATES } from './ports.js';
 import { PROBLEM_CONTENT_TYPE } from './problem.js';
 import { BUCKETS } from './summary.js';
+import { notificationsPathItem } from './routes/notifications.js';
 
 type Obj = Record<string, unknown>;
 
@@ -141,6 +142,7 @@ function resourcePaths(cfg: ApiSettings): Record<string, Obj> {
         responses: { '200': ok('Rule'), '404': problem('No such rule.'), '413': problem('Body too large.'), '415': problem('Body is not application/json.'), ...ERRORS },
       },
     },
+    '/notifications': notificationsPathItem(cfg, ERRORS),
     '/metrics/summary': {
       get: {
         operationId: 'metricsSummary',
@@ -157,7 +159,49 @@ function resourcePaths(cfg: ApiSettings): Record<string, Obj> {
   };
 }
 
-export function buildOpenApi(cfg: ApiSettings): Obj {
+/** POST /api/v1/ingest, documented when the server serves it (ingest runs in its process). */
+function ingestPath(): Obj {
+  const count = (description: string): Obj => ({ type: 'integer', minimum: 0, description });
+  return {
+    post: {
+      operationId: 'ingest',
+      summary:
+        'Store messages (role ingest): NDJSON or text, one message a line, or a JSON array, one message an element. Decoded, enriched, run through detection and stored like Kafka messages, in one transaction; the answer comes after the commit, so a 2xx means durable and any other answer means nothing was stored.',
+      requestBody: {
+        required: true,
+        content: {
+          'application/x-ndjson': { schema: { type: 'string' } },
+          'application/json': { schema: { type: 'array', description: 'String elements are the message text; other elements are stored as their JSON text.' } },
+          'text/plain': { schema: { type: 'string' } },
+        },
+      },
+      responses: {
+        '200': {
+          description: 'Stored.',
+          content: {
+            'application/json': {
+              schema: {
+                type: 'object',
+                properties: {
+                  stored: count('Events committed.'),
+                  duplicates: count('Events skipped as copies of stored ones.'),
+                  parse_errors: count('Events stored with parse_error (the message could not be decoded).'),
+                },
+                required: ['stored', 'duplicates', 'parse_errors'],
+                additionalProperties: false,
+              },
+            },
+          },
+        },
+        '413': problem('Body larger than listeners.http.max_body_bytes, or more than listeners.http.max_lines messages.'),
+        '415': problem('Another media type, or a Content-Encoding.'),
+        ...ERRORS,
+      },
+    },
+  };
+}
+
+export function buildOpenApi(cfg: ApiSettings, opts: { ingest?: boolean } = {}): Obj {
   const paths: Record<string, Obj> = {};
   const resources = resourcePaths(cfg);
   for (const [path, item] of Object.entries(resources)) paths[`/api/v1${path}`] = item;
@@ -182,6 +226,7 @@ export function buildOpenApi(cfg: ApiSettings): Obj {
       responses: { '200': { description: 'An event stream.', content: { 'text/event-stream': { schema: { type: 'string' } } } }, ...ERRORS },
     },
   };
+  if (opts.ingest) paths['/api/v1/ingest'] = ingestPath();
   paths['/api/v1/openapi.json'] = {
     get: { operationId: 'openapi', summary: 'This document (role viewer).', responses: { '200': { description: 'OpenAPI 3.1', content: { 'application/json': { schema: { type: 'object' } } } }, ...ERRORS } },
   };

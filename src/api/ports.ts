@@ -94,6 +94,17 @@ export interface AlertsPort {
   feed(position: string | null, filter: AlertFilter, limit: number): AlertFeed;
 }
 
+/** A rule's counters in the database, since it was created (rule_stats). */
+export interface RuleCounters {
+  /** Occurrences found (a finding counts its `count`). */
+  hits: number;
+  alerts_opened: number;
+  /** Occurrences dropped because the rule had opened its hourly cap of alerts. */
+  suppressed: number;
+  /** Event time of the latest occurrence, epoch ms; null when none. */
+  last_hit: number | null;
+}
+
 export interface RuleInfo {
   id: string;
   name: string;
@@ -102,6 +113,9 @@ export interface RuleInfo {
   enabled: boolean;
   description: string;
   tags: string[];
+  stats: RuleCounters;
+  /** Batches in which the rule threw since the process started. */
+  failures: number;
 }
 
 export interface RulesPort {

@@ -71,6 +71,7 @@ const CODE_KIND: Record<ErrorCode, ProblemKind> = {
   USAGE: 'bad-request',
   BAD_REQUEST: 'bad-request',
   NOT_FOUND: 'not-found',
+  CONFLICT: 'conflict',
   UNAUTHORIZED: 'unauthorized',
   FORBIDDEN: 'forbidden',
   RATE_LIMITED: 'rate-limited',

@@ -50,6 +50,18 @@ export function toApiAlert(a: Alert): ApiAlert {
   };
 }
 
-export function toApiRule(r: RuleInfo): RuleInfo {
-  return { id: r.id, name: r.name, kind: r.kind, severity: r.severity, enabled: r.enabled, description: r.description, tags: [...r.tags] };
+export type ApiRule = Omit<RuleInfo, 'stats'> & { stats: Omit<RuleInfo['stats'], 'last_hit'> & { last_hit: string | null } };
+
+export function toApiRule(r: RuleInfo): ApiRule {
+  return {
+    id: r.id,
+    name: r.name,
+    kind: r.kind,
+    severity: r.severity,
+    enabled: r.enabled,
+    description: r.description,
+    tags: [...r.tags],
+    stats: { hits: r.stats.hits, alerts_opened: r.stats.alerts_opened, suppressed: r.stats.suppressed, last_hit: isoOrNull(r.stats.last_hit) },
+    failures: r.failures,
+  };
 }

@@ -15,7 +15,7 @@ import { formatRuleError } from '../core/rules/compile.js';
 import type { CompiledRule } from '../core/rules/types.js';
 import type { BatchDetector } from '../ingest/pipeline.js';
 import type { Logger } from '../logger.js';
-import { applyFindings, type AlertPolicy, type PendingFinding } from '../store/alert-store.js';
+import { applyFindings, type AlertPolicy, type AlertWritten, type PendingFinding } from '../store/alert-store.js';
 import type { BatchTx } from '../store/log-writer.js';
 import { readRuleOverrides, readRuleStats, writeRuleOverride, type RuleOverride, type RuleStats } from '../store/rule-state.js';
 import type { Store } from '../store/store.js';
@@ -38,6 +38,11 @@ export interface DetectionOptions {
   logger: Logger;
   /** Debounce of folder changes before a reload, ms (tests shorten it). */
   reloadDebounceMs?: number;
+  /**
+   * Runs inside the batch's transaction after the alerts were written, with each alert opened
+   * or updated (the notification outbox is written there: src/notify/notify-service.ts).
+   */
+  onAlertsWritten?: (tx: BatchTx, written: readonly AlertWritten[]) => void;
 }
 
 export class DetectionService implements BatchDetector<DetectionOutput> {
@@ -122,7 +127,10 @@ export class DetectionService implements BatchDetector<DetectionOutput> {
   }
 
   persist(tx: BatchTx, output: DetectionOutput): void {
-    applyFindings(tx, output.pending, this.policy);
+    const hook = this.opts.onAlertsWritten;
+    const written: AlertWritten[] | undefined = hook ? [] : undefined;
+    applyFindings(tx, output.pending, this.policy, written);
+    if (hook && written!.length > 0) hook(tx, written!);
   }
 
   /** Every rule in force with its state, counters and override. */

@@ -9,6 +9,7 @@ import { KafkaSource } from '../ingest/kafka-source.js';
 import { IngestPipeline, type BatchDetector } from '../ingest/pipeline.js';
 import { IngestStats } from '../ingest/ingest-stats.js';
 import { loadEnrichContext } from './enrich-context.js';
+import { storeOptionsFromConfig } from './store-options.js';
 
 /**
  * The ingest service: the one SQLite writer, the pipeline, the Kafka source and the
@@ -18,7 +19,10 @@ import { loadEnrichContext } from './enrich-context.js';
 export interface IngestService {
   readonly store: Store;
   readonly stats: IngestStats;
-  readonly source: KafkaSource;
+  /** The pipeline on the one writer, for the other sources of this process (src/listen). */
+  readonly pipeline: IngestPipeline;
+  /** null when kafka.enabled is false. */
+  readonly source: KafkaSource | null;
   stop(): Promise<void>;
 }
 
@@ -38,7 +42,7 @@ export async function startIngest(opts: IngestServiceOptions): Promise<IngestSer
   const { config, logger } = opts;
   const clock = opts.clock ?? Date.now;
   const enrichContext = loadEnrichContext(config.enrich);
-  const store = openStore(config.storage.path, { nativeBinding: opts.nativeBinding, cacheMb: config.storage.cache_mb });
+  const store = openStore(config.storage.path, storeOptionsFromConfig(config, { nativeBinding: opts.nativeBinding }));
   logger.info('database open', { path: config.storage.path, schema: store.schemaVersion });
   const stats = new IngestStats();
   let detector: BatchDetector | undefined;
@@ -56,14 +60,17 @@ export async function startIngest(opts: IngestServiceOptions): Promise<IngestSer
     clock,
     detector,
   });
-  const source = new KafkaSource({
-    kafka: createKafka(config.kafka, logger),
-    config: config.kafka,
-    pipeline,
-    storedOffsets: () => readOffsets(store, config.kafka.group_id),
-    logger,
-    stats,
-  });
+  const source = config.kafka.enabled
+    ? new KafkaSource({
+        kafka: createKafka(config.kafka, logger),
+        config: config.kafka,
+        pipeline,
+        storedOffsets: () => readOffsets(store, config.kafka.group_id),
+        logger,
+        stats,
+      })
+    : null;
+  if (!source) logger.info('kafka disabled (kafka.enabled: false): ingest only through the listeners');
 
   let retentionTimer: NodeJS.Timeout | null = null;
   let pruning: Promise<unknown> = Promise.resolve();
@@ -75,9 +82,9 @@ export async function startIngest(opts: IngestServiceOptions): Promise<IngestSer
   };
 
   try {
-    await source.start();
+    await source?.start();
   } catch (e) {
-    await source.stop().catch(() => undefined);
+    await source?.stop().catch(() => undefined);
     store.close();
     throw e;
   }
@@ -88,10 +95,11 @@ export async function startIngest(opts: IngestServiceOptions): Promise<IngestSer
   return {
     store,
     stats,
+    pipeline,
     source,
     async stop() {
       if (retentionTimer) clearInterval(retentionTimer);
-      await source.stop();
+      await source?.stop();
       await pruning;
       store.close();
       logger.info('stopped', { events: stats.events, batches: stats.batches });

@@ -10,6 +10,7 @@ import { registerStatus } from './commands/status.js';
 import { registerPrune } from './commands/prune.js';
 import { registerReplay } from './commands/replay.js';
 import { registerTail } from './commands/tail.js';
+import { registerNotify } from './commands/notify.js';
 import { registerRules } from './commands/rules.js';
 
 /**
@@ -32,6 +33,7 @@ export function buildProgram(): Command {
   registerPrune(program);
   registerReplay(program);
   registerTail(program);
+  registerNotify(program);
   registerRules(program);
   registerVersion(program);
   return program;

@@ -3,6 +3,9 @@ import { FORMATS, SEVERITIES } from '../core/event.js';
 import { parseDuration } from './units.js';
 import { apiSchema } from './sections/api.js';
 import { detectionSchema } from './sections/detection.js';
+import { encryptionSchema } from './sections/storage-encryption.js';
+import { listenersSchema } from './sections/listeners.js';
+import { notifySchema } from './sections/notify.js';
 
 /**
  * The configuration schema: the one place where every key, its type, its default and its
@@ -28,6 +31,8 @@ const severity = z.enum(SEVERITIES);
 
 const kafkaSchema = z
   .strictObject({
+    /** Consume from Kafka. false for sites that only use the direct listeners (syslog, HTTP). */
+    enabled: z.boolean().default(true),
     /** Bootstrap brokers, host:port. */
     brokers: z.array(hostPort).min(1, 'list at least one broker, e.g. [127.0.0.1:9092]').default(['127.0.0.1:9092']),
     client_id: nonEmpty.default('logagg'),
@@ -101,6 +106,8 @@ const storageSchema = z
     max_message_bytes: z.number().int().min(256).max(64 * 1024 * 1024).default(256 * 1024),
     /** SQLite page cache per connection, in MiB. */
     cache_mb: z.number().int().min(1).max(4096).default(64),
+    /** Encryption at rest of the database file and its WAL. */
+    encryption: encryptionSchema,
   })
   .prefault({});
 
@@ -160,9 +167,11 @@ export const configSchema = z
     log: logSchema,
     api: apiSchema,
     detection: detectionSchema,
+    listeners: listenersSchema,
+    notify: notifySchema,
   })
   .superRefine((cfg, ctx) => {
-    if (cfg.kafka.topics.length === 0 && cfg.kafka.topic_pattern === null) {
+    if (cfg.kafka.enabled && cfg.kafka.topics.length === 0 && cfg.kafka.topic_pattern === null) {
       ctx.addIssue({ code: 'custom', path: ['kafka', 'topics'], message: 'name at least one topic, or set kafka.topic_pattern' });
     }
     if (cfg.kafka.sasl.mechanism !== 'none' && cfg.kafka.sasl.username === '') {

@@ -15,6 +15,10 @@ export class IngestStats {
   assignedAt = 0;
   /** Consumer lag per "topic/partition", messages. */
   readonly lag = new Map<string, number>();
+  /** Direct-ingest listeners (syslog, HTTP) by name; empty when none runs. */
+  readonly listeners = new Map<string, ListenerCounters>();
+  /** Messages the listeners received that wait to be stored, and the bound (listeners.queue_max). */
+  readonly directQueue = { depth: 0, max: 0 };
   /** Batch latencies, milliseconds, for a histogram. Bounded ring. */
   private readonly recent: number[] = [];
 
@@ -35,4 +39,48 @@ export class IngestStats {
   recentBatchMs(): readonly number[] {
     return this.recent;
   }
+
+  /** The counters of one listener, created on first use. */
+  listener(name: string, kind: string): ListenerCounters {
+    let c = this.listeners.get(name);
+    if (!c) {
+      c = new ListenerCounters(name, kind);
+      this.listeners.set(name, c);
+    }
+    return c;
+  }
+}
+
+/**
+ * Counters of one direct-ingest listener. Every message is accounted for:
+ * received = stored + dropped + failed + (waiting in the queue). UDP datagrams the kernel
+ * dropped before logagg could read them are in kernelDrops (not in received).
+ */
+export class ListenerCounters {
+  /** Messages read: datagrams, frames, HTTP lines. */
+  received = 0;
+  /** Bytes read from the network (after TLS). */
+  bytes = 0;
+  /** Messages committed to SQLite. */
+  stored = 0;
+  /** Messages dropped because the queue was full (UDP only; TCP pauses, HTTP answers 503). */
+  dropped = 0;
+  /** Messages accepted that could not be stored (the store kept failing while shutting down). */
+  failed = 0;
+  /** UDP: datagrams the kernel dropped on this socket (receive buffer full), from /proc/net/udp. */
+  kernelDrops = 0;
+  /** TCP: frames cut at max_message_bytes. */
+  truncated = 0;
+  /** TCP: malformed octet-counting headers and connections closed mid-frame. */
+  framingErrors = 0;
+  /** TCP: failed TLS handshakes and connections refused over max_connections. */
+  connectionErrors = 0;
+  /** TCP: connections open now, and accepted since start. */
+  connections = 0;
+  connectionsTotal = 0;
+
+  constructor(
+    readonly name: string,
+    readonly kind: string,
+  ) {}
 }

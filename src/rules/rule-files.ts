@@ -43,11 +43,11 @@ export async function readRuleFiles(dir: string): Promise<RuleFileSet> {
   try {
     st = await stat(dir);
   } catch {
-    set.errors.push({ file: dir, message: 'the rules folder does not exist (set rules.dir in the config, or create it)' });
+    set.errors.push({ file: dir, message: 'the rules folder does not exist (set detection.rules_dir in the config, or create it)' });
     return set;
   }
   if (!st.isDirectory()) {
-    set.errors.push({ file: dir, message: 'not a folder: rules.dir must name a folder of *.yaml files' });
+    set.errors.push({ file: dir, message: 'not a folder: detection.rules_dir must name a folder of *.yaml files' });
     return set;
   }
   const all = await walk(dir);

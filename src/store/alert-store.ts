@@ -14,8 +14,10 @@
 import { SEVERITIES, type NormalizedEvent, type Severity } from '../core/event.js';
 import type { Finding } from '../core/rules/types.js';
 import { canTransition, type AlertChange, type AlertState } from '../api/ports.js';
+import { LogaggError } from '../errors.js';
 import { hostCondition } from './log-filter.js';
 import type { BatchTx } from './log-writer.js';
+import { enqueueForTransition } from '../notify/outbox.js';
 import { addRuleStats, emptyRuleStats, type RuleStats } from './rule-state.js';
 import { toStoreError, type SqlStatement } from './sqlite.js';
 import type { Store } from './store.js';
@@ -34,6 +36,14 @@ export interface PendingFinding {
 export interface AlertPolicy {
   /** Alerts one rule may open within any hour of event time; 0 = no cap. */
   maxAlertsPerRulePerHour: number;
+}
+
+/** One alert opened or updated by applyFindings (what notifications decide from). */
+export interface AlertWritten {
+  alertId: number;
+  opened: boolean;
+  /** The severity rank before the update; null when opened. */
+  previousRank: number | null;
 }
 
 export interface AlertWriteSummary {
@@ -71,9 +81,10 @@ interface FoldTarget {
 /**
  * Turns findings into alert rows and adds to the rules' counters. Runs inside the batch's
  * transaction; `tx.ids[i]` is the stored id of `tx.events[i]` (null for a skipped duplicate,
- * which then gives no sample id).
+ * which then gives no sample id). Each alert opened or updated is appended to `written`, when
+ * given (the notification outbox is written from it in the same transaction).
  */
-export function applyFindings(tx: BatchTx, pending: readonly PendingFinding[], policy: AlertPolicy): AlertWriteSummary {
+export function applyFindings(tx: BatchTx, pending: readonly PendingFinding[], policy: AlertPolicy, written?: AlertWritten[]): AlertWriteSummary {
   const summary: AlertWriteSummary = { opened: 0, updated: 0, suppressed: 0 };
   if (pending.length === 0) return summary;
   const st = (sql: string): SqlStatement => tx.statement(sql);
@@ -110,6 +121,7 @@ export function applyFindings(tx: BatchTx, pending: readonly PendingFinding[], p
       for (const id of old) if (!samples.includes(id)) st(UNLINK).run(id, target.id);
       for (const id of samples) if (!old.includes(id)) st(LINK).run(id, target.id);
       summary.updated++;
+      written?.push({ alertId: target.id, opened: false, previousRank: target.severity_rank });
       continue;
     }
 
@@ -142,6 +154,7 @@ export function applyFindings(tx: BatchTx, pending: readonly PendingFinding[], p
     for (const id of samples) st(LINK).run(id, alertId);
     s.alerts_opened++;
     summary.opened++;
+    written?.push({ alertId, opened: true, previousRank: null });
   }
   for (const [ruleId, d] of stats) addRuleStats(st, ruleId, d);
   return summary;
@@ -187,17 +200,15 @@ function parseIds(json: string): number[] {
 
 /**
  * A state change the alert's current state does not allow (a resolved alert cannot be
- * acknowledged). Shaped like an exposed http-error, so the API answers 409 Conflict.
+ * acknowledged): code CONFLICT, so the API answers 409 Conflict naming the `state` field.
  */
-export class AlertStateConflict extends Error {
-  readonly status = 409;
-  readonly expose = true;
+export class AlertStateConflict extends LogaggError {
   constructor(
     readonly alertId: number,
     readonly from: AlertState,
     readonly to: AlertState,
   ) {
-    super(`alert ${alertId} is ${from}; it cannot become ${to} (reopen it first)`);
+    super('CONFLICT', `alert ${alertId} is ${from}; it cannot become ${to} (reopen it first)`, { details: { param: 'state', alert: alertId, from, to } });
     this.name = 'AlertStateConflict';
   }
 }
@@ -233,6 +244,8 @@ export function transitionAlert(store: Store, id: number, change: AlertChange, h
       store
         .statement('INSERT INTO alert_changes (alert_id, at, by, from_state, to_state, comment) VALUES (?, ?, ?, ?, ?, ?)')
         .run(id, change.at, change.by, row.state, change.state, change.comment);
+      // A resolve (or a reopen) is announced to the channels told of the alert, in this transaction.
+      enqueueForTransition((sql) => store.statement(sql), id, row.state, change.state, change.at);
       return true;
     });
   } catch (e) {

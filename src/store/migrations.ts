@@ -203,6 +203,57 @@ CREATE TABLE rule_overrides (
 ) WITHOUT ROWID;
 `,
   },
+  {
+    version: 3,
+    name: 'notification outbox, per-channel alert memory, delivery counters',
+    sql: `
+-- Alert notifications waiting to be sent, sent, or given up (docs/notify.md). A row is written
+-- in the same transaction as the alert change it announces (the batch, or the state change),
+-- so a crash never loses one; the sender marks it sent after the endpoint's 2xx.
+CREATE TABLE notify_outbox (
+  -- AUTOINCREMENT: the id is the delivery's idempotency key, so it is never reused.
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  alert_id INTEGER NOT NULL,
+  channel TEXT NOT NULL,             -- a name under notify.channels
+  kind TEXT NOT NULL CHECK (kind IN ('trigger', 'resolve', 'renotify', 'escalate')),
+  payload TEXT NOT NULL,             -- JSON: the alert as it was when enqueued, previous_severity
+  state TEXT NOT NULL CHECK (state IN ('pending', 'sent', 'failed')),
+  attempts INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at INTEGER NOT NULL,  -- epoch ms; meaningful while pending
+  last_status INTEGER,               -- HTTP status of the last answer; NULL when none came
+  last_error TEXT,                   -- why the last attempt failed (never a URL or a key)
+  created_at INTEGER NOT NULL,       -- epoch ms, writer clock
+  sent_at INTEGER,                   -- when the endpoint answered 2xx
+  finished_at INTEGER                -- when it was sent or given up
+);
+-- The sender's scan: due rows per channel; and the per-alert order (a resolve waits for its trigger).
+CREATE INDEX notify_outbox_due ON notify_outbox(channel, next_attempt_at, id) WHERE state = 'pending';
+CREATE INDEX notify_outbox_alert ON notify_outbox(alert_id, channel, id);
+CREATE INDEX notify_outbox_created ON notify_outbox(created_at);
+-- The latest failure per channel (logagg status, the API).
+CREATE INDEX notify_outbox_failed ON notify_outbox(channel, id) WHERE state = 'failed';
+
+-- What each channel was last told about each alert: re-notify and escalation decide from it,
+-- and a resolve (or a reopen) is announced to exactly the channels that were told.
+CREATE TABLE notify_alert_channels (
+  alert_id INTEGER NOT NULL,
+  channel TEXT NOT NULL,
+  severity_rank INTEGER NOT NULL,    -- 1 LOW … 4 CRITICAL, as last told
+  notified_at INTEGER NOT NULL,      -- epoch ms, writer clock, of the last trigger / renotify / escalate
+  resolved INTEGER NOT NULL DEFAULT 0, -- 1 once the resolve was enqueued
+  PRIMARY KEY (alert_id, channel)
+) WITHOUT ROWID;
+
+-- Deliveries per channel since the database was created, updated with each outcome: the
+-- counters of /metrics and logagg status (outbox rows are pruned; these are not).
+CREATE TABLE notify_stats (
+  channel TEXT PRIMARY KEY,
+  sent INTEGER NOT NULL,
+  failed INTEGER NOT NULL,           -- given up
+  retries INTEGER NOT NULL           -- failed attempts that were tried again
+) WITHOUT ROWID;
+`,
+  },
 ];
 
 /** The schema version this code writes and understands. */

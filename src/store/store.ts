@@ -5,6 +5,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { LogaggError } from '../errors.js';
+import type { StoreEncryption } from './cipher.js';
 import { latestVersion, migrate, MIGRATIONS, newerSchemaError, schemaVersion, type Migration } from './migrations.js';
 import { openSqlite, toStoreError, type SqlDb, type SqlStatement } from './sqlite.js';
 
@@ -16,6 +17,11 @@ export interface OpenStoreOptions {
   cacheMb?: number;
   /** Wait this long for a lock before SQLITE_BUSY, ms. */
   busyTimeoutMs?: number;
+  /**
+   * Encryption at rest (docs/encryption.md): every connection to an encrypted file needs the
+   * same key and cipher. Absent: a plain file, opened with better-sqlite3.
+   */
+  encryption?: StoreEncryption;
   /** For tests of future schemas; production uses MIGRATIONS. */
   migrations?: readonly Migration[];
 }
@@ -56,7 +62,7 @@ export function openStore(path: string, opts: OpenStoreOptions = {}): Store {
 
   let db: SqlDb;
   try {
-    db = openSqlite(path, { readonly, nativeBinding: opts.nativeBinding, busyTimeoutMs });
+    db = openSqlite(path, { readonly, nativeBinding: opts.nativeBinding, busyTimeoutMs, encryption: opts.encryption });
   } catch (e) {
     throw toStoreError(e, `opening database ${path}`);
   }

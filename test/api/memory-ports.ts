@@ -123,9 +123,13 @@ export class MemoryAlerts implements AlertsPort {
 
 export class MemoryRules implements RulesPort {
   readonly changes: { id: string; enabled: boolean; by: string }[] = [];
-  constructor(private readonly rules: RuleInfo[]) {}
+  private readonly rules: RuleInfo[];
+  /** Counters default to a rule that never fired. */
+  constructor(rules: (Omit<RuleInfo, 'stats' | 'failures'> & Partial<Pick<RuleInfo, 'stats' | 'failures'>>)[]) {
+    this.rules = rules.map((r) => ({ stats: { hits: 0, alerts_opened: 0, suppressed: 0, last_hit: null }, failures: 0, ...r }));
+  }
   list(): RuleInfo[] {
-    return this.rules.map((r) => ({ ...r }));
+    return this.rules.map((r) => ({ ...r, stats: { ...r.stats } }));
   }
   setEnabled(id: string, enabled: boolean, by: string): RuleInfo | null {
     const r = this.rules.find((x) => x.id === id);

@@ -59,6 +59,7 @@ describe('every operation, exercised against the real server', () => {
       ['GET', '/api/v1/rules', { token: analyst() }],
       ['PATCH', '/api/v1/rules/r1', { method: 'PATCH', token: admin(), body: { enabled: false } }],
       ['GET', `/api/v1/metrics/summary?from=${T0}`],
+      ['GET', '/api/v1/notifications', { token: admin() }],
       ['GET', '/api/v1/openapi.json'],
       ['GET', '/healthz', { token: null }],
       ['GET', '/readyz'],

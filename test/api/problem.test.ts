@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { HttpProblem, problemForStatus, problemFromError } from '../../src/api/problem.js';
 import { badRequest, LogaggError } from '../../src/errors.js';
+import { AlertStateConflict } from '../../src/store/alert-store.js';
 
 const from = (e: unknown) => problemFromError(e, '/api/v1/logs', 'req-1');
 
@@ -17,6 +18,7 @@ describe('problemFromError', () => {
     ['an http-error 4xx (exposed)', Object.assign(new Error('Bad Request'), { status: 400, expose: true }), 400, 'bad-request', false],
     ['an http-error 5xx (hidden)', Object.assign(new Error('secret detail'), { status: 502, expose: false }), 500, 'internal', true],
     ['our own 409', new HttpProblem(409, 'conflict', 'no', { param: 'state' }), 409, 'conflict', false],
+    ['a state conflict from the store', new AlertStateConflict(3, 'resolved', 'acknowledged'), 409, 'conflict', false],
   ])('%s', (_n, err, status, kind, internal) => {
     const p = from(err);
     expect(p.status).toBe(status);
@@ -33,6 +35,7 @@ describe('problemFromError', () => {
 
   test('the parameter of a bad request is named; 503 and 429 carry Retry-After', () => {
     expect(from(badRequest('host', 'x')).body.param).toBe('host');
+    expect(from(new AlertStateConflict(3, 'resolved', 'acknowledged')).body).toMatchObject({ param: 'state', detail: 'alert 3 is resolved; it cannot become acknowledged (reopen it first)' });
     expect(from(new LogaggError('QUERY_TIMEOUT', 'x')).headers['Retry-After']).toBe('1');
     expect(from(new HttpProblem(429, 'rate-limited', 'x', { headers: { 'Retry-After': '7' } })).headers['Retry-After']).toBe('7');
   });

@@ -61,7 +61,19 @@ describe('rules through the API', () => {
   test('GET /rules lists the rules in force', async () => {
     const r = await call('/api/v1/rules', analyst());
     expect(r.status).toBe(200);
-    expect(r.body.items).toEqual([{ id: 'cpu-high', name: 'CPU high', kind: 'threshold', severity: 'HIGH', enabled: true, description: 'cpu above 90', tags: ['system'] }]);
+    expect(r.body.items).toEqual([
+      {
+        id: 'cpu-high',
+        name: 'CPU high',
+        kind: 'threshold',
+        severity: 'HIGH',
+        enabled: true,
+        description: 'cpu above 90',
+        tags: ['system'],
+        stats: { hits: 0, alerts_opened: 0, suppressed: 0, last_hit: null },
+        failures: 0,
+      },
+    ]);
   });
 
   test('PATCH /rules/:id disables the rule in the engine and records who did it', async () => {

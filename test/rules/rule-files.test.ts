@@ -23,10 +23,10 @@ describe('readRuleFiles', () => {
   test('a missing folder and a file instead of a folder are reported', async () => {
     const dir = tempDir();
     expect((await readRuleFiles(path.join(dir, 'nope'))).errors).toEqual([
-      { file: path.join(dir, 'nope'), message: 'the rules folder does not exist (set rules.dir in the config, or create it)' },
+      { file: path.join(dir, 'nope'), message: 'the rules folder does not exist (set detection.rules_dir in the config, or create it)' },
     ]);
     write(dir, 'f.yaml', '');
-    expect((await readRuleFiles(path.join(dir, 'f.yaml'))).errors[0]!.message).toBe('not a folder: rules.dir must name a folder of *.yaml files');
+    expect((await readRuleFiles(path.join(dir, 'f.yaml'))).errors[0]!.message).toBe('not a folder: detection.rules_dir must name a folder of *.yaml files');
   });
 
   test('yaml and yml files, several documents each, sub-folders, lists; hidden files and others skipped', async () => {

@@ -285,7 +285,7 @@ describe('transitionAlert', () => {
         return null;
       })();
       expect(e).toBeInstanceOf(AlertStateConflict);
-      expect(e).toMatchObject({ status: 409, expose: true });
+      expect(e).toMatchObject({ code: 'CONFLICT', httpStatus: 409, exitCode: 1 });
       expect(getAlert(s, 1)!.state).toBe(path[path.length - 1]);
     }
   });

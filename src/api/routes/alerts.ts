@@ -3,13 +3,13 @@
  * Served through the AlertsPort; 503 when the detection engine is not wired in.
  */
 import type Router from '@koa/router';
-import { SEVERITIES } from '../../core/event.js';
 import { badRequest, LogaggError } from '../../errors.js';
 import { principalOf, requireRole } from '../auth/authenticate.js';
 import { onlyFields, readJsonObject } from '../body.js';
 import type { RouteEnv } from '../env.js';
-import { QueryReader, timeRange, type RawQuery } from '../params.js';
-import { ALERT_STATES, canTransition, type AlertFilter, type AlertsPort, type AlertState } from '../ports.js';
+import { ALERT_FILTER_PARAMS, readAlertFilter } from '../alert-query.js';
+import { QueryReader, type RawQuery } from '../params.js';
+import { ALERT_STATES, canTransition, type AlertsPort, type AlertState } from '../ports.js';
 import { HttpProblem } from '../problem.js';
 import { toApiAlert } from '../render.js';
 import { pathId } from './logs.js';
@@ -21,26 +21,12 @@ function port(env: RouteEnv): AlertsPort {
   return env.deps.alerts;
 }
 
-function scoped(scope: readonly string[] | undefined): { hostScope?: readonly string[] } {
-  return scope === undefined ? {} : { hostScope: scope };
-}
-
 export function registerAlertRoutes(router: Router, env: RouteEnv): void {
   const { cfg } = env;
 
   router.get('/alerts', requireRole('viewer'), (ctx) => {
-    const r = new QueryReader(ctx.query as RawQuery, ['state', 'severity', 'min_severity', 'rule', 'host', 'from', 'to', 'limit', 'cursor']);
-    const filter: AlertFilter = { ...timeRange(r, env.now()), ...scoped(principalOf(ctx).hostScope) };
-    const states = r.choices('state', ALERT_STATES);
-    if (states) filter.states = states;
-    const severities = r.choices('severity', SEVERITIES);
-    if (severities) filter.severities = severities;
-    const min = r.choice('min_severity', SEVERITIES);
-    if (min) filter.minSeverity = min;
-    const rules = r.list('rule');
-    if (rules) filter.rules = rules;
-    const hosts = r.list('host');
-    if (hosts) filter.hosts = hosts;
+    const r = new QueryReader(ctx.query as RawQuery, [...ALERT_FILTER_PARAMS, 'limit', 'cursor']);
+    const filter = readAlertFilter(r, env.now(), principalOf(ctx).hostScope);
     const limit = r.int('limit', 1, cfg.limits.max_page) ?? cfg.limits.default_page;
     const cursor = r.one('cursor') ?? null;
     const page = port(env).list(filter, { limit, cursor });

@@ -5,6 +5,7 @@ import type { FrozenConfig } from '../../config/load.js';
 import type { Logger } from '../../logger.js';
 import { cliContext, list } from '../context.js';
 import { onShutdown } from '../signals.js';
+import { createNotifyService, type NotifyService } from '../../notify/notify-service.js';
 
 export interface IngestFlags {
   brokers?: string;
@@ -35,16 +36,21 @@ export interface IngestWithDetection {
   service: IngestService;
   /** null when detection.enabled is false. */
   detection: DetectionService | null;
+  /** null when notifications are off or no channel is configured. */
+  notify: NotifyService | null;
   stop(): Promise<void>;
 }
 
 /**
  * Ingest with detection from config: the rules are loaded first (a bad rule set is a
  * ConfigError, exit 2, before anything connects), bound to the writer once the database is
- * open, and watched for changes once consuming runs.
+ * open, and watched for changes once consuming runs. Notification channels are resolved
+ * first too (a missing secret is a ConfigError), and their sender runs on the writer connection.
  */
 export async function startIngestWithDetection(config: FrozenConfig, logger: Logger): Promise<IngestWithDetection> {
-  const detection = config.detection.enabled ? await DetectionService.load(config.detection, { logger }) : null;
+  const notify = createNotifyService(config.notify, { logger, env: process.env });
+  const onAlertsWritten = notify ? { onAlertsWritten: notify.onAlertsWritten } : {};
+  const detection = config.detection.enabled ? await DetectionService.load(config.detection, { logger, ...onAlertsWritten }) : null;
   let service: IngestService;
   try {
     service = await startIngest({ config, logger, ...(detection ? { detector: (store) => detection.attach(store) } : {}) });
@@ -53,10 +59,19 @@ export async function startIngestWithDetection(config: FrozenConfig, logger: Log
     throw e;
   }
   detection?.watch();
+  try {
+    notify?.start(service.store);
+  } catch (e) {
+    detection?.close();
+    await service.stop();
+    throw e;
+  }
   return {
     service,
     detection,
+    notify,
     async stop() {
+      await notify?.stop();
       detection?.close();
       await service.stop();
     },

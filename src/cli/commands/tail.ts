@@ -6,6 +6,7 @@ import { parseLevel } from '../../api/params.js';
 import { LogaggError } from '../../errors.js';
 import { SqliteAlertsPort } from '../../store/alert-port.js';
 import { openStore, type Store } from '../../store/store.js';
+import { storeOptionsFromConfig } from '../../app/store-options.js';
 import { LocalTailSource, MAX_RECENT } from '../../tui/local-source.js';
 import { runPlainTail } from '../../tui/plain-tail.js';
 import { RemoteTailSource } from '../../tui/remote-source.js';
@@ -130,7 +131,8 @@ async function runTail(flags: TailFlags, cmd: Command): Promise<void> {
   } else {
     const { config } = cliContext(cmd, { 'storage.path': flags.db });
     const path = config.storage.path;
-    store = openStore(path, { readonly: true, cacheMb: config.storage.cache_mb });
+    const storeOptions = storeOptionsFromConfig(config);
+    store = openStore(path, { ...storeOptions, readonly: true });
     const readStore = store;
     source = new LocalTailSource({
       store: readStore,
@@ -138,7 +140,7 @@ async function runTail(flags: TailFlags, cmd: Command): Promise<void> {
       // Acknowledging writes: a short transaction on a connection of its own, opened on first use
       // (SQLite makes it wait for the ingest writer's batch, up to the busy timeout).
       openAckPort: () => {
-        ack.writer ??= openStore(path, { cacheMb: 2 });
+        ack.writer ??= openStore(path, { ...storeOptions, cacheMb: 2 });
         return new SqliteAlertsPort(readStore, ack.writer);
       },
       actor: `${safeUser()} (logagg tail)`,

@@ -12,7 +12,17 @@ let logIds: number[];
 beforeAll(async () => {
   alerts = new MemoryAlerts();
   rules = new MemoryRules([
-    { id: 'port-scan', name: 'Port scan', kind: 'match', severity: 'HIGH', enabled: true, description: 'nc seen', tags: ['recon'] },
+    {
+      id: 'port-scan',
+      name: 'Port scan',
+      kind: 'match',
+      severity: 'HIGH',
+      enabled: true,
+      description: 'nc seen',
+      tags: ['recon'],
+      stats: { hits: 12, alerts_opened: 2, suppressed: 1, last_hit: T0 + 5 * MIN },
+      failures: 1,
+    },
     { id: 'cpu-high', name: 'CPU high', kind: 'threshold', severity: 'MEDIUM', enabled: true, description: 'cpu > 80', tags: [] },
   ]);
   api = await startApi({ alerts, rules, clock: () => NOW });
@@ -138,6 +148,9 @@ describe('rules', () => {
     const r = await api.call('/api/v1/rules', { token: analyst() });
     expect(r.status).toBe(200);
     expect(r.body.items.map((x: { id: string }) => x.id)).toEqual(['port-scan', 'cpu-high']);
+    // The counters the rules port returns are served, times as ISO 8601.
+    expect(r.body.items[0]).toMatchObject({ stats: { hits: 12, alerts_opened: 2, suppressed: 1, last_hit: new Date(T0 + 5 * MIN).toISOString() }, failures: 1 });
+    expect(r.body.items[1]).toMatchObject({ stats: { hits: 0, alerts_opened: 0, suppressed: 0, last_hit: null }, failures: 0 });
   });
 
   test('PATCH /rules/:id disables and enables (admin); who is recorded', async () => {

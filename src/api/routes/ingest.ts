@@ -1,0 +1,68 @@
+/**
+ * POST /api/v1/ingest (role ingest): NDJSON, a JSON array or text lines, one message each,
+ * through the same decode … detect … store path as Kafka messages. The answer comes only
+ * after the request's messages are committed in one transaction: a 2xx means durable; any
+ * other answer means nothing of the request was stored. Registered only when ingest runs in
+ * this process (ApiDeps.ingest).
+ */
+import type Router from '@koa/router';
+import type { Context } from 'koa';
+import { badRequest } from '../../errors.js';
+import { BODY_MEDIA_TYPES, bodyKind, splitBody } from '../../listen/http-lines.js';
+import { formatPeer } from '../../listen/peer.js';
+import { requireRole } from '../auth/authenticate.js';
+import type { IngestPort, RouteEnv } from '../env.js';
+import { QueryReader, type RawQuery } from '../params.js';
+import { HttpProblem } from '../problem.js';
+
+export const INGEST_PATH = '/ingest';
+
+async function readBody(ctx: Context, limitBytes: number): Promise<Buffer> {
+  const tooLarge = () => new HttpProblem(413, 'payload-too-large', `the body is larger than ${limitBytes} bytes (listeners.http.max_body_bytes); send fewer messages per request`, { param: 'body' });
+  const declared = Number(ctx.get('Content-Length') || NaN);
+  if (Number.isFinite(declared) && declared > limitBytes) {
+    ctx.set('Connection', 'close');
+    throw tooLarge();
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of ctx.req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limitBytes) {
+      // Stop reading; the connection is closed after the answer so the rest is not read as a request.
+      ctx.set('Connection', 'close');
+      throw tooLarge();
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks, size);
+}
+
+export function registerIngestRoute(router: Router, env: RouteEnv): void {
+  const port: IngestPort | undefined = env.deps.ingest;
+  if (!port) return;
+
+  router.post(INGEST_PATH, requireRole('ingest'), async (ctx) => {
+    new QueryReader(ctx.query as RawQuery, []);
+    const kind = bodyKind(ctx.get('Content-Type'));
+    if (kind === null) {
+      throw new HttpProblem(415, 'unsupported-media-type', `send the body as one of ${Object.keys(BODY_MEDIA_TYPES).join(', ')}`);
+    }
+    const encoding = ctx.get('Content-Encoding').trim().toLowerCase();
+    if (encoding !== '' && encoding !== 'identity') {
+      throw new HttpProblem(415, 'unsupported-media-type', `Content-Encoding ${encoding.slice(0, 40)} is not supported; send the body uncompressed`);
+    }
+    const body = await readBody(ctx, port.maxBodyBytes);
+    const split = splitBody(body, kind, port.maxLines);
+    if (!split.ok) {
+      if (split.reason === 'too-many') {
+        throw new HttpProblem(413, 'payload-too-large', `${split.count} messages in one request; at most ${port.maxLines} (listeners.http.max_lines)`, { param: 'body' });
+      }
+      throw badRequest('body', `not valid JSON (${split.error}); send application/x-ndjson or text/plain to store lines as they are`);
+    }
+    if (split.lines.length === 0) throw badRequest('body', 'holds no message (every line is empty)');
+    // Behind a trusted proxy the address is the client's (X-Forwarded-For), the port would be the proxy's.
+    const outcome = await port.submit(split.lines, formatPeer(ctx.request.ip, ctx.app.proxy ? undefined : ctx.req.socket.remotePort));
+    ctx.body = outcome;
+  });
+}

@@ -1,0 +1,29 @@
+import type { Command } from 'commander';
+import { registerRulesBacktest } from './rules/backtest.js';
+import { registerRulesList } from './rules/list.js';
+import { registerRulesTest } from './rules/test.js';
+import { registerRulesValidate } from './rules/validate.js';
+
+/**
+ * `logagg rules list|validate|test|backtest`: the detection rules from a terminal. Each
+ * subcommand lives in rules/; they share the rule set loader (rules/rule-set.ts) and the dry
+ * run that decides alerts as the appliance does (rules/dry-run.ts).
+ */
+export function registerRules(program: Command): void {
+  const rules = program
+    .command('rules')
+    .description('list, validate, test and backtest detection rules')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  logagg rules list
+  logagg rules validate config/rules
+  logagg rules test cpu-high --input samples/cpu.ndjson
+  logagg rules backtest brute-force-src-ip --since 24h`,
+    );
+  registerRulesList(rules);
+  registerRulesValidate(rules);
+  registerRulesTest(rules);
+  registerRulesBacktest(rules);
+}

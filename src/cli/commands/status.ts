@@ -1,0 +1,435 @@
+import { Option, type Command } from 'commander';
+import { Kafka } from 'kafkajs';
+import { stringify as toYaml } from 'yaml';
+import type { FrozenConfig } from '../../config/load.js';
+import { loadInitialRules } from '../../app/detection-rules.js';
+import { ConfigError, isLogaggError } from '../../errors.js';
+import { kafkaOptions } from '../../ingest/kafka-client.js';
+import { createLogger, maskSecrets } from '../../logger.js';
+import { openStore, type Store } from '../../store/store.js';
+import { storeOptionsFromConfig } from '../../app/store-options.js';
+import { storeStats, type StoreStats } from '../../store/store-stats.js';
+import type { OffsetRow } from '../../store/offsets.js';
+import { countAlerts } from '../../store/alert-reader.js';
+import { emptyRuleStats, readRuleOverrides, readRuleStats, type RuleOverride, type RuleStats } from '../../store/rule-state.js';
+import { VERSION } from '../../version.js';
+import { parseDuration } from '../../config/units.js';
+import { LogaggError } from '../../errors.js';
+import { cliContext, list } from '../context.js';
+import { OutputSink } from '../output/sink.js';
+import { TableWriter } from '../output/table.js';
+
+/**
+ * `logagg status`: what an operator checks first. The config in force (secrets masked), the
+ * database (size with its WAL, rows, oldest and newest event), the offsets stored per
+ * partition and the consumer lag (Kafka's high watermark − the stored next offset, asked with
+ * a short timeout: an unreachable broker is reported, the rest still printed), the rules and
+ * the alerts. Reads the database read-only, so it is safe beside `serve`.
+ */
+
+export interface PartitionWatermarks {
+  partition: number;
+  /** Offset of the next message to be written (the high watermark), decimal. */
+  high: string;
+  /** Oldest offset still in the log, decimal. */
+  low: string;
+}
+
+export interface KafkaProbe {
+  brokers: string[];
+  reachable: boolean;
+  error?: string;
+  /** topic → partitions; topics Kafka does not know are listed in `missing_topics`. */
+  topics: Record<string, PartitionWatermarks[]>;
+  missing_topics: string[];
+}
+
+/**
+ * A kafkajs client for one-shot admin calls: no retries and short timeouts, so a broker that is
+ * down costs `timeoutMs`, not a minute of back-off. kafkajs' own log lines are dropped; the
+ * caller reports the failure.
+ */
+export function adminKafka(cfg: FrozenConfig['kafka'], timeoutMs: number): Kafka {
+  const silent = createLogger({ level: 'silent', format: 'text' });
+  return new Kafka({ ...kafkaOptions(cfg, silent), retry: { retries: 0 }, connectionTimeout: timeoutMs, requestTimeout: timeoutMs });
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout;
+  return Promise.race([
+    p,
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms (${what})`)), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
+}
+
+/** High and low watermarks of `topics`; never throws: an unreachable cluster is `reachable: false`. */
+export async function probeKafka(cfg: FrozenConfig['kafka'], topics: readonly string[], timeoutMs: number): Promise<KafkaProbe> {
+  const probe: KafkaProbe = { brokers: [...cfg.brokers], reachable: false, topics: {}, missing_topics: [] };
+  let admin;
+  try {
+    admin = adminKafka(cfg, timeoutMs).admin();
+  } catch (e) {
+    probe.error = e instanceof Error ? e.message : String(e);
+    return probe;
+  }
+  try {
+    await withTimeout(admin.connect(), timeoutMs, 'connecting');
+    const known = new Set(await withTimeout(admin.listTopics(), timeoutMs, 'listing topics'));
+    probe.reachable = true;
+    for (const topic of topics) {
+      if (!known.has(topic)) {
+        probe.missing_topics.push(topic);
+        continue;
+      }
+      const offsets = await withTimeout(admin.fetchTopicOffsets(topic), timeoutMs, `offsets of ${topic}`);
+      probe.topics[topic] = offsets
+        .map((o) => ({ partition: o.partition, high: o.high, low: o.low }))
+        .sort((a, b) => a.partition - b.partition);
+    }
+  } catch (e) {
+    probe.error = e instanceof Error ? e.message : String(e);
+  } finally {
+    // Not awaited past the timeout: a half-open connection must not keep status waiting.
+    await withTimeout(admin.disconnect(), timeoutMs, 'disconnecting').catch(() => undefined);
+  }
+  return probe;
+}
+
+export interface PartitionLag {
+  /** The consumer group the stored offset belongs to. */
+  group: string;
+  topic: string;
+  partition: number;
+  /** Next offset to read, as stored in the database; null when nothing was stored yet. */
+  stored_next_offset: string | null;
+  high_watermark: string | null;
+  low_watermark: string | null;
+  /** Messages in Kafka not yet stored; null when Kafka did not answer for this partition. */
+  lag: number | null;
+  /** When the stored offset last moved, epoch ms. */
+  updated_at: number | null;
+}
+
+/**
+ * One row per partition: every stored offset (any group), plus the configured group's
+ * partitions that have none stored yet (their lag is what Kafka still holds, when the consumer
+ * would start from the beginning). lag = high watermark − max(stored next offset, low watermark):
+ * messages retention removed from Kafka before they were read cannot be read any more.
+ */
+export function lagRows(offsets: readonly OffsetRow[], probe: KafkaProbe | null, group: string, fromBeginning: boolean): PartitionLag[] {
+  const rows: PartitionLag[] = [];
+  const seen = new Set<string>();
+  const marks = (topic: string, partition: number) => probe?.topics[topic]?.find((p) => p.partition === partition);
+  for (const o of offsets) {
+    seen.add(`${o.group}\u0000${o.topic}\u0000${o.partition}`);
+    const m = marks(o.topic, o.partition);
+    const from = m ? (BigInt(o.next_offset) > BigInt(m.low) ? BigInt(o.next_offset) : BigInt(m.low)) : null;
+    rows.push({
+      group: o.group,
+      topic: o.topic,
+      partition: o.partition,
+      stored_next_offset: o.next_offset,
+      high_watermark: m?.high ?? null,
+      low_watermark: m?.low ?? null,
+      lag: m && from !== null ? Math.max(0, Number(BigInt(m.high) - from)) : null,
+      updated_at: o.updated_at,
+    });
+  }
+  for (const [topic, parts] of Object.entries(probe?.topics ?? {})) {
+    for (const m of parts) {
+      if (seen.has(`${group}\u0000${topic}\u0000${m.partition}`)) continue;
+      rows.push({
+        group,
+        topic,
+        partition: m.partition,
+        stored_next_offset: null,
+        high_watermark: m.high,
+        low_watermark: m.low,
+        lag: fromBeginning ? Number(BigInt(m.high) - BigInt(m.low)) : 0,
+        updated_at: null,
+      });
+    }
+  }
+  return rows.sort((a, b) => a.group.localeCompare(b.group) || a.topic.localeCompare(b.topic) || a.partition - b.partition);
+}
+
+export interface AlertCount {
+  state: string;
+  severity: string;
+  count: number;
+}
+
+export interface RuleLine {
+  id: string;
+  kind: string;
+  severity: string;
+  /** In the rule file, unless an API override says otherwise (rule_overrides). */
+  enabled: boolean;
+  hits: number;
+  alerts_opened: number;
+  suppressed: number;
+  last_hit: number | null;
+}
+
+export interface RulesStatus {
+  detection_enabled: boolean;
+  dir: string;
+  /** Why the rule set would not load (the same problems stop `serve` with exit code 2). */
+  problems: string[];
+  rules: RuleLine[];
+}
+
+/**
+ * The rule set `serve` would run now (built-ins from config and the rules folder), with what
+ * the database has recorded per rule: enable/disable overrides and counters.
+ */
+export async function rulesStatus(cfg: FrozenConfig['detection'], store: Store | null): Promise<RulesStatus> {
+  const out: RulesStatus = { detection_enabled: cfg.enabled, dir: cfg.rules_dir, problems: [], rules: [] };
+  let loaded;
+  try {
+    loaded = await loadInitialRules(cfg);
+  } catch (e) {
+    if (e instanceof ConfigError) out.problems = e.problems.map((p) => `${p.key}: ${p.message}`);
+    else if (isLogaggError(e)) out.problems = [e.message];
+    else throw e;
+    return out;
+  }
+  const stats = store ? readRuleStats(store) : new Map<string, RuleStats>();
+  const overrides = store ? readRuleOverrides(store) : new Map<string, RuleOverride>();
+  for (const r of [...loaded.builtins, ...loaded.files]) {
+    const s = stats.get(r.meta.id) ?? emptyRuleStats();
+    out.rules.push({
+      id: r.meta.id,
+      kind: r.meta.kind,
+      severity: r.meta.severity,
+      enabled: overrides.get(r.meta.id)?.enabled ?? r.meta.enabled,
+      ...s,
+    });
+  }
+  return out;
+}
+
+/** Keys whose values are keys (storage.encryption.key, a notifier's api key): `key`, `*_key`, `*-key`. */
+const KEY_NAME = /(^|[_-])key$/i;
+
+/**
+ * The config as shown: maskSecrets (the logger's rule) plus key material, and the password of a
+ * URL with credentials (`https://user:pass@host`): status output is pasted into tickets.
+ */
+export function maskConfig(value: unknown, depth = 0): unknown {
+  const masked = depth === 0 ? maskSecrets(value) : value;
+  if (depth > 8 || masked === null || typeof masked !== 'object') {
+    return typeof masked === 'string' ? masked.replace(/^([a-z][a-z0-9+.-]*:\/\/[^/:@\s]*):[^@/\s]+@/i, '$1:***@') : masked;
+  }
+  if (Array.isArray(masked)) return masked.map((v) => maskConfig(v, depth + 1));
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(masked)) {
+    out[k] = KEY_NAME.test(k) && typeof v === 'string' && v !== '' ? '***' : maskConfig(v, depth + 1);
+  }
+  return out;
+}
+
+export interface StatusReport {
+  version: string;
+  config_file: string | null;
+  config: unknown;
+  database: (StoreStats & { error?: undefined }) | { path: string; error: string };
+  kafka: KafkaProbe | null;
+  /** Why Kafka was not asked (kafka is null); null when it was. */
+  kafka_skipped: string | null;
+  partitions: PartitionLag[];
+  rules: RulesStatus;
+  /** By state and severity; null when the database could not be read. */
+  alerts: AlertCount[] | null;
+}
+
+interface StatusFlags {
+  db?: string;
+  brokers?: string;
+  exact?: boolean;
+  kafka?: boolean;
+  kafkaTimeout: string;
+  output: 'table' | 'json';
+  showConfig: boolean;
+}
+
+export function registerStatus(program: Command): void {
+  program
+    .command('status')
+    .description('show the config in force, the database, stored offsets and consumer lag, rules and alerts')
+    .option('--db <file>', 'the database file (storage.path)')
+    .option('--brokers <list>', 'Kafka brokers to ask for the lag, comma-separated (kafka.brokers)')
+    .option('--exact', 'count every log row (slow on large databases) instead of estimating from the id range')
+    .option('--no-kafka', 'do not contact Kafka (no lag)')
+    .option('--kafka-timeout <duration>', 'give up on Kafka after this long', '5s')
+    .option('--no-show-config', 'leave the config out of the table output')
+    .addOption(new Option('-o, --output <format>', 'output format').choices(['table', 'json']).default('table'))
+    .addHelpText(
+      'after',
+      `
+Examples:
+  logagg status
+  logagg status --exact --output json | jq '.partitions[] | select(.lag > 1000)'
+  logagg -c /etc/logagg.yaml status --kafka-timeout 2s
+
+Lag is Kafka's high watermark minus the next offset stored in the database, per partition.
+If Kafka cannot be reached, status says so and prints the rest (exit code 0).
+Exit codes: 0 ok, 1 runtime error, 2 usage or config error.`,
+    )
+    .action(async (flags: StatusFlags, cmd: Command) => {
+      const timeoutMs = parseDuration(flags.kafkaTimeout);
+      if (timeoutMs === null || timeoutMs < 100 || timeoutMs > 120_000) throw new LogaggError('USAGE', `--kafka-timeout ${flags.kafkaTimeout}: give a duration from 100ms to 2m, e.g. 5s`);
+      const { config } = cliContext(cmd, { 'storage.path': flags.db, 'kafka.brokers': list(flags.brokers) });
+      const globals = rootOpts(cmd);
+      const report = await buildStatus(config, {
+        configFile: globals.config ?? nonEmpty(process.env.LOGAGG_CONFIG) ?? null,
+        exact: flags.exact === true,
+        kafka: flags.kafka !== false,
+        timeoutMs,
+      });
+      const sink = new OutputSink(process.stdout);
+      try {
+        await sink.write(flags.output === 'json' ? JSON.stringify(report, null, 2) + '\n' : renderStatus(report, flags.showConfig));
+        await sink.flush();
+      } finally {
+        sink.dispose();
+      }
+    });
+}
+
+function rootOpts(cmd: Command): { config?: string } {
+  let c = cmd;
+  while (c.parent) c = c.parent;
+  return c.opts<{ config?: string }>();
+}
+
+function nonEmpty(v: string | undefined): string | undefined {
+  return v === undefined || v.trim() === '' ? undefined : v;
+}
+
+export async function buildStatus(config: FrozenConfig, opts: { configFile: string | null; exact: boolean; kafka: boolean; timeoutMs: number }): Promise<StatusReport> {
+  const path = config.storage.path;
+  let database: StatusReport['database'];
+  let offsets: OffsetRow[] = [];
+  let rules: RulesStatus;
+  let alerts: AlertCount[] | null = null;
+  let store: Store | null = null;
+  try {
+    try {
+      store = openStore(path, { ...storeOptionsFromConfig(config), readonly: true });
+      database = storeStats(store, { exact: opts.exact });
+      offsets = database.offsets;
+      alerts = countAlerts(store, {});
+    } catch (e) {
+      if (!isLogaggError(e)) throw e;
+      database = { path, error: e.message };
+      store?.close();
+      store = null;
+    }
+    rules = await rulesStatus(config.detection, store);
+  } finally {
+    store?.close();
+  }
+  const topics = [...new Set([...config.kafka.topics, ...offsets.map((o) => o.topic)])].sort();
+  const skipped = !opts.kafka ? 'not asked (--no-kafka)' : !config.kafka.enabled ? 'off (kafka.enabled is false)' : null;
+  const kafka = skipped === null ? await probeKafka(config.kafka, topics, opts.timeoutMs) : null;
+  return {
+    version: VERSION,
+    config_file: opts.configFile,
+    config: maskConfig(config),
+    database,
+    kafka,
+    kafka_skipped: skipped,
+    partitions: lagRows(offsets, kafka?.reachable ? kafka : null, config.kafka.group_id, config.kafka.from_beginning),
+    rules,
+    alerts,
+  };
+}
+
+const iso = (ms: number | null | undefined): string => (ms === null || ms === undefined ? '-' : new Date(ms).toISOString());
+
+export function formatBytes(n: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let v = n;
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return i === 0 ? `${n} B` : `${v.toFixed(1)} ${units[i]}`;
+}
+
+export function renderStatus(r: StatusReport, showConfig: boolean): string {
+  const opts = { width: null, color: false };
+  let out = `logagg ${r.version}\nconfig file: ${r.config_file ?? '(none: defaults and LOGAGG_* variables)'}\n\n`;
+  const db = r.database;
+  out += `DATABASE  ${db.path}\n`;
+  if (db.error !== undefined) out += `  unavailable: ${db.error}\n`;
+  else {
+    out += `  size        ${formatBytes(db.file_bytes)} (WAL ${formatBytes(db.wal_bytes)}, ${db.freelist_count} free pages of ${db.page_count})\n`;
+    out += `  schema      version ${db.schema_version}\n`;
+    out += `  logs        ${db.logs.exact !== undefined ? db.logs.exact : `~${db.logs.estimate} (estimate; --exact counts)`}\n`;
+    out += `  oldest      ${iso(db.logs.oldest_ts)}\n  newest      ${iso(db.logs.newest_ts)}\n`;
+    out += `  rollups     ${db.rollup_1m.rows} by minute, ${db.rollup_1h.rows} by hour\n`;
+  }
+  out += '\nKAFKA  ' + (r.kafka === null ? (r.kafka_skipped ?? 'not asked') : r.kafka.brokers.join(','));
+  if (r.kafka !== null) {
+    if (r.kafka.error !== undefined) out += `\n  ${r.kafka.reachable ? 'error' : 'unreachable'}: ${r.kafka.error}; lag unknown`;
+    if (r.kafka.missing_topics.length > 0) out += `\n  topics Kafka does not have: ${r.kafka.missing_topics.join(', ')}`;
+  }
+  out += '\n';
+  if (r.partitions.length === 0) out += '  no offsets stored yet\n';
+  else {
+    const t = new TableWriter<PartitionLag>(
+      [
+        { header: 'GROUP', value: (p) => p.group, max: 30 },
+        { header: 'TOPIC', value: (p) => p.topic, max: 40 },
+        { header: 'PART', value: (p) => String(p.partition), max: 6 },
+        { header: 'STORED NEXT', value: (p) => p.stored_next_offset ?? '-', max: 20 },
+        { header: 'HIGH WATERMARK', value: (p) => p.high_watermark ?? '?', max: 20 },
+        { header: 'LAG', value: (p) => (p.lag === null ? '?' : String(p.lag)), max: 20 },
+        { header: 'UPDATED', value: (p) => iso(p.updated_at), max: 24 },
+      ],
+      opts,
+    );
+    out += t.render(r.partitions).replace(/^(?=.)/gm, '  ');
+  }
+  const rs = r.rules;
+  const on = rs.rules.filter((x) => x.enabled).length;
+  out += `\nRULES  ${rs.rules.length} loaded (${on} enabled) from ${rs.dir} and detection:${rs.detection_enabled ? '' : ' (detection is OFF: detection.enabled is false)'}\n`;
+  for (const p of rs.problems) out += `  problem: ${p}\n`;
+  if (rs.rules.length > 0) {
+    const t = new TableWriter<RuleLine>(
+      [
+        { header: 'RULE', value: (x) => x.id, max: 48 },
+        { header: 'KIND', value: (x) => x.kind, max: 10 },
+        { header: 'SEVERITY', value: (x) => x.severity, max: 8 },
+        { header: 'ON', value: (x) => (x.enabled ? 'yes' : 'no'), max: 3 },
+        { header: 'HITS', value: (x) => String(x.hits), max: 12 },
+        { header: 'ALERTS', value: (x) => String(x.alerts_opened), max: 12 },
+        { header: 'LAST HIT', value: (x) => iso(x.last_hit), max: 24 },
+      ],
+      opts,
+    );
+    out += t.render(rs.rules).replace(/^(?=.)/gm, '  ');
+  }
+  out += '\nALERTS  ';
+  if (r.alerts === null) out += 'unknown (database unavailable)\n';
+  else if (r.alerts.length === 0) out += 'none\n';
+  else {
+    out += `${r.alerts.reduce((s, a) => s + a.count, 0)}\n`;
+    const t = new TableWriter<AlertCount>(
+      [
+        { header: 'STATE', value: (a) => a.state, max: 14 },
+        { header: 'SEVERITY', value: (a) => a.severity, max: 10 },
+        { header: 'COUNT', value: (a) => String(a.count), max: 12 },
+      ],
+      opts,
+    );
+    out += t.render(r.alerts).replace(/^(?=.)/gm, '  ');
+  }
+  if (showConfig) out += '\nCONFIG (secrets masked)\n' + toYaml(r.config).replace(/^(?=.)/gm, '  ').replace(/ +$/gm, '');
+  return out;
+}
