@@ -7,6 +7,8 @@
  *   (d) kcat -C reading the topic, when kcat is installed (librdkafka, for reference)
  * Options: --count N (default 1,000,000), --brokers host:port (else a broker is started with
  * scripts/kafka.sh), --partitions P (3), --skip kcat,store,… Not part of the appliance.
+ * `--suite api` runs the API latency benchmark instead (api-bench.ts, docs/bench-api.md);
+ * `--suite all` (the default) runs both on one broker.
  */
 import { spawn, spawnSync, execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -24,6 +26,9 @@ import { openStore } from '../store/store.js';
 import { LogWriter } from '../store/log-writer.js';
 import type { ChildResult } from './e2e-child.js';
 import { benchSigmaRules } from './sigma-rules.js';
+import { runApiBench } from './api-bench.js';
+import type { Phase } from './api-report.js';
+import type { ServerMode } from './api-server.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const CHUNK = 5000; // = kafka.batch.max_messages default: the store-only run writes the same transactions
@@ -33,6 +38,8 @@ interface Options {
   brokers?: string;
   partitions: number;
   skip: Set<string>;
+  suite: 'ingest' | 'api' | 'all';
+  api: { events: number; connections: number; durationS: number; warmupS: number; phases: Phase[]; modes: ServerMode[]; walkPages: number; only: string[] };
 }
 
 function log(msg: string): void {
@@ -173,55 +180,63 @@ const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
 
 export async function runBench(opts: Options): Promise<void> {
   await withBroker(opts.brokers, async (brokers) => {
-    const topic = `bench-${Date.now()}`;
-    await ensureTopics([brokers], [topic], opts.partitions);
-    log(`producing ${fmt(opts.count)} mixed messages to ${topic} (${opts.partitions} partitions)…`);
-    const produced = await produceAll(brokers, topic, opts.count);
-    log(`produced at ${fmt(produced.rate)} msg/s, average ${Math.round(produced.bytes / opts.count)} bytes`);
-
-    const rows: [string, number | null, string][] = [];
-    log('(c) consume-only ceiling (kafkajs)…');
-    const c = await consumeOnly(brokers, topic, opts.count);
-    const d = opts.skip.has('kcat') ? null : (log('(d) kcat…'), kcat(brokers, topic, opts.count));
-    log('(b) store-only ceiling…');
-    const b = storeOnly(opts.count);
-    log('(a) end-to-end logagg consume, detection off…');
-    const a = await endToEnd(brokers, topic, opts.count, { 'detection.enabled': false });
-    let a1: ChildResult | null = null;
-    let a2: ChildResult | null = null;
-    if (!opts.skip.has('detect')) {
-      log('(a1) end-to-end, default rule set…');
-      a1 = await endToEnd(brokers, topic, opts.count, { 'detection.enabled': true });
-      const rulesDir = mkdtempSync(join(tmpdir(), 'logagg-bench-rules-'));
-      cpSync(join(ROOT, 'config', 'rules'), rulesDir, { recursive: true });
-      benchSigmaRules(100).forEach((text, i) => writeFileSync(join(rulesDir, `bench-sigma-${String(i).padStart(3, '0')}.yml`), text));
-      log('(a2) end-to-end, default rule set + 100 Sigma rules…');
-      a2 = await endToEnd(brokers, topic, opts.count, { 'detection.enabled': true, 'detection.rules_dir': rulesDir });
-      rmSync(rulesDir, { recursive: true, force: true });
+    if (opts.suite !== 'api') await ingestSuite(opts, brokers);
+    if (opts.suite !== 'ingest') {
+      const report = await runApiBench({ root: ROOT, brokers, ...opts.api, command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(), log });
+      process.stdout.write(report);
     }
-
-    rows.push(['(a) end-to-end `logagg consume`, detection off (decode, normalize, enrich, store)', a.rate, `peak RSS ${Math.round(a.peakRssMb)} MiB`]);
-    if (a1) rows.push(['(a1) end-to-end, default rule set (13 rules)', a1.rate, `peak RSS ${Math.round(a1.peakRssMb)} MiB`]);
-    if (a2) rows.push(['(a2) end-to-end, default rule set + 100 Sigma rules', a2.rate, `peak RSS ${Math.round(a2.peakRssMb)} MiB`]);
-    rows.push(['(b) store-only ceiling (same events, same schema, FTS5 + rollups)', b.rate, `DB ${Math.round(b.dbMb)} MiB`]);
-    rows.push(['(c) consume-only ceiling (kafkajs, no work)', c, '']);
-    rows.push(['(d) kcat -C (librdkafka), reading the same topic', d, d === null ? 'kcat not installed' : '']);
-    const out: string[] = [];
-    out.push(`messages: ${fmt(opts.count)} (mixed formats, avg ${Math.round(produced.bytes / opts.count)} B), partitions: ${opts.partitions}, node ${process.versions.node}`);
-    out.push('');
-    out.push('| run | events/s | note |');
-    out.push('|---|---:|---|');
-    for (const [name, rate, note] of rows) out.push(`| ${name} | ${rate === null ? '—' : fmt(rate)} | ${note} |`);
-    out.push('');
-    out.push(`| ratio | value |`);
-    out.push('|---|---:|');
-    out.push(`| a / b (end-to-end vs store ceiling) | ${(a.rate / b.rate).toFixed(2)} |`);
-    out.push(`| a / c (end-to-end vs consume ceiling) | ${(a.rate / c).toFixed(2)} |`);
-    if (a1) out.push(`| a1 / a (default rules vs detection off) | ${(a1.rate / a.rate).toFixed(2)} |`);
-    if (a2) out.push(`| a2 / a (default + 100 Sigma rules vs detection off) | ${(a2.rate / a.rate).toFixed(2)} |`);
-    if (d !== null) out.push(`| c / d (kafkajs vs kcat) | ${(c / d).toFixed(2)} |`);
-    process.stdout.write(out.join('\n') + '\n');
   });
+}
+
+async function ingestSuite(opts: Options, brokers: string): Promise<void> {
+  const topic = `bench-${Date.now()}`;
+  await ensureTopics([brokers], [topic], opts.partitions);
+  log(`producing ${fmt(opts.count)} mixed messages to ${topic} (${opts.partitions} partitions)…`);
+  const produced = await produceAll(brokers, topic, opts.count);
+  log(`produced at ${fmt(produced.rate)} msg/s, average ${Math.round(produced.bytes / opts.count)} bytes`);
+
+  const rows: [string, number | null, string][] = [];
+  log('(c) consume-only ceiling (kafkajs)…');
+  const c = await consumeOnly(brokers, topic, opts.count);
+  const d = opts.skip.has('kcat') ? null : (log('(d) kcat…'), kcat(brokers, topic, opts.count));
+  log('(b) store-only ceiling…');
+  const b = storeOnly(opts.count);
+  log('(a) end-to-end logagg consume, detection off…');
+  const a = await endToEnd(brokers, topic, opts.count, { 'detection.enabled': false });
+  let a1: ChildResult | null = null;
+  let a2: ChildResult | null = null;
+  if (!opts.skip.has('detect')) {
+    log('(a1) end-to-end, default rule set…');
+    a1 = await endToEnd(brokers, topic, opts.count, { 'detection.enabled': true });
+    const rulesDir = mkdtempSync(join(tmpdir(), 'logagg-bench-rules-'));
+    cpSync(join(ROOT, 'config', 'rules'), rulesDir, { recursive: true });
+    benchSigmaRules(100).forEach((text, i) => writeFileSync(join(rulesDir, `bench-sigma-${String(i).padStart(3, '0')}.yml`), text));
+    log('(a2) end-to-end, default rule set + 100 Sigma rules…');
+    a2 = await endToEnd(brokers, topic, opts.count, { 'detection.enabled': true, 'detection.rules_dir': rulesDir });
+    rmSync(rulesDir, { recursive: true, force: true });
+  }
+
+  rows.push(['(a) end-to-end `logagg consume`, detection off (decode, normalize, enrich, store)', a.rate, `peak RSS ${Math.round(a.peakRssMb)} MiB`]);
+  if (a1) rows.push(['(a1) end-to-end, default rule set (13 rules)', a1.rate, `peak RSS ${Math.round(a1.peakRssMb)} MiB`]);
+  if (a2) rows.push(['(a2) end-to-end, default rule set + 100 Sigma rules', a2.rate, `peak RSS ${Math.round(a2.peakRssMb)} MiB`]);
+  rows.push(['(b) store-only ceiling (same events, same schema, FTS5 + rollups)', b.rate, `DB ${Math.round(b.dbMb)} MiB`]);
+  rows.push(['(c) consume-only ceiling (kafkajs, no work)', c, '']);
+  rows.push(['(d) kcat -C (librdkafka), reading the same topic', d, d === null ? 'kcat not installed' : '']);
+  const out: string[] = [];
+  out.push(`messages: ${fmt(opts.count)} (mixed formats, avg ${Math.round(produced.bytes / opts.count)} B), partitions: ${opts.partitions}, node ${process.versions.node}`);
+  out.push('');
+  out.push('| run | events/s | note |');
+  out.push('|---|---:|---|');
+  for (const [name, rate, note] of rows) out.push(`| ${name} | ${rate === null ? '—' : fmt(rate)} | ${note} |`);
+  out.push('');
+  out.push(`| ratio | value |`);
+  out.push('|---|---:|');
+  out.push(`| a / b (end-to-end vs store ceiling) | ${(a.rate / b.rate).toFixed(2)} |`);
+  out.push(`| a / c (end-to-end vs consume ceiling) | ${(a.rate / c).toFixed(2)} |`);
+  if (a1) out.push(`| a1 / a (default rules vs detection off) | ${(a1.rate / a.rate).toFixed(2)} |`);
+  if (a2) out.push(`| a2 / a (default + 100 Sigma rules vs detection off) | ${(a2.rate / a.rate).toFixed(2)} |`);
+  if (d !== null) out.push(`| c / d (kafkajs vs kcat) | ${(c / d).toFixed(2)} |`);
+  process.stdout.write(out.join('\n') + '\n');
 }
 
 async function cli(argv: string[]): Promise<void> {
@@ -230,13 +245,48 @@ async function cli(argv: string[]): Promise<void> {
     .option('--brokers <host:port>', 'use this broker instead of starting one (also KAFKA_BROKERS)')
     .option('--partitions <n>', 'partitions of the benchmark topic', '3')
     .option('--skip <list>', 'comma-separated: kcat, detect', '')
+    .option('--suite <name>', 'ingest | api | all', 'all')
+    .option('--api-events <n>', 'API benchmark: events in the database (cached under .bench/)', '10000000')
+    .option('--api-connections <n>', 'API benchmark: concurrent connections', '1')
+    .option('--api-duration <s>', 'API benchmark: measured seconds per request and phase', '10')
+    .option('--api-warmup <s>', 'API benchmark: unmeasured seconds before each measurement', '2')
+    .option('--api-phases <list>', 'API benchmark: idle, ingest', 'idle,ingest')
+    .option('--api-server <list>', 'API benchmark: serve (ingest and API in one process), split (API in its own process)', 'serve,split')
+    .option('--api-walk <pages>', 'API benchmark: pages followed by next_cursor (0 = none)', '300')
+    .option('--api-only <list>', 'API benchmark: only requests whose name starts with one of these', '')
     .parse(argv);
-  const o = program.opts<{ count: string; brokers?: string; partitions: string; skip: string }>();
+  const o = program.opts<{
+    count: string; brokers?: string; partitions: string; skip: string; suite: string;
+    apiEvents: string; apiConnections: string; apiDuration: string; apiWarmup: string; apiPhases: string; apiServer: string; apiWalk: string; apiOnly: string;
+  }>();
+  const list = (s: string) => s.split(',').map((x) => x.trim()).filter(Boolean);
+  const positive = (name: string, v: string, min = 1): number => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < min) throw new Error(`${name} must be an integer >= ${min}, not ${v}`);
+    return n;
+  };
+  if (!['ingest', 'api', 'all'].includes(o.suite)) throw new Error(`--suite must be ingest, api or all, not ${o.suite}`);
+  const phases = list(o.apiPhases);
+  const badPhase = phases.find((p) => p !== 'idle' && p !== 'ingest');
+  if (badPhase !== undefined || phases.length === 0) throw new Error(`--api-phases takes idle and/or ingest, not ${o.apiPhases}`);
+  const modes = list(o.apiServer);
+  if (modes.length === 0 || modes.some((m) => m !== 'serve' && m !== 'split')) throw new Error(`--api-server takes serve and/or split, not ${o.apiServer}`);
   await runBench({
     count: Number(o.count),
     brokers: o.brokers ?? process.env.KAFKA_BROKERS,
     partitions: Number(o.partitions),
     skip: new Set(o.skip.split(',').filter(Boolean)),
+    suite: o.suite as Options['suite'],
+    api: {
+      events: positive('--api-events', o.apiEvents),
+      connections: positive('--api-connections', o.apiConnections),
+      durationS: positive('--api-duration', o.apiDuration),
+      warmupS: positive('--api-warmup', o.apiWarmup, 0),
+      phases: phases as Phase[],
+      modes: modes as ServerMode[],
+      walkPages: positive('--api-walk', o.apiWalk, 0),
+      only: list(o.apiOnly),
+    },
   });
 }
 

@@ -2,7 +2,7 @@
 export { createNotifyService, senderSettings, enqueueSettings, type NotifyService, type NotifySettings } from './notify-service.js';
 export { notifyStatus, listDeliveries, type ChannelStatus, type Delivery, type DeliveryFilter } from './notify-status.js';
 export { NotifySender, type SenderSettings } from './sender.js';
-export { resolveChannels } from './secrets.js';
+export { resolveChannels, maskNotifyConfig } from './secrets.js';
 export { TRANSPORTS, deliver, channelSecrets, type Channel } from './transports.js';
 export { httpSender, DeliveryError } from './http-send.js';
 export { sampleMessage } from './message-view.js';

@@ -91,3 +91,21 @@ export function resolveChannels(channels: Readonly<Record<string, ChannelConfig>
   if (problems.length > 0) throw new ConfigError(problems);
   return out;
 }
+
+/**
+ * The `notify:` section with every inline secret replaced by `***`: webhook and Slack URLs,
+ * routing keys, header values (file paths and variable names stay: they are not secrets). For
+ * showing the config (`logagg status`); the logger's key-name masking does not know that a
+ * channel's `url` is a credential.
+ */
+export function maskNotifyConfig(notify: { channels: Readonly<Record<string, ChannelConfig>> }): unknown {
+  const channels: Record<string, unknown> = {};
+  for (const [name, c] of Object.entries(notify.channels)) {
+    const out: Record<string, unknown> = { ...c };
+    if (c.type !== 'pagerduty' && c.url !== null) out.url = '***';
+    if (c.type === 'pagerduty' && c.routing_key !== null) out.routing_key = '***';
+    if (c.type === 'webhook') out.headers = Object.fromEntries(Object.keys(c.headers).map((h) => [h, '***']));
+    channels[name] = out;
+  }
+  return { ...notify, channels };
+}

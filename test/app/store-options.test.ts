@@ -48,7 +48,7 @@ describe('storeOptionsFromConfig', () => {
 
   test('the key from LOGAGG_STORAGE_ENCRYPTION_KEY', () => {
     const opts = storeOptionsFromConfig(config({}, { LOGAGG_STORAGE_ENCRYPTION_ENABLED: 'true', LOGAGG_STORAGE_ENCRYPTION_KEY: KEY.toString('base64') }));
-    expect(opts.encryption).toEqual({ key: KEY, cipher: 'chacha20' });
+    expect(opts.encryption).toEqual({ key: KEY, cipher: 'aegis' });
   });
 
   test('a missing key file: ConfigError naming storage.encryption.key_file and the path', () => {

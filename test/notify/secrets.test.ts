@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { loadConfig } from '../../src/config/load.js';
 import { ConfigError } from '../../src/errors.js';
-import { resolveChannels } from '../../src/notify/secrets.js';
+import { maskNotifyConfig, resolveChannels } from '../../src/notify/secrets.js';
 import { tempDir } from '../helpers/temp.js';
 
 function channelsOf(channels: Record<string, unknown>) {
@@ -69,4 +69,24 @@ describe('resolveChannels', () => {
   test('no channels: none', () => {
     expect(resolveChannels({}, {})).toEqual([]);
   });
+});
+
+test('maskNotifyConfig hides inline URLs, routing keys and header values, and keeps the rest', () => {
+  const notify = loadConfig({
+    defaultsFile: null,
+    env: {},
+    overrides: {
+      'notify.channels': {
+        hook: { type: 'webhook', url: 'https://h.example/SECRETPATH', headers: { Authorization: 'Bearer SECRETTOKEN' }, headers_env: { X: 'HOOK_X' } },
+        chat: { type: 'slack', url_env: 'SLACK_URL' },
+        pager: { type: 'pagerduty', routing_key: 'SECRETKEY' },
+      },
+    },
+  }).notify;
+  const masked = maskNotifyConfig(notify) as typeof notify;
+  expect(JSON.stringify(masked)).not.toMatch(/SECRET/);
+  expect(masked.channels.hook).toMatchObject({ url: '***', headers: { Authorization: '***' }, headers_env: { X: 'HOOK_X' } });
+  expect(masked.channels.chat).toMatchObject({ url: null, url_env: 'SLACK_URL' });
+  expect(masked.channels.pager).toMatchObject({ routing_key: '***', url: 'https://events.pagerduty.com/v2/enqueue' });
+  expect(masked.sender).toEqual(notify.sender);
 });

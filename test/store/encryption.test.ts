@@ -19,7 +19,7 @@ import { deferCleanup, tempDir } from '../helpers/temp.js';
 const require = createRequire(import.meta.url);
 const addonOf = (pkg: string) => path.join(path.dirname(require.resolve(`${pkg}/package.json`)), 'build', 'Release', 'better_sqlite3.node');
 
-const enc = (cipher: StoreCipher = 'chacha20', key: Buffer = randomBytes(32)): StoreEncryption => ({ key, cipher });
+const enc = (cipher: StoreCipher = 'aegis', key: Buffer = randomBytes(32)): StoreEncryption => ({ key, cipher });
 
 function open(file: string, opts: OpenStoreOptions = {}): Store {
   const s = openStore(file, opts);
@@ -114,9 +114,10 @@ describe('wrong or missing key', () => {
 
   test.each([
     ['another key', (k: StoreEncryption) => enc(k.cipher)],
-    ['the right key with the other cipher', (k: StoreEncryption) => enc('sqlcipher', k.key)],
+    ['the right key with another cipher (chacha20)', (k: StoreEncryption) => enc('chacha20', k.key)],
+    ['the right key with another cipher (sqlcipher)', (k: StoreEncryption) => enc('sqlcipher', k.key)],
   ])('%s: CONFIG_INVALID "cannot decrypt … wrong key", for the writer and for a reader', (_, wrong) => {
-    const key = enc('chacha20');
+    const key = enc('aegis');
     const file = encryptedFile(key);
     for (const readonly of [false, true]) {
       const e = caught(() => openStore(file, { readonly, encryption: wrong(key) }));

@@ -11,8 +11,8 @@ import { parseStoreKey, STORE_CIPHERS, STORE_KEY_FORMAT } from '../../store/ciph
 export const encryptionSchema = z
   .strictObject({
     enabled: z.boolean().default(false),
-    /** chacha20 (ChaCha20-Poly1305) | sqlcipher (AES-256-CBC + HMAC-SHA512). */
-    cipher: z.enum(STORE_CIPHERS).default('chacha20'),
+    /** aegis (AEGIS-256) | chacha20 (ChaCha20-Poly1305) | sqlcipher (AES-256-CBC + HMAC-SHA512). */
+    cipher: z.enum(STORE_CIPHERS).default('aegis'),
     /** A file holding the key: 64 hex digits or base64 of 32 random bytes. */
     key_file: z.string().min(1, 'must not be empty; null = no key file').nullable().default(null),
     /** The key itself. Prefer key_file or LOGAGG_STORAGE_ENCRYPTION_KEY to writing it in a file. */

@@ -85,6 +85,7 @@ describe('output formats (piped: no colors)', () => {
 
   test('--color always colors severities even in a pipe; --color never and NO_COLOR keep them out', async () => {
     const always = await query(['--level', 'error', '--color', 'always']);
+    expect(always.code, always.stderr).toBe(0);
     expect(always.stdout).toMatch(/\x1b\[1;31m(emergency|alert|critical)\x1b\[0m/);
     expect(always.stdout).toMatch(/\x1b\[31merror\x1b\[0m/);
     const auto = await query(['--level', 'error'], { NO_COLOR: '1' });
@@ -137,7 +138,8 @@ const SAME_SEARCH: [string, string[], string][] = [
   ['everything at once, oldest first', ['--from', '48h', '--level', 'notice', '--host', 'web-*', '--order', 'asc'], 'from=48h&level=notice&host=web-*&sort=asc'],
 ];
 
-describe('the same answers as GET /api/v1/logs', () => {
+// Read-only child processes: run a few at once.
+describe.concurrent('the same answers as GET /api/v1/logs', () => {
   test.each(SAME_SEARCH)('%s', async (_name, flags, qs) => {
     let query = qs;
     if (qs === 'ABS') query = `from=${encodeURIComponent(flags[1]!)}&to=${encodeURIComponent(flags[3]!)}`;
@@ -148,11 +150,13 @@ describe('the same answers as GET /api/v1/logs', () => {
     expect(fromApi.length).toBeGreaterThan(0);
 
     const count = await cli(['query', '--db', db.path, '--count', '-o', 'json', ...flags.filter((f) => f !== '--order' && f !== 'asc')]);
+    expect(count.code, count.stderr).toBe(0);
     expect(JSON.parse(count.stdout)).toEqual({ count: fromApi.length });
   });
 
   test('--stats gives what GET /logs/stats gives', async () => {
     const r = await query(['--stats', '-o', 'json', '--from', '36h', '--top-hosts', '2']);
+    expect(r.code, r.stderr).toBe(0);
     const fromApi = await api.get('/api/v1/logs/stats?from=36h&top_hosts=2');
     expect(JSON.parse(r.stdout)).toEqual(fromApi.body);
   });
@@ -160,6 +164,7 @@ describe('the same answers as GET /api/v1/logs', () => {
   test('--limit cuts the same ordered list', async () => {
     const fromApi = (await api.get('/api/v1/logs?limit=37&level=info')).body.items.map((x: { id: number }) => x.id);
     const r = await query(['--limit', '37', '--level', 'info', '-o', 'ndjson']);
+    expect(r.code, r.stderr).toBe(0);
     expect(ndjsonIds(r.stdout)).toEqual(fromApi);
   });
 });
@@ -214,6 +219,7 @@ describe('alerts (--alerts)', () => {
     expect(json.code, json.stderr).toBe(0);
     expect(JSON.parse(json.stdout)).toEqual(fromApi);
     const table = await query(['--alerts']);
+    expect(table.code, table.stderr).toBe(0);
     expect(table.stdout.split('\n')[0]).toMatch(/^ID\s+LAST SEEN\s+SEVERITY\s+STATE\s+HOST\s+COUNT\s+RULE\s+TITLE$/);
     expect(table.stdout).toContain('ssh-brute');
     const csv = parseCsv((await query(['--alerts', '-o', 'csv'])).stdout);
@@ -232,7 +238,7 @@ describe('alerts (--alerts)', () => {
   });
 });
 
-describe('exit codes', () => {
+describe.concurrent('exit codes', () => {
   test.each<[string, string[], RegExp]>([
     ['an unknown level', ['--level', 'loud'], /--level: must be a level name/],
     ['a time that is not one', ['--from', 'yesterday'], /--from: "yesterday" is not a time/],

@@ -16,8 +16,8 @@ function problems(fn: () => unknown): { key: string; message: string }[] {
 }
 
 describe('storage.encryption config', () => {
-  test('defaults: off, chacha20, no key', () => {
-    expect(load()).toEqual({ enabled: false, cipher: 'chacha20', key_file: null, key: '' });
+  test('defaults: off, aegis, no key', () => {
+    expect(load()).toEqual({ enabled: false, cipher: 'aegis', key_file: null, key: '' });
   });
 
   test('from the environment: LOGAGG_STORAGE_ENCRYPTION_KEY and friends', () => {
@@ -39,7 +39,7 @@ describe('storage.encryption config', () => {
     ['a passphrase', { 'storage.encryption.enabled': true, 'storage.encryption.key': 'my dog is called rex and he is good' }, 'storage.encryption.key', /not a usable key/],
     ['a placeholder key', { 'storage.encryption.enabled': true, 'storage.encryption.key': '0'.repeat(64) }, 'storage.encryption.key', /not a usable key/],
     ['an empty key_file', { 'storage.encryption.enabled': true, 'storage.encryption.key_file': '' }, 'storage.encryption.key_file', /must not be empty/],
-    ['an unknown cipher', { 'storage.encryption.cipher': 'rc4' }, 'storage.encryption.cipher', /must be one of "chacha20", "sqlcipher"/],
+    ['an unknown cipher', { 'storage.encryption.cipher': 'rc4' }, 'storage.encryption.cipher', /must be one of "aegis", "chacha20", "sqlcipher"/],
     ['an unknown key', { 'storage.encryption.passphrase': 'x' }, 'storage.encryption.passphrase', /unknown key/],
   ])('%s: names the key', (_, overrides, key, message) => {
     const p = problems(() => load(overrides));
