@@ -138,8 +138,7 @@ const SAME_SEARCH: [string, string[], string][] = [
   ['everything at once, oldest first', ['--from', '48h', '--level', 'notice', '--host', 'web-*', '--order', 'asc'], 'from=48h&level=notice&host=web-*&sort=asc'],
 ];
 
-// Read-only child processes: run a few at once.
-describe.concurrent('the same answers as GET /api/v1/logs', () => {
+describe('the same answers as GET /api/v1/logs', () => {
   test.each(SAME_SEARCH)('%s', async (_name, flags, qs) => {
     let query = qs;
     if (qs === 'ABS') query = `from=${encodeURIComponent(flags[1]!)}&to=${encodeURIComponent(flags[3]!)}`;
@@ -238,7 +237,7 @@ describe('alerts (--alerts)', () => {
   });
 });
 
-describe.concurrent('exit codes', () => {
+describe('exit codes', () => {
   test.each<[string, string[], RegExp]>([
     ['an unknown level', ['--level', 'loud'], /--level: must be a level name/],
     ['a time that is not one', ['--from', 'yesterday'], /--from: "yesterday" is not a time/],

@@ -10,6 +10,7 @@ import { parseTime } from '../../../api/params.js';
 import { LogaggError } from '../../../errors.js';
 import { LogReader, MAX_PAGE } from '../../../store/log-reader.js';
 import { openStore } from '../../../store/store.js';
+import { storeOptionsFromConfig } from '../../../app/store-options.js';
 import { cliContext } from '../../context.js';
 import { OutputSink } from '../../output/sink.js';
 import { batchSizeFlag, batchSpanFlag, DryRun } from './dry-run.js';
@@ -70,7 +71,7 @@ Exit codes: 0 ok, 1 runtime error (database), 2 usage or config error (unknown r
       const batchSpanMs = batchSpanFlag(flags.batchSpan);
       const rule = findRule(requireValid(await loadRuleSet(config.detection)), ruleId);
 
-      const store = openStore(config.storage.path, { readonly: true, cacheMb: config.storage.cache_mb });
+      const store = openStore(config.storage.path, { ...storeOptionsFromConfig(config), readonly: true });
       const dry = new DryRun({ rules: [rule], settings: config.detection, maxMatches, clock: Date.now, batchSize, batchSpanMs });
       let summary: BacktestSummary;
       try {

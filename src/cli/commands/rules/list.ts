@@ -16,6 +16,7 @@ import { cliContext } from '../../context.js';
 import { OutputSink } from '../../output/sink.js';
 import { TableWriter } from '../../output/table.js';
 import { allRules, loadRuleSet, openIfPresent, overridesOf } from './rule-set.js';
+import { storeOptionsFromConfig } from '../../../app/store-options.js';
 
 export interface RuleListItem {
   id: string;
@@ -112,7 +113,7 @@ Exit codes: 0 ok, 1 runtime error, 2 config error (rules that do not compile, li
     .action(async (flags: ListFlags, cmd: Command) => {
       const { config } = cliContext(cmd, { 'detection.rules_dir': flags.rulesDir, 'storage.path': flags.db });
       const set = await loadRuleSet(config.detection);
-      const db = openIfPresent(config.storage.path, config.storage.cache_mb);
+      const db = openIfPresent(config.storage.path, storeOptionsFromConfig(config));
       let items: RuleListItem[];
       try {
         items = listItems(allRules(set), db.store === null ? new Map() : readRuleStats(db.store), overridesOf(db.store));

@@ -12,6 +12,7 @@ import { ConfigError, isLogaggError, LogaggError } from '../../../errors.js';
 import { loadRules } from '../../../rules/rule-files.js';
 import { readRuleOverrides, type RuleOverride } from '../../../store/rule-state.js';
 import { openStore, type Store } from '../../../store/store.js';
+import type { StoreConnectionOptions } from '../../../app/store-options.js';
 
 export interface RuleSet {
   /** The rules folder read. */
@@ -119,10 +120,10 @@ export interface ReadOnlyDb {
  * A read-only connection to the database when it exists (safe beside a running `serve`);
  * otherwise null and why. Never creates the file.
  */
-export function openIfPresent(path: string, cacheMb: number): ReadOnlyDb {
+export function openIfPresent(path: string, options: StoreConnectionOptions): ReadOnlyDb {
   if (path !== ':memory:' && !existsSync(path)) return { store: null, note: `no database at ${path} yet` };
   try {
-    return { store: openStore(path, { readonly: true, cacheMb }), note: null };
+    return { store: openStore(path, { ...options, readonly: true }), note: null };
   } catch (e) {
     if (!isLogaggError(e)) throw e;
     return { store: null, note: e.message };

@@ -18,6 +18,7 @@ import { batchSizeFlag, batchSpanFlag, DryRun } from './dry-run.js';
 import { renderTest, testJson, type TestSummary } from './dry-run-output.js';
 import { readInputLines } from './input-lines.js';
 import { enabledInAppliance, findRule, loadRuleSet, openIfPresent, overridesOf, requireValid } from './rule-set.js';
+import { storeOptionsFromConfig } from '../../../app/store-options.js';
 
 interface TestFlags {
   input: string;
@@ -63,7 +64,7 @@ a rule set with problems).`,
       const batchSpanMs = batchSpanFlag(flags.batchSpan);
       const all = requireValid(await loadRuleSet(config.detection));
 
-      const db = openIfPresent(config.storage.path, config.storage.cache_mb);
+      const db = openIfPresent(config.storage.path, storeOptionsFromConfig(config));
       let overrides;
       try {
         overrides = overridesOf(db.store);
