@@ -1,23 +1,52 @@
 import { Command, CommanderError } from 'commander';
 import { isLogaggError } from '../errors.js';
 import { VERSION } from '../version.js';
-import { registerConsume } from './commands/consume.js';
-import { registerServe } from './commands/serve.js';
-import { registerVersion } from './commands/version.js';
-import { registerToken } from './commands/token.js';
-import { registerQuery } from './commands/query.js';
-import { registerStatus } from './commands/status.js';
-import { registerPrune } from './commands/prune.js';
-import { registerReplay } from './commands/replay.js';
-import { registerTail } from './commands/tail.js';
-import { registerNotify } from './commands/notify.js';
-import { registerRules } from './commands/rules.js';
+type Register = (program: Command) => void;
+
+/**
+ * Every subcommand, loaded on demand: a run imports only the command it executes (Ink, Koa and
+ * kafkajs are large; `logagg version` should not compile them). Help without a command loads all.
+ */
+const COMMANDS: Record<string, () => Promise<Register>> = {
+  consume: async () => (await import('./commands/consume.js')).registerConsume,
+  serve: async () => (await import('./commands/serve.js')).registerServe,
+  token: async () => (await import('./commands/token.js')).registerToken,
+  query: async () => (await import('./commands/query.js')).registerQuery,
+  status: async () => (await import('./commands/status.js')).registerStatus,
+  prune: async () => (await import('./commands/prune.js')).registerPrune,
+  replay: async () => (await import('./commands/replay.js')).registerReplay,
+  tail: async () => (await import('./commands/tail.js')).registerTail,
+  notify: async () => (await import('./commands/notify.js')).registerNotify,
+  rules: async () => (await import('./commands/rules.js')).registerRules,
+  version: async () => (await import('./commands/version.js')).registerVersion,
+};
+
+/** Global options that take a value, to find the command name in argv. */
+const GLOBAL_WITH_VALUE = new Set(['-c', '--config', '--log-level']);
+
+/** The subcommands argv names (one, or none when it asks for general help or names no known command). */
+export function commandsFor(args: readonly string[]): string[] {
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i] as string;
+    if (GLOBAL_WITH_VALUE.has(a)) {
+      i++;
+      continue;
+    }
+    if (a.startsWith('-')) continue;
+    if (a === 'help') {
+      const next = args[i + 1];
+      return next !== undefined && next in COMMANDS ? [next] : Object.keys(COMMANDS);
+    }
+    return a in COMMANDS ? [a] : Object.keys(COMMANDS);
+  }
+  return Object.keys(COMMANDS);
+}
 
 /**
  * The CLI: registers one file per subcommand and maps errors to exit codes
  * (0 ok, 1 runtime error, 2 usage or config error). Nothing else lives here.
  */
-export function buildProgram(): Command {
+export async function buildProgram(argv: readonly string[] = process.argv): Promise<Command> {
   const program = new Command('logagg')
     .description('Log aggregation appliance with SIEM features: Kafka -> normalize -> detect -> SQLite')
     .version(VERSION, '-V, --version')
@@ -25,17 +54,7 @@ export function buildProgram(): Command {
     .option('--log-level <level>', 'debug | info | warn | error | silent')
     .showHelpAfterError()
     .exitOverride();
-  registerConsume(program);
-  registerServe(program);
-  registerToken(program);
-  registerQuery(program);
-  registerStatus(program);
-  registerPrune(program);
-  registerReplay(program);
-  registerTail(program);
-  registerNotify(program);
-  registerRules(program);
-  registerVersion(program);
+  for (const name of commandsFor(argv.slice(2))) (await (COMMANDS[name] as () => Promise<Register>)())(program);
   return program;
 }
 
@@ -47,7 +66,7 @@ export async function main(argv: string[]): Promise<number> {
       throw e;
     });
   }
-  const program = buildProgram();
+  const program = await buildProgram(argv);
   try {
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
