@@ -4,7 +4,7 @@
  */
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
 const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 };
-const SECRET_KEY = /pass(word)?|secret|token|authorization|api[_-]?key|private|routing[_-]?key|webhook/i;
+const SECRET_KEY = /pass(word)?|secret|token|authorization|api[_-]?key|private|routing[_-]?key|webhook|^key$|encryption_key/i;
 
 export interface Logger {
   debug(msg: string, fields?: Record<string, unknown>): void;

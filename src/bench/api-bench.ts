@@ -34,6 +34,8 @@ export interface ApiBenchOptions {
   phases: readonly Phase[];
   /** serve: `logagg serve` as shipped; split: the API in a process of its own (measured under ingest only). */
   modes: readonly ServerMode[];
+  /** Config for the server's processes, dotted key → value (e.g. kafka.batch.max_messages). */
+  settings: Readonly<Record<string, string>>;
   /** Pages followed by next_cursor in the paging run. */
   walkPages: number;
   /** Only requests whose name starts with one of these (empty = all). */
@@ -187,7 +189,7 @@ async function runMode(o: ApiBenchOptions, mode: ServerMode, datasetPath: string
     o.log(`${mode}: copied the database in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
     const topic = `bench-api-${mode}-${Date.now()}`;
     await ensureTopics([o.brokers], [topic], 3);
-    server = await startServer({ mode, root: o.root, db, brokers: o.brokers, topic, group: topic, workDir: runDir, log: o.log });
+    server = await startServer({ mode, root: o.root, db, brokers: o.brokers, topic, group: topic, workDir: runDir, settings: o.settings, log: o.log });
     o.log(`${mode}: API (pid ${server.apiPid}) at ${server.url}`);
     reader = openStore(db, { readonly: true, cacheMb: 2 });
     const rows = new RowCounter(reader);
@@ -207,7 +209,9 @@ async function runMode(o: ApiBenchOptions, mode: ServerMode, datasetPath: string
       const batchMs = batches0 && batches1 && batches1.batches > batches0.batches ? ((batches1.seconds - batches0.seconds) / (batches1.batches - batches0.batches)) * 1000 : null;
       ingest = { rate: RowCounter.rate(first, last), produced: p.produced, seconds: (last.t - first.t) / 1000, batchMs };
     }
-    return { title: MODE_TITLES[mode], queries: figures, walks, ingest };
+    const settings = Object.entries(o.settings).map(([k, v]) => `${k}=${v}`);
+    const title = MODE_TITLES[mode] + (settings.length > 0 ? `; settings: ${settings.join(', ')}` : '');
+    return { title, queries: figures, walks, ingest };
   } finally {
     if (producer) await producer.stop().catch(() => undefined);
     reader?.close();

@@ -14,6 +14,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { mintToken } from '../api/auth/token-signer.js';
+import { envName } from '../config/load.js';
 
 export type ServerMode = 'serve' | 'split';
 
@@ -26,6 +27,8 @@ export interface ServerOptions {
   group: string;
   /** A directory for the secret file. */
   workDir: string;
+  /** More config for the children, dotted key → value (`kafka.batch.max_messages` → `1000`). */
+  settings: Readonly<Record<string, string>>;
   log: (msg: string) => void;
   /** Give up waiting for the API to listen and the consumer to join after this long, ms. */
   startTimeoutMs?: number;
@@ -43,8 +46,11 @@ export interface ServerUnderTest {
 
 const STOP_GRACE_MS = 20_000;
 
-/** The children's environment: the parent's minus any LOGAGG_* setting, plus the benchmark's. */
-export function serverEnv(o: { db: string; brokers: string; topic: string; group: string; secretFile: string }, parent: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+/** The children's environment: the parent's minus any LOGAGG_* setting, plus the benchmark's and `settings`. */
+export function serverEnv(
+  o: { db: string; brokers: string; topic: string; group: string; secretFile: string; settings: Readonly<Record<string, string>> },
+  parent: NodeJS.ProcessEnv,
+): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(parent)) if (!k.startsWith('LOGAGG_')) env[k] = v;
   return {
@@ -63,6 +69,7 @@ export function serverEnv(o: { db: string; brokers: string; topic: string; group
     LOGAGG_DETECTION_WATCH: 'false',
     LOGAGG_LOG_FORMAT: 'json',
     LOGAGG_LOG_LEVEL: 'info',
+    ...Object.fromEntries(Object.entries(o.settings).map(([k, v]) => [envName(k), v])),
   };
 }
 

@@ -39,7 +39,10 @@ interface Options {
   partitions: number;
   skip: Set<string>;
   suite: 'ingest' | 'api' | 'all';
-  api: { events: number; connections: number; durationS: number; warmupS: number; phases: Phase[]; modes: ServerMode[]; walkPages: number; only: string[] };
+  api: {
+    events: number; connections: number; durationS: number; warmupS: number; phases: Phase[]; modes: ServerMode[];
+    settings: Record<string, string>; walkPages: number; only: string[];
+  };
 }
 
 function log(msg: string): void {
@@ -252,12 +255,13 @@ async function cli(argv: string[]): Promise<void> {
     .option('--api-warmup <s>', 'API benchmark: unmeasured seconds before each measurement', '2')
     .option('--api-phases <list>', 'API benchmark: idle, ingest', 'idle,ingest')
     .option('--api-server <list>', 'API benchmark: serve (ingest and API in one process), split (API in its own process)', 'serve,split')
+    .option('--api-set <key=value>', 'API benchmark: a config setting for the server (repeatable), e.g. kafka.batch.max_messages=1000', (v: string, acc: string[]) => [...acc, v], [] as string[])
     .option('--api-walk <pages>', 'API benchmark: pages followed by next_cursor (0 = none)', '300')
     .option('--api-only <list>', 'API benchmark: only requests whose name starts with one of these', '')
     .parse(argv);
   const o = program.opts<{
     count: string; brokers?: string; partitions: string; skip: string; suite: string;
-    apiEvents: string; apiConnections: string; apiDuration: string; apiWarmup: string; apiPhases: string; apiServer: string; apiWalk: string; apiOnly: string;
+    apiEvents: string; apiConnections: string; apiDuration: string; apiWarmup: string; apiPhases: string; apiServer: string; apiSet: string[]; apiWalk: string; apiOnly: string;
   }>();
   const list = (s: string) => s.split(',').map((x) => x.trim()).filter(Boolean);
   const positive = (name: string, v: string, min = 1): number => {
@@ -269,6 +273,12 @@ async function cli(argv: string[]): Promise<void> {
   const phases = list(o.apiPhases);
   const badPhase = phases.find((p) => p !== 'idle' && p !== 'ingest');
   if (badPhase !== undefined || phases.length === 0) throw new Error(`--api-phases takes idle and/or ingest, not ${o.apiPhases}`);
+  const settings: Record<string, string> = {};
+  for (const kv of o.apiSet) {
+    const eq = kv.indexOf('=');
+    if (eq < 1) throw new Error(`--api-set takes key=value, not ${kv}`);
+    settings[kv.slice(0, eq).trim()] = kv.slice(eq + 1).trim();
+  }
   const modes = list(o.apiServer);
   if (modes.length === 0 || modes.some((m) => m !== 'serve' && m !== 'split')) throw new Error(`--api-server takes serve and/or split, not ${o.apiServer}`);
   await runBench({
@@ -284,6 +294,7 @@ async function cli(argv: string[]): Promise<void> {
       warmupS: positive('--api-warmup', o.apiWarmup, 0),
       phases: phases as Phase[],
       modes: modes as ServerMode[],
+      settings,
       walkPages: positive('--api-walk', o.apiWalk, 0),
       only: list(o.apiOnly),
     },
