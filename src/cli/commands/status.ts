@@ -13,6 +13,8 @@ import type { OffsetRow } from '../../store/offsets.js';
 import { countAlerts } from '../../store/alert-reader.js';
 import { emptyRuleStats, readRuleOverrides, readRuleStats, type RuleOverride, type RuleStats } from '../../store/rule-state.js';
 import { VERSION } from '../../version.js';
+import { notifyStatus, type ChannelStatus } from '../../notify/notify-status.js';
+import { maskNotifyConfig } from '../../notify/secrets.js';
 import { parseDuration } from '../../config/units.js';
 import { LogaggError } from '../../errors.js';
 import { cliContext, list } from '../context.js';
@@ -243,6 +245,8 @@ export interface StatusReport {
   rules: RulesStatus;
   /** By state and severity; null when the database could not be read. */
   alerts: AlertCount[] | null;
+  /** Notification deliveries per channel; null when the database could not be read. */
+  notifications: ChannelStatus[] | null;
 }
 
 interface StatusFlags {
@@ -315,6 +319,7 @@ export async function buildStatus(config: FrozenConfig, opts: { configFile: stri
   let offsets: OffsetRow[] = [];
   let rules: RulesStatus;
   let alerts: AlertCount[] | null = null;
+  let notifications: ChannelStatus[] | null = null;
   let store: Store | null = null;
   try {
     try {
@@ -322,6 +327,7 @@ export async function buildStatus(config: FrozenConfig, opts: { configFile: stri
       database = storeStats(store, { exact: opts.exact });
       offsets = database.offsets;
       alerts = countAlerts(store, {});
+      notifications = notifyStatus(store);
     } catch (e) {
       if (!isLogaggError(e)) throw e;
       database = { path, error: e.message };
@@ -338,13 +344,15 @@ export async function buildStatus(config: FrozenConfig, opts: { configFile: stri
   return {
     version: VERSION,
     config_file: opts.configFile,
-    config: maskConfig(config),
+    // channel URLs and routing keys are secrets whatever their key names
+    config: maskConfig({ ...config, notify: { ...config.notify, ...(maskNotifyConfig(config.notify) as object) } }),
     database,
     kafka,
     kafka_skipped: skipped,
     partitions: lagRows(offsets, kafka?.reachable ? kafka : null, config.kafka.group_id, config.kafka.from_beginning),
     rules,
     alerts,
+    notifications,
   };
 }
 
@@ -429,6 +437,24 @@ export function renderStatus(r: StatusReport, showConfig: boolean): string {
       opts,
     );
     out += t.render(r.alerts).replace(/^(?=.)/gm, '  ');
+  }
+  out += '\nNOTIFICATIONS  ';
+  if (r.notifications === null) out += 'unknown (database unavailable)\n';
+  else if (r.notifications.length === 0) out += 'none\n';
+  else {
+    out += '\n';
+    const t = new TableWriter<ChannelStatus>(
+      [
+        { header: 'CHANNEL', value: (c) => c.channel, max: 24 },
+        { header: 'PENDING', value: (c) => String(c.pending), max: 10 },
+        { header: 'SENT', value: (c) => String(c.sent), max: 10 },
+        { header: 'FAILED', value: (c) => String(c.failed), max: 10 },
+        { header: 'RETRIES', value: (c) => String(c.retries), max: 10 },
+        { header: 'LAST FAILURE', value: (c) => (c.last_failure ? JSON.stringify(c.last_failure) : '-'), max: 60 },
+      ],
+      opts,
+    );
+    out += t.render(r.notifications).replace(/^(?=.)/gm, '  ');
   }
   if (showConfig) out += '\nCONFIG (secrets masked)\n' + toYaml(r.config).replace(/^(?=.)/gm, '  ').replace(/ +$/gm, '');
   return out;
