@@ -231,3 +231,54 @@ describeKafka('dist/logagg consume (real broker)', () => {
     }
   });
 });
+
+describeKafka('dist/logagg serve, API and query (real broker)', () => {
+  test('serve stores and detects; the API and `query` from the binary give the same logs', async () => {
+    const brokers = requireKafka();
+    const topic = uniqueTopic('sea-serve');
+    await createTopic(brokers, topic, 1);
+    const messages = Array.from({ length: 50 }, (_, i) =>
+      JSON.stringify({ timestamp: new Date(Date.now() - (50 - i) * 1000).toISOString(), host: `web-0${i % 3}`, cpu_usage: i === 7 ? 99 : 10, message: `request ${i} served` }),
+    );
+    await produce(brokers, topic, messages);
+
+    const m = machine();
+    const secretFile = path.join(m.cwd, 'jwt.secret');
+    writeFileSync(secretFile, 'a-test-secret-that-is-long-enough-for-hs256-0123456789', { mode: 0o600 });
+    const env = {
+      LOGAGG_KAFKA_BROKERS: brokers,
+      LOGAGG_KAFKA_TOPICS: topic,
+      LOGAGG_KAFKA_GROUP_ID: `g-${topic}`,
+      LOGAGG_STORAGE_PATH: 'data/logagg.db',
+      LOGAGG_API_PORT: '0',
+      LOGAGG_API_AUTH_SECRET_FILE: secretFile,
+    };
+    const serve = start(m, ['serve'], env);
+    const db = path.join(m.cwd, 'data', 'logagg.db');
+    await waitFor('50 stored rows', () => countRows(db) === 50, 60_000).catch((err: Error) => {
+      throw new Error(`${err.message}; the binary said:\n${serve.output().slice(-3000)}`);
+    });
+    const url = /API listening url=(\S+)/.exec(serve.output())?.[1];
+    expect(url, serve.output()).toBeDefined();
+
+    const token = (await run(m, ['token', '--role', 'viewer', '--ttl', '10m'], env)).stdout.trim();
+    const api = (await (await fetch(`${url}/api/v1/logs?host=web-01&limit=100&sort=asc`, { headers: { authorization: `Bearer ${token}` } })).json()) as {
+      items: { id: number }[];
+    };
+    const local = await run(m, ['query', '--host', 'web-01', '--limit', '0', '--order', 'asc', '--output', 'ndjson'], env);
+    expect(local.code, local.stderr).toBe(0);
+    const remote = await run(m, ['query', '--url', url!, '--token', token, '--host', 'web-01', '--limit', '0', '--order', 'asc', '--output', 'ndjson'], env);
+    expect(remote.code, remote.stderr).toBe(0);
+    const ids = (out: string) => out.trim().split('\n').map((l) => (JSON.parse(l) as { id: number }).id);
+    expect(api.items.map((r) => r.id)).toHaveLength(17);
+    expect(ids(local.stdout)).toEqual(api.items.map((r) => r.id));
+    expect(ids(remote.stdout)).toEqual(api.items.map((r) => r.id));
+
+    const alerts = await run(m, ['query', '--alerts', '--output', 'json'], env);
+    expect(alerts.code, alerts.stderr).toBe(0);
+    expect(JSON.parse(alerts.stdout)).toEqual(expect.arrayContaining([expect.objectContaining({ rule_id: 'cpu-high', severity: 'HIGH' })]));
+
+    serve.proc.kill('SIGTERM');
+    expect((await serve.exited).code).toBe(0);
+  }, 120_000);
+});
