@@ -161,20 +161,21 @@ export class LocalTailSource implements TailSource {
   private apply(filter: TailFilter): void {
     const f = toLogFilter(filter);
     compileFilter(f); // a bad filter throws BAD_REQUEST here, before anything changes
+    const alerts = this.o.alerts;
+    // Position both followers before anything is shown: a change made after the first line is
+    // printed must come through the feeds, never fall between the window and the follow.
+    if (alerts) {
+      this.alertFilter = filter.hosts ? { hosts: filter.hosts } : {};
+      this.alertPos = alerts.feed(null, this.alertFilter, 1).position;
+    }
     const head = maxLogId(this.o.store);
     const window = this.o.window > 0 ? this.window(f, this.o.window) : [];
     this.logFilter = f;
     this.lastId = head;
     this.windowIds = new Set(window.filter((e) => e.id > head).map((e) => e.id));
+    const alertList = alerts ? alerts.list(this.alertFilter, { limit: this.o.maxAlerts, cursor: null }).items : null;
     this.sink!.reset(window);
-
-    const alerts = this.o.alerts;
-    if (alerts) {
-      this.alertFilter = filter.hosts ? { hosts: filter.hosts } : {};
-      // Position first: a change made while the list is read comes again through the feed.
-      this.alertPos = alerts.feed(null, this.alertFilter, 1).position;
-      this.sink!.alertsReset(alerts.list(this.alertFilter, { limit: this.o.maxAlerts, cursor: null }).items);
-    }
+    if (alertList) this.sink!.alertsReset(alertList);
   }
 
   /** The newest `n` matching events by time, oldest first. */
