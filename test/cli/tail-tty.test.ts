@@ -22,7 +22,7 @@ describe.skipIf(!hasTmux)('logagg tail in a terminal (tmux)', () => {
     const pane = () => tmux('capture-pane', '-p');
     const waitPane = async (what: string, pred: (p: string) => boolean) => {
       try {
-        await until(what, () => pred(pane()), 15_000);
+        await until(what, () => pred(pane()), 30_000); // a JVM and another test file may share the 2 cores
       } catch (e) {
         throw new Error(`${(e as Error).message}; pane:\n${pane()}`);
       }
@@ -49,5 +49,5 @@ describe.skipIf(!hasTmux)('logagg tail in a terminal (tmux)', () => {
     await waitPane('exited', (p) => p.includes('EXIT=0'));
     // The alternate screen is left: the TUI's frame is gone from the terminal.
     expect(pane()).not.toContain('● live');
-  }, 60_000);
+  }, 120_000);
 });
