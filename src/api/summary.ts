@@ -5,7 +5,7 @@
  */
 import { SEVERITIES, type Severity } from '../core/event.js';
 import { describeTrend, type SeriesPoint, type Trend, type TrendTolerance } from '../core/trends.js';
-import { readRollups, type RollupPoint } from '../store/rollup-reader.js';
+import { readRollupAverages, readRollups, type RollupAverages, type RollupPoint } from '../store/rollup-reader.js';
 import { readRollupTotals, type RollupTotals } from '../store/rollup-totals.js';
 import type { Store } from '../store/store.js';
 import type { AlertFilter, AlertsPort } from './ports.js';
@@ -44,7 +44,7 @@ const cpuOf = (t: RollupTotals): Stat => ({ avg: t.cpu_avg, min: t.cpu_min, max:
 const memOf = (t: RollupTotals): Stat => ({ avg: t.mem_avg, min: t.mem_min, max: t.mem_max, samples: t.mem_samples });
 const EMPTY: RollupTotals = { host: null, count: 0, errors: 0, threats: 0, cpu_samples: 0, cpu_avg: null, cpu_min: null, cpu_max: null, mem_samples: 0, mem_avg: null, mem_min: null, mem_max: null };
 
-function series(points: readonly RollupPoint[], pick: (p: RollupPoint) => number | null): SeriesPoint[] {
+function series<P extends { bucket_start: number }>(points: readonly P[], pick: (p: P) => number | null): SeriesPoint[] {
   return points.map((p) => ({ t: p.bucket_start, v: pick(p) }));
 }
 
@@ -88,14 +88,15 @@ export function computeSummary(store: Store, alerts: AlertsPort | undefined, q: 
   const prev = { from: Math.max(0, from - span), to: from, bucketMs, ...sel };
 
   const points = readRollups(store, win);
-  const hostPoints = readRollups(store, { ...win, perHost: true });
+  // Per host only the averages are drawn (trends): the narrow read is what keeps many hosts cheap.
+  const hostPoints = readRollupAverages(store, { ...win, perHost: true });
   const total = readRollupTotals(store, win)[0] ?? EMPTY;
   const prevTotal = readRollupTotals(store, prev)[0] ?? EMPTY;
   const perHost = readRollupTotals(store, { ...win, perHost: true });
   const prevPerHost = new Map(readRollupTotals(store, { ...prev, perHost: true }).map((t) => [t.host, t]));
   const window = { from, to };
 
-  const byHost = new Map<string | null, RollupPoint[]>();
+  const byHost = new Map<string | null, RollupAverages[]>();
   for (const p of hostPoints) {
     const list = byHost.get(p.host) ?? [];
     list.push(p);

@@ -137,6 +137,9 @@ export class KafkaSource {
         source: { kind: 'kafka', topic, partition, offset: m.offset },
       }));
       const prepared = this.opts.pipeline.prepare(incoming);
+      // Give the event loop a turn between the CPU-bound steps, so the API served from the same
+      // process (`serve`) waits for one step, not for a whole multi-megabyte fetch.
+      await yieldToEventLoop();
       const nextOffset = (BigInt(last.offset) + 1n).toString();
       const stored = await this.commitWithRetry(prepared, { group: this.opts.config.group_id, topic, partition, nextOffset }, payload);
       if (!stored) return; // shutting down or partition revoked: nothing acknowledged
@@ -146,6 +149,7 @@ export class KafkaSource {
       this.opts.stats.recordBatch(chunk.length, prepared.parseErrors, performance.now() - started);
       if (prepared.parseErrors > 0) await this.deadLetter(topic, chunk, prepared);
       await payload.heartbeat();
+      await yieldToEventLoop();
     }
 
     if (lastResolved !== null) {
@@ -215,6 +219,10 @@ export class KafkaSource {
 
 function key(topic: string, partition: number): string {
   return `${topic}\u0000${partition}`;
+}
+
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((r) => setImmediate(r));
 }
 
 function sleep(ms: number): Promise<void> {

@@ -136,6 +136,13 @@ export interface CompileOptions {
   budgetFn?: string | null;
   /** The query reads a page ordered by (ts, id) with a LIMIT (see hostCondition). */
   forOrderedPage?: boolean;
+  /**
+   * Full text as a test on rows found another way (walking the time index) rather than as the
+   * rows to start from: `+id IN (…)` keeps SQLite from driving the query from every match, then
+   * looking each one up and sorting them all, which for a word in millions of rows takes
+   * seconds. Right for frequent terms in an ordered page; LogReader decides (FTS_WALK_MIN_MATCHES).
+   */
+  ftsAsTest?: boolean;
 }
 
 /**
@@ -146,6 +153,7 @@ export function compileFilter(f: LogFilter, options: CompileOptions | string | n
   const opts: CompileOptions = typeof options === 'string' || options === null ? { budgetFn: options } : options;
   const budgetFn = opts.budgetFn ?? null;
   const ordered = opts.forOrderedPage ?? false;
+  const ftsColumn = opts.ftsAsTest ? '+id' : 'id';
   const c: string[] = [];
   const p: unknown[] = [];
   if (f.from !== undefined) {
@@ -205,7 +213,7 @@ export function compileFilter(f: LogFilter, options: CompileOptions | string | n
   if (f.q !== undefined) {
     if (typeof f.q !== 'string') throw badRequest('q', 'must be a string');
     const guard = budgetFn ? `${budgetFn}() AND ` : '';
-    c.push(`id IN (SELECT rowid FROM logs_fts WHERE ${guard}logs_fts MATCH ?)`);
+    c.push(`${ftsColumn} IN (SELECT rowid FROM logs_fts WHERE ${guard}logs_fts MATCH ?)`);
     p.push(toFtsMatch(f.q));
   }
   return { conditions: c.map((x) => `(${x})`), params: p };

@@ -75,5 +75,16 @@ describe('compileFilter', () => {
       expect(p).toMatch(expected);
       expect(p).not.toMatch(/TEMP B-TREE/);
     });
+
+    test('full text as a test (ftsAsTest) walks the ts index; as the driver it sorts its matches', () => {
+      const ftsPlan = (ftsAsTest: boolean) => {
+        const { conditions, params } = compileFilter({ q: 'connection' }, { forOrderedPage: true, ftsAsTest });
+        const sql = `SELECT id FROM logs WHERE ${conditions.join(' AND ')} ORDER BY ts DESC, id DESC LIMIT 101`;
+        return (s.db.prepare('EXPLAIN QUERY PLAN ' + sql).all(...params) as { detail: string }[]).map((r) => r.detail).join(' | ');
+      };
+      expect(ftsPlan(true)).toMatch(/SCAN logs USING COVERING INDEX logs_ts/);
+      expect(ftsPlan(true)).not.toMatch(/TEMP B-TREE/);
+      expect(ftsPlan(false)).toMatch(/INTEGER PRIMARY KEY \(rowid=\?\).*TEMP B-TREE FOR ORDER BY/);
+    });
   });
 });

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import type { NormalizedEvent } from '../../src/core/event.js';
 import { encodeCursor } from '../../src/store/cursor.js';
 import type { LogFilter } from '../../src/store/log-filter.js';
-import { LogReader } from '../../src/store/log-reader.js';
+import { FTS_WALK_MIN_MATCHES, LogReader } from '../../src/store/log-reader.js';
 import { LogWriter } from '../../src/store/log-writer.js';
 import { openStore, type Store } from '../../src/store/store.js';
 import { caught, makeEvent, openTemp, T0, tempDbPath } from './fixtures.js';
@@ -340,5 +340,69 @@ describe('read-only connection beside the writer', () => {
     } finally {
       other.close();
     }
+  });
+});
+
+describe('full-text pages on both sides of FTS_WALK_MIN_MATCHES', () => {
+  // Timestamps a permutation of the insert order, with ties: a page in id order would be wrong.
+  const N = 2 * FTS_WALK_MIN_MATCHES + 500;
+  let s: Store;
+  let r: LogReader;
+  const words = (i: number) => [i % 2 === 0 ? 'frequent' : 'odd', i < FTS_WALK_MIN_MATCHES - 1 ? 'below' : '', i < FTS_WALK_MIN_MATCHES ? 'exactly' : '', i % 97 === 0 ? 'rare' : ''];
+  beforeAll(() => {
+    s = openTemp();
+    const events = Array.from({ length: N }, (_, i) => makeEvent({ ts: T0 + ((i * 7919) % 1000) * 1000, message: `m${i} ${words(i).join(' ')}`, host: i % 3 === 0 ? 'web-01' : 'db-01' }));
+    new LogWriter(s).writeBatch({ events, offsets: [] });
+    r = new LogReader(s);
+  });
+
+  function expected(match: RegExp, order: 'asc' | 'desc', host?: string): number[] {
+    const rows = s.db.prepare('SELECT id, message, host FROM logs ORDER BY ts, id').all() as { id: number; message: string; host: string }[];
+    const ids = rows.filter((x) => match.test(x.message) && (host === undefined || x.host === host)).map((x) => x.id);
+    return order === 'asc' ? ids : ids.reverse();
+  }
+
+  /** Every page, or the first `maxPages`. */
+  function pages(filter: LogFilter, order: 'asc' | 'desc', limit: number, maxPages = Infinity): number[] {
+    const ids: number[] = [];
+    let cursor: string | null = null;
+    for (let n = 0; n < maxPages; n++) {
+      const page = r.queryLogs(filter, { limit, order, cursor, budgetMs: 10_000 });
+      ids.push(...page.items.map((e) => e.id));
+      cursor = page.next_cursor;
+      if (!cursor) break;
+    }
+    return ids;
+  }
+
+  test.each([
+    { name: 'frequent word (walks the time index)', q: 'frequent', re: /\bfrequent\b/, matches: N / 2 },
+    { name: 'one match short of the threshold (drives from the matches)', q: 'below', re: /\bbelow\b/, matches: FTS_WALK_MIN_MATCHES - 1 },
+    { name: 'exactly the threshold (walks)', q: 'exactly', re: /\bexactly\b/, matches: FTS_WALK_MIN_MATCHES },
+    { name: 'rare word', q: 'rare', re: /\brare\b/, matches: Math.ceil(N / 97) },
+    { name: 'frequent OR rare', q: 'frequent OR rare', re: /\b(frequent|rare)\b/, matches: null },
+    { name: 'frequent NOT rare', q: 'frequent NOT rare', re: /\bfrequent\b(?!.*\brare\b)/, matches: null },
+    { name: 'no match', q: 'absent', re: /\babsent\b/, matches: 0 },
+  ])('$name: every page in (ts, id) order, nothing skipped or repeated', ({ q, re, matches }) => {
+    const asc = expected(re, 'asc');
+    if (matches !== null) expect(asc).toHaveLength(matches);
+    for (const order of ['asc', 'desc'] as const) {
+      const want = order === 'asc' ? asc : [...asc].reverse();
+      for (const limit of [250, 1000]) expect(pages({ q }, order, limit)).toEqual(want);
+      expect(pages({ q }, order, 1, 5)).toEqual(want.slice(0, 5));
+    }
+    expect(r.countLogs({ q })).toBe(asc.length);
+  });
+
+  test('a frequent word with another filter, from a cursor in the middle', () => {
+    const want = expected(/\bfrequent\b/, 'desc', 'web-01');
+    const first = r.queryLogs({ q: 'frequent', hosts: ['web-01'] }, { limit: 300, order: 'desc', budgetMs: 10_000 });
+    expect(first.items.map((e) => e.id)).toEqual(want.slice(0, 300));
+    const next = r.queryLogs({ q: 'frequent', hosts: ['web-01'] }, { limit: 300, order: 'desc', cursor: first.next_cursor, budgetMs: 10_000 });
+    expect(next.items.map((e) => e.id)).toEqual(want.slice(300, 600));
+  });
+
+  test('a query the sanitizer refuses is still a BAD_REQUEST naming q', () => {
+    expect(caught(() => r.queryLogs({ q: 'AND OR' }, { limit: 10, order: 'desc', budgetMs: 1000 }))).toMatchObject({ code: 'BAD_REQUEST', details: { param: 'q' } });
   });
 });

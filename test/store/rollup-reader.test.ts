@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, test } from 'vitest';
 import { LogWriter } from '../../src/store/log-writer.js';
-import { readRollups, type RollupQuery } from '../../src/store/rollup-reader.js';
+import { readRollupAverages, readRollups, type RollupQuery } from '../../src/store/rollup-reader.js';
 import { HOUR_MS, MINUTE_MS } from '../../src/store/rollup-writer.js';
 import type { Store } from '../../src/store/store.js';
 import { caught, makeEvent, openTemp, T0 } from './fixtures.js';
@@ -116,5 +116,33 @@ describe('readRollups', () => {
     const err = caught(() => q(over));
     expect(err.code).toBe('BAD_REQUEST');
     expect(err.details).toEqual({ param });
+  });
+});
+
+describe('readRollupAverages', () => {
+  const avgOnly = (over: Partial<RollupQuery>) => readRollupAverages(store, { from: T0, to: T0 + 2 * HOUR_MS, bucketMs: MINUTE_MS, ...over });
+
+  test.each<[string, Partial<RollupQuery>]>([
+    ['1-minute buckets over all hosts', {}],
+    ['per host', { perHost: true }],
+    ['5-minute buckets per host', { perHost: true, bucketMs: 5 * MINUTE_MS }],
+    ['hour buckets per host (rollup_1h)', { perHost: true, bucketMs: HOUR_MS }],
+    ['hosts and scope', { perHost: true, hosts: ['web-*'], hostScope: ['web-2'] }],
+    ['an empty scope', { perHost: true, hostScope: [] }],
+  ])('%s: the same buckets, hosts and averages as readRollups', (_n, over) => {
+    const full = q(over).map((r) => ({ bucket_start: r.bucket_start, host: r.host, cpu_avg: r.cpu_avg, mem_avg: r.mem_avg }));
+    expect(avgOnly(over)).toEqual(full);
+  });
+
+  test('a bucket whose events carried no memory figure has mem_avg null', () => {
+    const rows = avgOnly({ perHost: true, to: T0 + MINUTE_MS, hosts: ['web-1'] });
+    expect(rows).toEqual([{ bucket_start: T0, host: 'web-1', cpu_avg: 20, mem_avg: 40 }]);
+    expect(avgOnly({ perHost: true, from: T0 + 4 * MINUTE_MS, to: T0 + 5 * MINUTE_MS, hosts: ['web-1'] })).toEqual([
+      { bucket_start: T0 + 4 * MINUTE_MS, host: 'web-1', cpu_avg: 50, mem_avg: null },
+    ]);
+  });
+
+  test('bad queries are refused like readRollups refuses them', () => {
+    expect(caught(() => avgOnly({ bucketMs: 90_000 })).details).toEqual({ param: 'bucketMs' });
   });
 });
