@@ -27,6 +27,7 @@ const CHAPTERS = [
   'package.md',
   'kafka.md',
   '90-bench.md',
+  'bench-api.md',
   '95-design.md',
 ];
 
