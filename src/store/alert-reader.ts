@@ -97,6 +97,11 @@ export function toAlertRecord(r: AlertRow): AlertRecord {
   };
 }
 
+/** Every alert in id order: for small stores only (the private databases of `logagg rules test|backtest`). */
+export function allAlertRecords(store: Store): AlertRecord[] {
+  return (store.statement(`SELECT ${COLUMNS} FROM alerts ORDER BY id`).all() as AlertRow[]).map(toAlertRecord);
+}
+
 /** The API's subset of a record. */
 export function toAlert(r: AlertRecord): Alert {
   return {

@@ -27,6 +27,7 @@ import type { NormalizedEvent, Severity } from '../../../core/event.js';
 import { DetectionEngine } from '../../../core/detect/engine.js';
 import type { CompiledRule, RuleKind } from '../../../core/rules/types.js';
 import { applyFindings, type AlertPolicy, type PendingFinding } from '../../../store/alert-store.js';
+import { allAlertRecords } from '../../../store/alert-reader.js';
 import { parseDuration } from '../../../config/units.js';
 import { LogaggError } from '../../../errors.js';
 import type { BatchTx } from '../../../store/log-writer.js';
@@ -101,21 +102,6 @@ export interface DryRunOptions {
 
 /** Message characters kept per matched event. */
 export const MESSAGE_CHARS = 200;
-
-interface AlertRow {
-  rule_id: string;
-  rule_name: string;
-  severity: Severity;
-  host: string | null;
-  title: string;
-  first_seen: number;
-  last_seen: number;
-  count: number;
-  sample_event_ids: string;
-  matched: string;
-  context: string | null;
-  dedup_key: string;
-}
 
 export class DryRun {
   private readonly batchEngine: DetectionEngine;
@@ -219,13 +205,7 @@ export class DryRun {
       if (s.lastError !== undefined) out.last_error = s.lastError;
       return out;
     });
-    const rows = this.store
-      .statement(
-        `SELECT rule_id, rule_name, severity, host, title, first_seen, last_seen, count, sample_event_ids, matched, context, dedup_key
-         FROM alerts ORDER BY id`,
-      )
-      .all() as AlertRow[];
-    const alerts = rows.map((r) => ({
+    const alerts = allAlertRecords(this.store).map((r) => ({
       rule_id: r.rule_id,
       rule_name: r.rule_name,
       severity: r.severity,
@@ -234,9 +214,9 @@ export class DryRun {
       first_seen: r.first_seen,
       last_seen: r.last_seen,
       count: r.count,
-      samples: JSON.parse(r.sample_event_ids) as number[],
-      matched: JSON.parse(r.matched) as Record<string, unknown>,
-      context: r.context === null ? null : (JSON.parse(r.context) as Record<string, unknown>),
+      samples: r.sample_event_ids,
+      matched: r.matched,
+      context: r.context,
       dedup_key: r.dedup_key,
     }));
     return { events: this.events, batches: this.batches, rules, alerts };
