@@ -86,10 +86,11 @@ export function detectionRule(info: SigmaRuleInfo, matcher: EventMatcher, ctx: S
     sigma: info,
     initialState: () => null,
     evaluate(events) {
-      const gate = matcher.begin(events);
+      const only = matcher.begin(events);
       let byHost: Map<string, { samples: number[]; count: number }> | null = null;
-      for (let i = 0; i < events.length; i++) {
-        if (gate !== null && (gate[i] === undefined || gate[i] === null)) continue;
+      const n = only === null ? events.length : only.length;
+      for (let k = 0; k < n; k++) {
+        const i = only === null ? k : (only[k] as number);
         const e = events[i]!;
         if (!matcher.matches(e, i)) continue;
         const key = e.host ?? '';

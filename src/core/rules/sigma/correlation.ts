@@ -10,6 +10,7 @@ import { sigmaFieldMap } from './field-map.js';
 import type { SigmaContext } from './options.js';
 import { isMap, type SigmaRuleInfo } from './rule-meta.js';
 import { refuse } from './sigma-error.js';
+import { unionOf } from './guard.js';
 import { TimeWindow } from './time-window.js';
 
 /**
@@ -161,15 +162,21 @@ export function correlationRule(
     sigma: info,
     initialState: () => ({ groups: new Map() }),
     evaluate(events, state) {
-      const gates = readers.map((r) => r.matcher.begin(events));
+      // Each referenced rule looks only at the events its guard lets through (null: all of
+      // them); events are visited in batch order over the union of those.
+      const lists = readers.map((r) => r.matcher.begin(events));
+      const masks = lists.map((list) => (list === null ? null : maskOf(list, events.length)));
+      const only = lists.includes(null) ? null : unionOf(lists as Int32Array[], events.length);
       const fired = new Map<string, Finding>();
       const samples = new Map<string, number[]>();
-      for (let i = 0; i < events.length; i++) {
+      const n = only === null ? events.length : only.length;
+      for (let j = 0; j < n; j++) {
+        const i = only === null ? j : (only[j] as number);
         const e = events[i] as NormalizedEvent;
         let r: (typeof readers)[number] | undefined;
         for (let k = 0; k < readers.length; k++) {
-          const gate = gates[k];
-          if (gate && (gate[i] === undefined || gate[i] === null)) continue;
+          const mask = masks[k];
+          if (mask && mask[i] === 0) continue;
           const x = readers[k] as (typeof readers)[number];
           if (x.matcher.matches(e, i)) {
             r = x;
@@ -253,4 +260,10 @@ function aliasedField(spec: CorrelationSpec, groupField: string, base: SigmaRule
   const f = base.name !== null && Object.hasOwn(alias, base.name) ? alias[base.name] : undefined;
   if (f === undefined) refuse(`alias "${groupField}" names no field for rule ${base.name ?? base.title}`, 'correlation.aliases');
   return f;
+}
+
+function maskOf(list: Int32Array, n: number): Uint8Array {
+  const mask = new Uint8Array(n);
+  for (let k = 0; k < list.length; k++) mask[list[k] as number] = 1;
+  return mask;
 }

@@ -2,6 +2,7 @@ import { compileCondition, parseCondition, resolvePattern, type CondNode } from 
 import { compileFieldCheck, keywordCheck, type CheckEnv, type FieldCheck } from './field-check.js';
 import type { EventMemo } from './field-cache.js';
 import { parseModifiers } from './modifiers.js';
+import { allOf, anyOf, NO_GUARD, type Guard } from './guard.js';
 import { refuse } from './sigma-error.js';
 import { andAll, orAny, type MemoTest } from './value-tests.js';
 
@@ -15,6 +16,8 @@ export interface CompiledDetection {
   test: MemoTest;
   /** Field slots every matching event has a value in (cheap pre-checks), most selective first. */
   requires: number[];
+  /** A necessary condition over per-batch atoms: the only events `test` can pass (guard.ts). */
+  guard: Guard;
   /** For a matching event: the fields of the selections that matched (outside `not`). */
   describe(m: EventMemo): Record<string, unknown>;
 }
@@ -22,6 +25,7 @@ export interface CompiledDetection {
 interface Selection {
   test: MemoTest;
   requires: number[];
+  guard: Guard;
   describe(m: EventMemo, into: Record<string, unknown>): void;
 }
 
@@ -48,9 +52,11 @@ export function compileDetection(detection: unknown, env: CheckEnv): CompiledDet
   const reported = [...positive].map((n) => selections.get(n) as Selection);
   const need = new Map([...selections].map(([name, s]) => [name, new Set(s.requires)] as const));
   const requires = intersect(conditions.map((c) => required(parseCondition(c), need)));
+  const guards = new Map([...selections].map(([name, s]) => [name, s.guard] as const));
   return {
     test,
     requires: [...requires],
+    guard: anyOf(conditions.map((c) => guardOf(parseCondition(c), guards))),
     describe(m) {
       const into: Record<string, unknown> = {};
       for (const s of reported) if (s.test(m)) s.describe(m, into);
@@ -69,6 +75,7 @@ export function compileSelection(body: unknown, env: CheckEnv, where: string): S
     return {
       test: orAny(maps.map((s) => s.test)),
       requires: [...intersect(maps.map((s) => new Set(s.requires)))],
+      guard: anyOf(maps.map((s) => s.guard)),
       describe: (m, into) => {
         for (const s of maps) if (s.test(m)) s.describe(m, into);
       },
@@ -86,6 +93,7 @@ function mapSelection(body: Record<string, unknown>, env: CheckEnv, where: strin
   return {
     test: andAll(byCost.map((c) => c.test)),
     requires: [...new Set(byCost.flatMap((c) => c.requires))],
+    guard: allOf(checks.map((c) => c.guard)),
     describe: (m, into) => {
       for (const c of checks) c.describe(m, into);
     },
@@ -111,6 +119,24 @@ function required(node: CondNode, need: ReadonlyMap<string, Set<number>>): Set<n
       return union(node.args.map((a) => required(a, need)));
     case 'or':
       return intersect(node.args.map((a) => required(a, need)));
+  }
+}
+
+/** The guard of a condition: what any event it holds for must pass (`not` constrains nothing). */
+function guardOf(node: CondNode, guards: ReadonlyMap<string, Guard>): Guard {
+  switch (node.kind) {
+    case 'ref':
+      return guards.get(node.name) ?? NO_GUARD;
+    case 'not':
+      return NO_GUARD;
+    case 'of': {
+      const parts = resolvePattern(node.pattern, [...guards.keys()]).map((n) => guards.get(n) ?? NO_GUARD);
+      return node.all ? allOf(parts) : anyOf(parts);
+    }
+    case 'and':
+      return allOf(node.args.map((a) => guardOf(a, guards)));
+    case 'or':
+      return anyOf(node.args.map((a) => guardOf(a, guards)));
   }
 }
 

@@ -2,6 +2,7 @@ import type { NormalizedEvent } from '../../event.js';
 import { compileDetection, compileSelection } from './detection.js';
 import { EventMemo, FieldCache } from './field-cache.js';
 import { fieldSlot } from './field-check.js';
+import { allOf, guardPositions, type Guard } from './guard.js';
 import { sigmaFieldMap } from './field-map.js';
 import type { SigmaContext } from './options.js';
 import type { SigmaLogsource } from './rule-meta.js';
@@ -15,11 +16,11 @@ import { andAll, type MemoTest } from './value-tests.js';
  */
 export interface EventMatcher {
   /**
-   * Call once per batch, before matching its events. Returns, when the detection requires a
-   * field, that field's values for the batch: an event whose entry is undefined or null cannot
-   * match, and callers skip it without calling `matches`.
+   * Call once per batch, before matching its events. Returns the ascending positions of the only
+   * events that can match (the detection's guard over atoms shared by the collection, see
+   * guard.ts), or null when any event can: callers skip the others without calling `matches`.
    */
-  begin(events: readonly NormalizedEvent[]): readonly unknown[] | null;
+  begin(events: readonly NormalizedEvent[]): Int32Array | null;
   /** Whether the event (at index i of the batch given to `begin`) matches. */
   matches(e: NormalizedEvent, i: number): boolean;
   /** The fields and values of the selections that matched, for Finding.matched. */
@@ -37,13 +38,13 @@ export function compileEventMatcher(
   const fieldMap = sigmaFieldMap(ctx.sigmaFieldMap);
   const det = compileDetection(detection, { registry: cache, fieldMap });
   const scope = logsourceTest(logsource, ctx, cache);
-  const test = scope ? andAll([scope, det.test]) : det.test;
+  const test = scope ? andAll([scope.test, det.test]) : det.test;
+  const guard = scope ? allOf([scope.guard, det.guard]) : det.guard;
   const memo = new EventMemo(cache);
-  const gate = det.requires[0];
   return {
     begin(events) {
       cache.begin(events);
-      return gate === undefined ? null : cache.column(gate, events);
+      return guardPositions(guard, cache, events);
     },
     matches(e, i) {
       memo.bind(e, i);
@@ -61,10 +62,11 @@ export function compileEventMatcher(
 }
 
 /** The configured restrictions for a rule's logsource, or null when none applies. */
-function logsourceTest(logsource: SigmaLogsource, ctx: SigmaContext, cache: FieldCache): MemoTest | null {
+function logsourceTest(logsource: SigmaLogsource, ctx: SigmaContext, cache: FieldCache): { test: MemoTest; guard: Guard } | null {
   const map = ctx.sigmaLogsources;
   if (!map) return null;
   const tests: MemoTest[] = [];
+  const guards: Guard[] = [];
   for (const part of ['category', 'product', 'service'] as const) {
     const value = logsource[part];
     if (value === undefined) continue;
@@ -73,11 +75,13 @@ function logsourceTest(logsource: SigmaLogsource, ctx: SigmaContext, cache: Fiel
     if (sel === undefined) continue;
     try {
       // Logsource selections name logagg paths directly: no Sigma field map.
-      tests.push(compileSelection(sel, { registry: cache, fieldMap: {} }, `sigmaLogsources["${key}"]`).test);
+      const s = compileSelection(sel, { registry: cache, fieldMap: {} }, `sigmaLogsources["${key}"]`);
+      tests.push(s.test);
+      guards.push(s.guard);
     } catch (e) {
       if (e instanceof SigmaProblem) refuse(`logsource mapping ${e.message}`, 'logsource mapping');
       throw e;
     }
   }
-  return tests.length ? andAll(tests) : null;
+  return tests.length ? { test: andAll(tests), guard: allOf(guards) } : null;
 }

@@ -1,7 +1,9 @@
+import type { NormalizedEvent } from '../../event.js';
 import { compileCidrs } from '../../net/cidr.js';
 import { base64, base64Offsets, encodeText } from './encoding.js';
 import { textOf, type EventMemo, type FieldCache } from './field-cache.js';
 import { compileFieldGetter } from './field-getter.js';
+import { allOf, atomGuard, NO_GUARD, type Guard } from './guard.js';
 import { parseModifiers, type CompareOp, type ModifierPlan } from './modifiers.js';
 import { refuse } from './sigma-error.js';
 import { hasWildcards, literalTokens, parseSigmaString, shapeOf, tokensText, windash, wrap, type Token } from './sigma-string.js';
@@ -27,6 +29,8 @@ export interface FieldCheck {
   cost: number;
   /** Field slots that must have a value for `test` to pass. */
   requires: number[];
+  /** A necessary condition of `test` over per-batch atoms (guard.ts). */
+  guard: Guard;
   /** Records the field (Sigma name) and the event's value(s) for Finding.matched. */
   describe(m: EventMemo, into: Record<string, unknown>): void;
 }
@@ -66,17 +70,35 @@ export function compileFieldCheck(key: string, value: unknown, env: CheckEnv, wh
   const slot = fieldSlot(env.registry, field, env.fieldMap);
   const present: MemoTest = (m) => !isAbsent(m.value(slot));
   let test = buildTest(values, plan, (vt) => onField(slot, vt), present, env, w);
-  const literals = gateLiterals(values, plan);
-  if (literals) {
-    env.registry.addLiterals(slot, literals);
-    const inner = test;
-    test = (m) => m.hasLiteral(slot) && inner(m);
-  }
   const absentOk = values.includes(null) || (plan.type === 'exists' && values[0] === false);
+  // The narrowest atom implied by the check (guard.ts): one of the values any rule compares the
+  // field with by equality, or one of the substrings any rule looks for in it (both imply a
+  // value), else a value at all, else nothing (a check that passes on an absent field).
+  const reg = env.registry;
+  let guard: Guard = NO_GUARD;
+  const equal = absentOk ? null : plainValues(values, plan);
+  const literals = equal ? null : textLiterals(values, plan);
+  if (equal) {
+    reg.addEquals(slot, equal);
+    guard = atomGuard(reg.equalAtom(slot));
+  } else if (literals) {
+    reg.addLiterals(slot, literals.texts);
+    guard = atomGuard(reg.literalAtom(slot));
+    // A substring search is dearer than the shared prefilter, which then runs first.
+    if (literals.contains) {
+      const inner = test;
+      test = (m) => m.hasLiteral(slot) && inner(m);
+    }
+  } else if (plan.type === 'cidr') {
+    // buildTest has checked the ranges.
+    reg.addCidrs(slot, values as string[]);
+    guard = atomGuard(reg.cidrAtom(slot));
+  } else if (!absentOk) guard = atomGuard(reg.presentAtom(slot));
   return {
     test,
     cost: costOf(plan),
     requires: absentOk ? [] : [slot],
+    guard,
     describe: (m, into) => {
       const raw = m.value(slot);
       into[field] = Array.isArray(raw) ? [...raw] : (raw ?? null);
@@ -103,18 +125,23 @@ export function keywordCheck(values: readonly (Scalar | null)[], plan: ModifierP
   const kwPlan: ModifierPlan = plan.type === 'string' ? { ...plan, position: 'contains' } : plan;
   const present: MemoTest = (m) => !isAbsent(m.value(msg)) || !isAbsent(m.value(raw));
   let test = buildTest(values, kwPlan, target, present, env, w);
-  const literals = gateLiterals(values, kwPlan);
+  const literals = textLiterals(values, kwPlan);
+  const reg = env.registry;
+  let guard: Guard = NO_GUARD;
   if (literals) {
-    env.registry.addLiterals(msg, literals);
-    env.registry.addLiterals(raw, literals);
+    reg.addLiterals(msg, literals.texts);
+    reg.addLiterals(raw, literals.texts);
+    const inText = (i: number, e: NormalizedEvent): boolean => (reg.value(rawOnly, i, e) === true ? reg.hasLiteral(raw, i, e) : reg.hasLiteral(msg, i, e) || reg.hasLiteral(raw, i, e));
     const inner = test;
     test = (m) => (m.value(rawOnly) === true ? m.hasLiteral(raw) : m.hasLiteral(msg) || m.hasLiteral(raw)) && inner(m);
+    guard = atomGuard(reg.atom('keyword-literal', inText));
   }
   const each = values.map((v) => ({ label: v, test: buildTest([v], kwPlan, target, present, env, w) }));
   return {
     test,
     cost: costOf(plan) + 4,
     requires: [],
+    guard,
     describe: (m, into) => {
       const hit = each.filter((k) => k.test(m)).map((k) => k.label);
       const prev = into['keywords'];
@@ -124,15 +151,16 @@ export function keywordCheck(values: readonly (Scalar | null)[], plan: ModifierP
 }
 
 /**
- * For a case-insensitive check with a `contains` value: one lower-cased substring per value
- * that any text the value matches contains (FieldCache.addLiterals). Null when some value
- * implies none (a `?` wildcard, a regex, a number compared numerically…) or no value is a
- * `contains` (exact and prefix checks are cheap enough alone).
+ * For a case-insensitive string check: one lower-cased substring per value that any text the
+ * value matches contains (FieldCache.addLiterals), and whether some value is a substring
+ * search. Null when some value implies none (a `?`-only or `*` pattern, a regex, a number
+ * compared numerically…) or the check is case-sensitive (lower-casing is not always
+ * length-preserving: a cased match is not always a lower-cased one).
  */
-function gateLiterals(values: readonly (Scalar | null)[], plan: ModifierPlan): string[] | null {
+function textLiterals(values: readonly (Scalar | null)[], plan: ModifierPlan): { texts: string[]; contains: boolean } | null {
   if (plan.type !== 'string' || plan.cased || plan.base64 || plan.windash) return null;
-  const out: string[] = [];
-  let inner = false;
+  const texts: string[] = [];
+  let contains = false;
   for (const v of values) {
     if (typeof v !== 'string') return null;
     const shape = shapeOf(positioned(parseSigmaString(v), plan), false);
@@ -140,12 +168,36 @@ function gateLiterals(values: readonly (Scalar | null)[], plan: ModifierPlan): s
     if (shape.kind === 'eq' || shape.kind === 'prefix' || shape.kind === 'suffix') lit = shape.text;
     else if (shape.kind === 'contains') {
       lit = shape.text;
-      inner = true;
-    } else if (shape.kind === 'seq') lit = [shape.prefix, ...shape.parts, shape.suffix].reduce((x, y) => (y.length > x.length ? y : x), '');
+      contains = true;
+    } else if (shape.kind === 'seq') {
+      lit = [shape.prefix, ...shape.parts, shape.suffix].reduce((x, y) => (y.length > x.length ? y : x), '');
+      contains = true;
+    }
     if (lit === '') return null;
-    out.push(lit);
+    texts.push(lit);
   }
-  return inner ? out : null;
+  return { texts, contains };
+}
+
+/**
+ * The values of a plain equality check (no modifier changing the comparison, no wildcard, no
+ * null), as compared: the text of each string with its escapes resolved, numbers and booleans
+ * as they are. Null when the check is anything else.
+ */
+function plainValues(values: readonly (Scalar | null)[], plan: ModifierPlan): Scalar[] | null {
+  if (plan.type !== 'string' || plan.position !== null || plan.windash || plan.base64 !== null) return null;
+  const out: Scalar[] = [];
+  for (const v of values) {
+    if (v === null) return null;
+    if (typeof v !== 'string') {
+      out.push(v);
+      continue;
+    }
+    const tokens = parseSigmaString(v);
+    if (hasWildcards(tokens)) return null;
+    out.push(tokensText(tokens));
+  }
+  return out;
 }
 
 function costOf(plan: ModifierPlan): number {
