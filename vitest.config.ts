@@ -23,6 +23,9 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['test/**/*.test.{ts,tsx}'],
+          // A hang guard, not a speed check: property tests with thousands of runs share two
+          // cores with the broker's JVM and the integration tests, and 5 s was seen to run out.
+          testTimeout: 30_000,
           exclude: [...configDefaults.exclude, INT],
         },
       },

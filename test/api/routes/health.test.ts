@@ -60,7 +60,8 @@ describe('/metrics (Prometheus)', () => {
     expect(text).toMatch(/^logagg_alerts\{severity="LOW",state="resolved"\} 1$/m);
     expect(text).toMatch(/^logagg_api_request_duration_seconds_count\{method="GET",route="\/api\/v1\/logs",status="200"\} 1$/m);
     expect(text).toMatch(/^logagg_api_request_duration_seconds_count\{method="GET",route="\/api\/v1\/logs",status="400"\} 1$/m);
-    expect(text).toMatch(/^logagg_api_request_duration_seconds_bucket\{le="0\.05",method="GET",route="\/api\/v1\/logs",status="200"\} 1$/m);
+    // The request is in the histogram (its +Inf bucket; which lower bucket depends on the machine's speed).
+    expect(text).toMatch(/^logagg_api_request_duration_seconds_bucket\{le="\+Inf",method="GET",route="\/api\/v1\/logs",status="200"\} 1$/m);
     expect(text).toMatch(/^logagg_process_cpu_seconds_total /m);
   });
 
