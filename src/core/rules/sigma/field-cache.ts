@@ -206,6 +206,7 @@ export class FieldCache {
     for (const t of texts) set.add(t);
     this.literalRe[slot] = undefined;
     this.hits = [];
+    this.atomLists = [];
   }
 
   /**
