@@ -1,14 +1,17 @@
 import { normalizeHash } from './decode/field-mapper.js';
-import { ipv4MappedToV4, parseIpv4, parseIpv6 } from './decode/ip.js';
+import { parseIpv4 } from './decode/ip.js';
 import type { Severity } from './event.js';
+import { CidrTable, parseCidr } from './net/cidr.js';
 
 /**
  * Threat-intel lists compiled into lookup tables, once at start (or on reload); lookups are
  * per event field, so they avoid scanning lists:
- * - ip: exact addresses in a Map keyed by integer (IPv4 number, IPv6 bigint); CIDRs in one Map
- *   per prefix length keyed by the masked network, so a lookup costs one probe per distinct
- *   prefix length in the lists. IPv4-mapped IPv6 (`::ffff:a.b.c.d`) is looked up as IPv4. A CIDR
- *   with host bits set (`10.1.2.3/8`) is taken as its network.
+ * - ip: addresses and CIDRs in a CidrTable (src/core/net/cidr.ts, the ranges rules use): one Map
+ *   per prefix length keyed by the network, so a lookup costs one probe per distinct prefix
+ *   length in the lists; a bare address is a /32 or /128. Hits come most specific first. An
+ *   IPv4-mapped IPv6 entry (`::ffff:a.b.c.d`, or a range of prefix >= 96) is an IPv4 entry; an
+ *   IPv4-mapped address is looked up as IPv4, then as IPv6 (`::/0` holds it). A CIDR with host
+ *   bits set (`10.1.2.3/8`) is taken as its network.
  * - domain: exact names; a listed domain also matches its subdomains (`evil.com` matches
  *   `a.evil.com`, not `notevil.com`). A leading `*.` or `.` is dropped. Case-insensitive.
  * - process: names compared by basename (after the last `/` or `\`), case-insensitive.
@@ -54,16 +57,8 @@ export interface IntelIndex {
 
 const NONE: readonly IntelHit[] = Object.freeze([]);
 
-interface PrefixTable<K> {
-  len: number;
-  nets: Map<K, IntelHit[]>;
-}
-
 export function buildIntelIndex(lists: readonly IntelListSpec[]): IntelIndex {
-  const v4Exact = new Map<number, IntelHit[]>();
-  const v6Exact = new Map<bigint, IntelHit[]>();
-  const v4Prefix = new Map<number, Map<number, IntelHit[]>>();
-  const v6Prefix = new Map<number, Map<bigint, IntelHit[]>>();
+  const ips = new CidrTable<IntelHit[]>();
   const domains = new Map<string, IntelHit[]>();
   const processes = new Map<string, IntelHit[]>();
   const hashes = new Map<string, IntelHit[]>();
@@ -85,13 +80,7 @@ export function buildIntelIndex(lists: readonly IntelListSpec[]): IntelIndex {
             reject('not an IP address or CIDR');
             continue;
           }
-          if (cidr.v4 !== null) {
-            if (cidr.len === 32) added = addHit(v4Exact, cidr.v4, hit(ind));
-            else added = addHit(tableFor(v4Prefix, cidr.len), maskV4(cidr.v4, cidr.len), hit(ind));
-          } else if (cidr.v6 !== null) {
-            if (cidr.len === 128) added = addHit(v6Exact, cidr.v6, hit(ind));
-            else added = addHit(tableFor(v6Prefix, cidr.len), maskV6(cidr.v6, cidr.len), hit(ind));
-          }
+          added = addTo(ips.slot(cidr, () => []), hit(ind));
           break;
         }
         case 'domain': {
@@ -133,42 +122,15 @@ export function buildIntelIndex(lists: readonly IntelListSpec[]): IntelIndex {
     }
   }
 
-  // Longest prefix first: hits come out most specific first.
-  const v4Tables: PrefixTable<number>[] = [...v4Prefix].map(([len, nets]) => ({ len, nets })).sort((a, b) => b.len - a.len);
-  const v6Tables: PrefixTable<bigint>[] = [...v6Prefix].map(([len, nets]) => ({ len, nets })).sort((a, b) => b.len - a.len);
-
-  const matchV4 = (ip: number): readonly IntelHit[] => {
-    let out: IntelHit[] | null = null;
-    const exact = v4Exact.get(ip);
-    if (exact !== undefined) out = [...exact];
-    for (const t of v4Tables) {
-      const hits = t.nets.get(maskV4(ip, t.len));
-      if (hits !== undefined) (out ??= []).push(...hits);
-    }
-    return out ?? NONE;
-  };
-
   return {
     size,
     rejected,
     matchIp(ip: string): readonly IntelHit[] {
-      if (ip.indexOf(':') < 0) {
-        if (v4Exact.size === 0 && v4Tables.length === 0) return NONE;
-        const v4 = parseIpv4(ip);
-        return v4 === null ? NONE : matchV4(v4);
-      }
-      const v6 = parseIpv6(ip);
-      if (v6 === null) return NONE;
-      const mapped = ipv4MappedToV4(v6);
-      if (mapped !== null) return matchV4(mapped);
-      let out: IntelHit[] | null = null;
-      const exact = v6Exact.get(v6);
-      if (exact !== undefined) out = [...exact];
-      for (const t of v6Tables) {
-        const hits = t.nets.get(maskV6(v6, t.len));
-        if (hits !== undefined) (out ??= []).push(...hits);
-      }
-      return out ?? NONE;
+      const found = ips.lookup(ip);
+      if (found === null) return NONE;
+      const out = (found[0] as IntelHit[]).slice();
+      for (let k = 1; k < found.length; k++) out.push(...(found[k] as IntelHit[]));
+      return out;
     },
     matchDomain(domain: string): readonly IntelHit[] {
       if (domains.size === 0) return NONE;
@@ -201,53 +163,15 @@ export function buildIntelIndex(lists: readonly IntelListSpec[]): IntelIndex {
 /** An index with no lists. */
 export const EMPTY_INTEL: IntelIndex = buildIntelIndex([]);
 
-/** `a.b.c.d`, `a.b.c.d/n`, IPv6, IPv6/n. IPv4-mapped IPv6 is stored as IPv4. */
-export function parseCidr(s: string): { v4: number | null; v6: bigint | null; len: number } | null {
-  const slash = s.indexOf('/');
-  const addr = slash < 0 ? s : s.slice(0, slash);
-  let len = -1;
-  if (slash >= 0) {
-    const l = s.slice(slash + 1);
-    if (!/^\d{1,3}$/.test(l)) return null;
-    len = Number(l);
-  }
-  if (addr.indexOf(':') < 0) {
-    const v4 = parseIpv4(addr);
-    if (v4 === null || len > 32) return null;
-    return { v4, v6: null, len: len < 0 ? 32 : len };
-  }
-  const v6 = parseIpv6(addr);
-  if (v6 === null || len > 128) return null;
-  const mapped = ipv4MappedToV4(v6);
-  if (mapped !== null && (len < 0 || len >= 96)) return { v4: mapped, v6: null, len: len < 0 ? 32 : len - 96 };
-  return { v4: null, v6, len: len < 0 ? 128 : len };
-}
-
-function maskV4(ip: number, len: number): number {
-  if (len === 0) return 0;
-  return (ip & ((0xffffffff << (32 - len)) >>> 0)) >>> 0;
-}
-
-function maskV6(ip: bigint, len: number): bigint {
-  return len === 0 ? 0n : ip >> BigInt(128 - len);
-}
-
-function tableFor<K>(tables: Map<number, Map<K, IntelHit[]>>, len: number): Map<K, IntelHit[]> {
-  let t = tables.get(len);
-  if (t === undefined) {
-    t = new Map();
-    tables.set(len, t);
-  }
-  return t;
-}
-
 /** Adds a hit unless the same list already has that indicator there; true when added. */
 function addHit<K>(map: Map<K, IntelHit[]>, key: K, hit: IntelHit): boolean {
-  const hits = map.get(key);
-  if (hits === undefined) {
-    map.set(key, [hit]);
-    return true;
-  }
+  let hits = map.get(key);
+  if (hits === undefined) map.set(key, (hits = []));
+  return addTo(hits, hit);
+}
+
+/** Adds a hit to the hits of one indicator unless its list is there already; true when added. */
+function addTo(hits: IntelHit[], hit: IntelHit): boolean {
   if (hits.some((h) => h.list === hit.list)) return false;
   hits.push(hit);
   return true;

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { buildIntelIndex, EMPTY_INTEL, parseCidr, type IntelListSpec } from '../../src/core/intel.js';
+import { buildIntelIndex, EMPTY_INTEL, type IntelListSpec } from '../../src/core/intel.js';
 
 const list = (name: string, kind: IntelListSpec['kind'], indicators: string[], severity: IntelListSpec['severity'] = 'HIGH'): IntelListSpec => ({
   name,
@@ -30,7 +30,9 @@ describe('ip lists', () => {
     ['172.16.5.5', ['all-v4:0.0.0.0/0']],
     ['198.51.0.1', ['nets:198.51.100.7/16', 'all-v4:0.0.0.0/0']], // host bits in a CIDR are masked off
     ['192.0.2.7', ['exact:::ffff:192.0.2.7', 'all-v4:0.0.0.0/0']], // mapped entry matches plain IPv4
-    ['::ffff:10.0.0.1', ['exact:10.0.0.1', 'nets:10.0.0.0/8', 'all-v4:0.0.0.0/0']], // mapped event address
+    // A mapped event address: as IPv4 first, then as the IPv6 address it also is (net/cidr.ts).
+    ['::ffff:10.0.0.1', ['exact:10.0.0.1', 'nets:10.0.0.0/8', 'all-v4:0.0.0.0/0', 'all-v6:::/0']],
+    ['[2001:db8::1]', ['exact:2001:db8::1', 'all-v6:::/0']],
     ['2001:db8::1', ['exact:2001:db8::1', 'all-v6:::/0']],
     ['2001:DB8:0:0:0:0:0:1', ['exact:2001:db8::1', 'all-v6:::/0']],
     ['2001:db8:abcd:ffff::1', ['nets:2001:db8:abcd::/48', 'all-v6:::/0']],
@@ -157,14 +159,17 @@ describe('building', () => {
   });
 });
 
-test.each([
-  ['10.0.0.0/8', { v4: 0x0a000000, v6: null, len: 8 }],
-  ['10.0.0.1', { v4: 0x0a000001, v6: null, len: 32 }],
-  ['0.0.0.0/0', { v4: 0, v6: null, len: 0 }],
-  ['::/0', { v4: null, v6: 0n, len: 0 }],
-  ['::ffff:10.0.0.0/104', { v4: 0x0a000000, v6: null, len: 8 }],
-  ['10.0.0.0/', null],
-  ['10.0.0.0/8/8', null],
-])('parseCidr(%j)', (s, r) => {
-  expect(parseCidr(s)).toEqual(r);
+test('IPv4 entries written as IPv4-mapped IPv6, and the forms of a range, index the same network', () => {
+  const i = buildIntelIndex([
+    list('mapped', 'ip', ['::ffff:10.0.0.0/104', '::ffff:192.0.2.7']),
+    list('forms', 'ip', ['10.0.0.0/8', '10.9.9.9/8', '  10.0.0.0/8  ', '::ffff:10.0.0.0/104']),
+  ]);
+  expect(i.size).toBe(3);
+  expect(hits(i.matchIp('10.1.2.3'))).toEqual(['mapped:::ffff:10.0.0.0/104', 'forms:10.0.0.0/8']);
+  expect(hits(i.matchIp('::ffff:192.0.2.7'))).toEqual(['mapped:::ffff:192.0.2.7']);
+  expect(hits(i.matchIp('11.0.0.1'))).toEqual([]);
+});
+
+test.each(['10.0.0.0/', '10.0.0.0/8/8', 'fe80::1%eth0', '[::1]/64x'])('ip indicator %j is rejected', (bad) => {
+  expect(buildIntelIndex([list('l', 'ip', [bad])]).rejected).toEqual([{ list: 'l', indicator: bad, reason: 'not an IP address or CIDR' }]);
 });

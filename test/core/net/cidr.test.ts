@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { compileCidrs, parseCidr } from '../../../src/core/net/cidr.js';
+import { CidrTable, compileCidrs, parseCidr, type Cidr } from '../../../src/core/net/cidr.js';
 
 describe('parseCidr', () => {
   test.each([
@@ -46,6 +46,7 @@ describe('compileCidrs', () => {
     ['203.0.114.9', false],
     ['::ffff:10.1.1.1', true], // IPv4-mapped address vs IPv4 range
     ['::ffff:11.1.1.1', false],
+    ['::ffff:203.0.113.9', true], // mapped address vs mapped range
     ['2001:db8::1', true],
     ['2001:DB8:ffff::', true],
     ['[2001:db8::5]', true],
@@ -73,6 +74,7 @@ describe('compileCidrs', () => {
     const all6 = compileCidrs(['::/0']);
     expect(all6('2001:db8::1')).toBe(true);
     expect(all6('1.2.3.4')).toBe(false);
+    expect(all6('::ffff:1.2.3.4')).toBe(true); // an IPv4-mapped address is an IPv6 address too
   });
 
   test.each([['10.0.0.0/40'], ['nope'], ['']])('a bad entry %j throws naming it', (bad) => {
@@ -104,6 +106,45 @@ describe('compileCidrs', () => {
     const ms = performance.now() - t0;
     expect(hits).toBe(200_000); // every probe falls in a listed /16 range
     expect(ms).toBeLessThan(2000);
+  });
+});
+
+describe('CidrTable', () => {
+  const cidr = (text: string): Cidr => parseCidr(text) as Cidr;
+  const table = new CidrTable<string[]>();
+  for (const r of ['10.0.0.0/8', '10.1.0.0/16', '10.1.2.3', '::ffff:10.1.2.0/120', '2001:db8::/32', '2001:db8::1', '::/0', '10.1.2.3/32']) {
+    table.slot(cidr(r), () => []).push(r);
+  }
+
+  test.each<[string, string[] | null]>([
+    ['', null],
+    ['nope', null],
+    ['11.0.0.1', null],
+    ['10.200.0.1', ['10.0.0.0/8']],
+    ['10.1.2.3', ['10.1.2.3', '10.1.2.3/32', '::ffff:10.1.2.0/120', '10.1.0.0/16', '10.0.0.0/8']], // longest prefix first
+    ['::ffff:10.1.2.4', ['::ffff:10.1.2.0/120', '10.1.0.0/16', '10.0.0.0/8', '::/0']], // as IPv4, then as IPv6
+    ['2001:db8::1', ['2001:db8::1', '2001:db8::/32', '::/0']],
+    ['[2001:db8::2]', ['2001:db8::/32', '::/0']],
+    ['fe80::1', ['::/0']],
+  ])('lookup(%j)', (ip, want) => {
+    expect(table.lookup(ip)?.flat() ?? null).toEqual(want);
+    expect(table.has(ip)).toBe(want !== null);
+  });
+
+  test('slot gives the same value for the same network written another way', () => {
+    const t = new CidrTable<{ n: number }>();
+    let made = 0;
+    const init = () => ({ n: ++made });
+    expect(t.slot(cidr('192.0.2.0/24'), init)).toBe(t.slot(cidr('192.0.2.77/24'), init));
+    expect(t.slot(cidr('192.0.2.7'), init)).toBe(t.slot(cidr('::ffff:192.0.2.7'), init));
+    expect(t.slot(cidr('::ffff:0:0/96'), init)).toBe(t.slot(cidr('0.0.0.0/0'), init));
+    expect(made).toBe(3);
+  });
+
+  test('an empty table holds nothing', () => {
+    const t = new CidrTable<number>();
+    expect(t.lookup('1.2.3.4')).toBeNull();
+    expect(t.has('::1')).toBe(false);
   });
 });
 
