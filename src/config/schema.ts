@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { FORMATS, SEVERITIES } from '../core/event.js';
-import { parseDuration } from './units.js';
+import { durationSchema } from './units.js';
 import { apiSchema } from './sections/api.js';
 import { detectionSchema } from './sections/detection.js';
 import { encryptionSchema } from './sections/storage-encryption.js';
@@ -14,16 +14,7 @@ import { notifySchema } from './sections/notify.js';
  * silently ignored.
  */
 
-/** A duration: a number of milliseconds or a string like `500ms`, `30s`, `5m`, `24h`, `7d`. */
-const duration = z.union([z.number().int().nonnegative(), z.string()]).transform((v, ctx) => {
-  if (typeof v === 'number') return v;
-  const ms = parseDuration(v);
-  if (ms === null) {
-    ctx.addIssue({ code: 'custom', message: `"${v}" is not a duration; write e.g. 500ms, 30s, 5m, 24h or 7d` });
-    return z.NEVER;
-  }
-  return ms;
-});
+const duration = durationSchema();
 
 const nonEmpty = z.string().min(1, 'must not be empty');
 const hostPort = z.string().regex(/^[^\s:]+:\d{1,5}$|^\[[0-9a-fA-F:]+\]:\d{1,5}$/, 'must be host:port, e.g. 127.0.0.1:9092');

@@ -1,15 +1,27 @@
+import { z } from 'zod';
+import { parseDuration as parseAnyDuration } from '../core/rules/units.js';
+
 /**
  * Duration strings used in config and on the command line: `500ms`, `30s`, `5m`, `24h`, `7d`,
  * `1w`, or a bare number of milliseconds. Returns milliseconds, or null when not a duration.
+ * The grammar is the rule files' (src/core/rules/units.ts), with bare numbers read as ms.
  */
-const DURATION = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w)?\s*$/;
-const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
-
 export function parseDuration(text: string): number | null {
-  const m = DURATION.exec(text);
-  if (!m) return null;
-  const value = Number(m[1]);
-  const unit = m[2] ?? 'ms';
-  const ms = Math.round(value * (UNIT_MS[unit] as number));
-  return Number.isFinite(ms) ? ms : null;
+  return parseAnyDuration(text, { bare: 'ms' });
+}
+
+/**
+ * A duration key of the config: a whole number of milliseconds or a duration string, to
+ * milliseconds. `examples` ends the error message: `"soon" is not a duration; write e.g. …`.
+ */
+export function durationSchema(examples = '500ms, 30s, 5m, 24h or 7d') {
+  return z.union([z.number().int().nonnegative(), z.string()]).transform((v, ctx) => {
+    if (typeof v === 'number') return v;
+    const ms = parseDuration(v);
+    if (ms === null) {
+      ctx.addIssue({ code: 'custom', message: `"${v}" is not a duration; write e.g. ${examples}` });
+      return z.NEVER;
+    }
+    return ms;
+  });
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseDuration } from '../units.js';
+import { durationSchema } from '../units.js';
 
 /**
  * The `api:` section of the config (REST API, auth, CORS, rate limits, limits, TLS).
@@ -7,16 +7,7 @@ import { parseDuration } from '../units.js';
  * documents the same keys with the same defaults.
  */
 
-/** A duration: milliseconds, or a string like `500ms`, `30s`, `5m`, `24h`, `7d`. */
-const duration = z.union([z.number().int().nonnegative(), z.string()]).transform((v, ctx) => {
-  if (typeof v === 'number') return v;
-  const ms = parseDuration(v);
-  if (ms === null) {
-    ctx.addIssue({ code: 'custom', message: `"${v}" is not a duration; write e.g. 500ms, 30s, 5m, 24h or 7d` });
-    return z.NEVER;
-  }
-  return ms;
-});
+const duration = durationSchema();
 
 export const JWT_ALGORITHMS = ['HS256', 'RS256', 'ES256'] as const;
 export type JwtAlgorithm = (typeof JWT_ALGORITHMS)[number];

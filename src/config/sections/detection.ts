@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { METRIC_KEYS, SEVERITIES } from '../../core/event.js';
-import { parseDuration } from '../units.js';
+import { durationSchema } from '../units.js';
 
 /**
  * The `detection:` section of the config: where the rules are, how alerts fold and are capped,
@@ -9,16 +9,7 @@ import { parseDuration } from '../units.js';
  * docs/alerts.md explains them.
  */
 
-/** A duration: milliseconds, or a string like `500ms`, `30s`, `5m`, `24h`, `7d`. */
-const duration = z.union([z.number().int().nonnegative(), z.string()]).transform((v, ctx) => {
-  if (typeof v === 'number') return v;
-  const ms = parseDuration(v);
-  if (ms === null) {
-    ctx.addIssue({ code: 'custom', message: `"${v}" is not a duration; write e.g. 500ms, 30s, 5m, 24h or 7d` });
-    return z.NEVER;
-  }
-  return ms;
-});
+const duration = durationSchema();
 
 const severity = z.enum(SEVERITIES);
 const CRITICALITIES = ['low', 'medium', 'high', 'critical'] as const;

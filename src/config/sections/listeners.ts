@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseDuration } from '../units.js';
+import { durationSchema } from '../units.js';
 
 /**
  * The `listeners:` section: direct ingest for sites without Kafka — syslog over UDP, TCP and
@@ -8,16 +8,7 @@ import { parseDuration } from '../units.js';
  * with the same defaults.
  */
 
-/** A duration: milliseconds, or a string like `500ms`, `30s`, `5m`. */
-const duration = z.union([z.number().int().nonnegative(), z.string()]).transform((v, ctx) => {
-  if (typeof v === 'number') return v;
-  const ms = parseDuration(v);
-  if (ms === null) {
-    ctx.addIssue({ code: 'custom', message: `"${v}" is not a duration; write e.g. 100ms, 1s or 5m` });
-    return z.NEVER;
-  }
-  return ms;
-});
+const duration = durationSchema('100ms, 1s or 5m');
 
 /** The listener's name: stored as the events' source topic, and the label of its counters. */
 const name = (fallback: string) => z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'use letters, digits, ".", "_" or "-" (at most 64)').default(fallback);

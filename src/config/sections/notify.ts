@@ -3,7 +3,7 @@ import { SEVERITIES } from '../../core/event.js';
 import { PAGERDUTY_EVENTS_URL } from '../../notify/channels/pagerduty.js';
 import { messageView, sampleMessage } from '../../notify/message-view.js';
 import { compileTemplate, TemplateError } from '../../notify/template.js';
-import { parseDuration } from '../units.js';
+import { durationSchema } from '../units.js';
 
 /**
  * The `notify:` section of the config: alert notification channels (webhook, Slack,
@@ -16,16 +16,7 @@ import { parseDuration } from '../units.js';
  * No message here ever repeats a secret's value.
  */
 
-/** A duration: milliseconds, or a string like `500ms`, `30s`, `5m`, `24h`, `7d`. */
-const duration = z.union([z.number().int().nonnegative(), z.string()]).transform((v, ctx) => {
-  if (typeof v === 'number') return v;
-  const ms = parseDuration(v);
-  if (ms === null) {
-    ctx.addIssue({ code: 'custom', message: `"${v}" is not a duration; write e.g. 500ms, 30s, 5m, 24h or 7d` });
-    return z.NEVER;
-  }
-  return ms;
-});
+const duration = durationSchema();
 
 const severity = z.enum(SEVERITIES);
 export const CHANNEL_NAME = /^[a-z0-9][a-z0-9_-]{0,62}$/;

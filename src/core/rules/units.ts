@@ -61,15 +61,27 @@ function withUnit(n: number, unit: string): Quantity | null {
   return null;
 }
 
+export interface DurationOptions {
+  /**
+   * What a number without a unit (`60`, `"1500"`) is: 'refuse' (rule files: is `60` seconds or
+   * milliseconds? only the number 0 passes) or 'ms' (config and command-line flags, where a
+   * bare number has always meant milliseconds). Default 'refuse'.
+   */
+  bare?: 'refuse' | 'ms';
+}
+
 /**
- * A duration in a rule file: `500ms`, `30s`, `5m`, `1h`, `7d`, `1w`, or the number 0. Other bare
- * numbers are refused (is `60` seconds or milliseconds?). Milliseconds, or null.
+ * A duration: `500ms`, `30s`, `5m` (or `5min`), `1h`, `7d`, `1w`, units in any case, a decimal
+ * number (`1.5s`); a bare number as `opts.bare` says. The one duration parser: rule files use
+ * it as it is, config and command-line flags through src/config/units.ts. Milliseconds
+ * (rounded), or null when not a duration or negative.
  */
-export function parseDuration(v: unknown): number | null {
-  if (v === 0) return 0;
+export function parseDuration(v: unknown, opts: DurationOptions = {}): number | null {
+  const bareMs = opts.bare === 'ms';
+  if (typeof v === 'number') return v === 0 ? 0 : bareMs && Number.isFinite(v) && v > 0 ? Math.round(v) : null;
   if (typeof v !== 'string') return null;
   const q = parseQuantity(v);
-  if (q === null || q.unit !== 'ms' || q.value < 0) return null;
+  if (q === null || q.value < 0 || !(q.unit === 'ms' || (bareMs && q.unit === 'none'))) return null;
   return Math.round(q.value);
 }
 

@@ -61,8 +61,27 @@ describe('parseDuration', () => {
     ['1.5s', 1500],
     ['10m', 600_000],
     ['24h', 86_400_000],
+    ['5min', 300_000],
+    ['5M', 300_000], // units in any case
+    [' 2 h ', 7_200_000],
   ])('%j → %j', (input, want) => {
     expect(parseDuration(input)).toBe(want);
+  });
+
+  // Config and command-line flags: a bare number is milliseconds.
+  test.each([
+    [60, 60],
+    ['60', 60],
+    ['1.5', 2],
+    [0, 0],
+    ['0', 0],
+    [-1, null],
+    ['-1', null],
+    [Number.POSITIVE_INFINITY, null],
+    ['5MB', null],
+    ['1s', 1000],
+  ])('bare ms: %j → %j', (input, want) => {
+    expect(parseDuration(input, { bare: 'ms' })).toBe(want);
   });
 });
 
