@@ -97,6 +97,44 @@ export interface NormalizedEvent {
   parse_error: string | null;
 }
 
+/**
+ * An event that says nothing: every optional field null or empty, ts and received_at 0, a
+ * source without coordinates, format text; `over` sets the rest. The normalizer starts its
+ * text-only events (empty, oversized, undecodable messages) from it; tests build events with it.
+ * A new field gets its empty value here, once.
+ */
+export function emptyEvent(over: Partial<NormalizedEvent> = {}): NormalizedEvent {
+  return {
+    ts: 0,
+    ts_fallback: false,
+    received_at: 0,
+    source: { kind: '', topic: '', partition: -1, offset: null },
+    format: 'text',
+    host: null,
+    level: null,
+    level_name: null,
+    message: '',
+    metrics: {},
+    process: null,
+    pid: null,
+    user: null,
+    src_ip: null,
+    dst_ip: null,
+    src_port: null,
+    dst_port: null,
+    domain: null,
+    file_hash: null,
+    threats: [],
+    tags: [],
+    asset: null,
+    attributes: {},
+    raw: '',
+    raw_truncated: false,
+    parse_error: null,
+    ...over,
+  };
+}
+
 /** A stored event: the normalized event plus its database identity. */
 export interface StoredEvent extends NormalizedEvent {
   id: number;

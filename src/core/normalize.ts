@@ -2,7 +2,7 @@ import { capText, setOwn, type Draft } from './decode/draft.js';
 import { decodeByFormat } from './decode/dispatch.js';
 import { decodeUtf8 } from './decode/utf8.js';
 import type { EventSource, Format, NormalizedEvent } from './event.js';
-import { LEVEL_NAMES } from './event.js';
+import { emptyEvent, LEVEL_NAMES } from './event.js';
 import { DEFAULT_MAX_FUTURE_SKEW_MS, isAbsurdTs } from './time.js';
 
 export interface NormalizeOptions {
@@ -109,34 +109,16 @@ function fromDraft(d: Draft, text: string, opts: NormalizeOptions, parseError: s
 
 /** An event that carries only the text: message = raw, ts = receive time. */
 function baseEvent(opts: NormalizeOptions, format: Format, raw: string, parseError: string | null): NormalizedEvent {
-  return {
+  return emptyEvent({
     ts: opts.receivedAt,
     ts_fallback: true,
     received_at: opts.receivedAt,
     source: opts.source,
     format,
-    host: null,
-    level: null,
-    level_name: null,
     message: raw,
-    metrics: {},
-    process: null,
-    pid: null,
-    user: null,
-    src_ip: null,
-    dst_ip: null,
-    src_port: null,
-    dst_port: null,
-    domain: null,
-    file_hash: null,
-    threats: [],
-    tags: [],
-    asset: null,
-    attributes: {},
     raw,
-    raw_truncated: false,
     parse_error: parseError,
-  };
+  });
 }
 
 function pinnedOr(opts: NormalizeOptions, dflt: Format): Format {

@@ -1,32 +1,22 @@
-import type { Format, Metrics, Threat } from '../event.js';
+import type { Format, NormalizedEvent } from '../event.js';
+
+/** The fields a decoder fills as the event will carry them (documented in event.ts). */
+type DecodedFields = Pick<
+  NormalizedEvent,
+  'format' | 'host' | 'level' | 'metrics' | 'process' | 'pid' | 'user' | 'src_ip' | 'dst_ip' | 'src_port' | 'dst_port' | 'domain' | 'file_hash' | 'threats' | 'tags' | 'attributes'
+>;
 
 /**
  * What a decoder extracts from one message, before the normalizer applies the timestamp policy,
  * host normalization and defaults. Decoders fill it in place; every field starts empty.
  */
-export interface Draft {
-  format: Format;
+export interface Draft extends DecodedFields {
   /** Epoch ms read from the message; null when absent or unparseable. */
   ts: number | null;
   /** The timestamp value as found (string or number), kept when it turns out unusable. */
   tsOriginal: unknown;
-  host: string | null;
-  level: number | null;
   /** null = the decoder found no message text; the normalizer picks a summary. */
   message: string | null;
-  metrics: Metrics;
-  process: string | null;
-  pid: number | null;
-  user: string | null;
-  src_ip: string | null;
-  dst_ip: string | null;
-  src_port: number | null;
-  dst_port: number | null;
-  domain: string | null;
-  file_hash: string | null;
-  threats: Threat[];
-  tags: string[];
-  attributes: Record<string, unknown>;
   /** Why (part of) decoding failed; null when it did not. */
   error: string | null;
 }

@@ -1,38 +1,20 @@
 // Normalized events for rule tests: every field present, overridable.
-import type { NormalizedEvent } from '../../../src/core/event.js';
+import { emptyEvent, type NormalizedEvent } from '../../../src/core/event.js';
 
 export const T0 = Date.UTC(2024, 0, 1, 12, 0, 0);
 
+/** An info event from web-1 at T0 (a JSON message from Kafka topic `test`), overridden by `over`. */
 export function ev(over: Partial<NormalizedEvent> = {}): NormalizedEvent {
-  return {
+  return emptyEvent({
     ts: T0,
-    ts_fallback: false,
     received_at: T0,
     source: { kind: 'kafka', topic: 'test', partition: 0, offset: '0' },
     format: 'json',
     host: 'web-1',
     level: 6,
     level_name: 'info',
-    message: '',
-    metrics: {},
-    process: null,
-    pid: null,
-    user: null,
-    src_ip: null,
-    dst_ip: null,
-    src_port: null,
-    dst_port: null,
-    domain: null,
-    file_hash: null,
-    threats: [],
-    tags: [],
-    asset: null,
-    attributes: {},
-    raw: '',
-    raw_truncated: false,
-    parse_error: null,
     ...over,
-  };
+  });
 }
 
 /** A metric event at T0 + sec seconds. */

@@ -1,36 +1,17 @@
-import type { NormalizedEvent } from '../../../../src/core/event.js';
+import { emptyEvent, type NormalizedEvent } from '../../../../src/core/event.js';
 
 /** A complete NormalizedEvent with neutral defaults, overridden by `over` (tests only). */
 export function makeEvent(over: Partial<NormalizedEvent> = {}): NormalizedEvent {
-  return {
+  return emptyEvent({
     ts: 1_700_000_000_000,
-    ts_fallback: false,
     received_at: 1_700_000_000_000,
     source: { kind: 'kafka', topic: 'logs', partition: 0, offset: '0' },
     format: 'json',
     host: 'web-1',
     level: 6,
     level_name: 'info',
-    message: '',
-    metrics: {},
-    process: null,
-    pid: null,
-    user: null,
-    src_ip: null,
-    dst_ip: null,
-    src_port: null,
-    dst_port: null,
-    domain: null,
-    file_hash: null,
-    threats: [],
-    tags: [],
-    asset: null,
-    attributes: {},
-    raw: '',
-    raw_truncated: false,
-    parse_error: null,
     ...over,
-  };
+  });
 }
 
 /** An event whose attributes are `attrs` (the usual shape of Windows/Sysmon fields). */
