@@ -98,21 +98,30 @@ export function compileThreshold(doc: Record<string, unknown>, env: RuleEnv): Co
     return seen ? Number.NaN : null;
   };
 
+  /**
+   * Calls visit for each event of the batch that the guard and filter let through and that
+   * carries the field, in batch order; x is the value that met the condition, NaN when none did
+   * (skipped unless withFailing: the sustained forms need them to break streaks).
+   */
+  const eachChecked = (events: readonly NormalizedEvent[], withFailing: boolean, visit: (i: number, ev: NormalizedEvent, x: number) => void): void => {
+    const pos = cache.candidates(guard, events);
+    const n = pos === null ? events.length : pos.length;
+    for (let k = 0; k < n; k++) {
+      const i = pos === null ? k : (pos[k] as number);
+      const ev = events[i] as NormalizedEvent;
+      const x = check(ev);
+      if (x === null || (!withFailing && Number.isNaN(x)) || (filter !== null && !filter(ev, i))) continue;
+      visit(i, ev, x);
+    }
+  };
+
   if (sustain === null) {
     return {
       meta: common.meta,
       initialState: () => null,
       evaluate(events) {
         const batch = new FindingBatch(spec);
-        const pos = cache.candidates(guard, events);
-        const n = pos === null ? events.length : pos.length;
-        for (let k = 0; k < n; k++) {
-          const i = pos === null ? k : (pos[k] as number);
-          const ev = events[i] as NormalizedEvent;
-          const x = check(ev);
-          if (x === null || Number.isNaN(x) || (filter !== null && !filter(ev, i))) continue;
-          batch.add(i, ev, { vars: vars(x), context: context(x, {}) });
-        }
+        eachChecked(events, false, (i, ev, x) => batch.add(i, ev, { vars: vars(x), context: context(x, {}) }));
         return batch.finish(events);
       },
     };
@@ -125,23 +134,17 @@ export function compileThreshold(doc: Record<string, unknown>, env: RuleEnv): Co
       initialState: () => new LruMap<string, EventStreak>(common.maxGroups),
       evaluate(events, state: LruMap<string, EventStreak>) {
         const batch = new FindingBatch(spec);
-        const pos = cache.candidates(guard, events);
-        const n = pos === null ? events.length : pos.length;
-        for (let k = 0; k < n; k++) {
-          const i = pos === null ? k : (pos[k] as number);
-          const ev = events[i] as NormalizedEvent;
-          const x = check(ev);
-          if (x === null || (filter !== null && !filter(ev, i))) continue;
+        eachChecked(events, true, (i, ev, x) => {
           const key = grouping.key(ev);
           if (Number.isNaN(x)) {
             state.delete(key);
-            continue;
+            return;
           }
           let s = state.get(key);
           if (s === undefined) state.set(key, (s = { n: 0 }));
           s.n++;
           if (s.n >= need) batch.add(i, ev, { vars: { ...vars(x), streak: s.n }, context: context(x, { for_events: need, streak: s.n }) }, key);
-        }
+        });
         return batch.finish(events);
       },
     } as CompiledRule<LruMap<string, EventStreak>>;
@@ -153,13 +156,7 @@ export function compileThreshold(doc: Record<string, unknown>, env: RuleEnv): Co
     initialState: () => new LruMap<string, TimeStreak>(common.maxGroups),
     evaluate(events, state: LruMap<string, TimeStreak>) {
       const batch = new FindingBatch(spec);
-      const pos = cache.candidates(guard, events);
-      const n = pos === null ? events.length : pos.length;
-      for (let k = 0; k < n; k++) {
-        const i = pos === null ? k : (pos[k] as number);
-        const ev = events[i] as NormalizedEvent;
-        const x = check(ev);
-        if (x === null || (filter !== null && !filter(ev, i))) continue;
+      eachChecked(events, true, (i, ev, x) => {
         const key = grouping.key(ev);
         const ts = ev.ts;
         let s = state.get(key);
@@ -169,12 +166,12 @@ export function compileThreshold(doc: Record<string, unknown>, env: RuleEnv): Co
             if (ts >= s.since || Number.isNaN(s.since)) s.since = Number.NaN;
             if (ts > s.lastBad) s.lastBad = ts;
           }
-          continue;
+          return;
         }
         if (s === undefined) {
           state.set(key, (s = { since: ts, lastGood: ts, lastBad: Number.NEGATIVE_INFINITY }));
         } else {
-          if (ts <= s.lastBad) continue; // older than the last contradiction: no evidence either way
+          if (ts <= s.lastBad) return; // older than the last contradiction: no evidence either way
           if (Number.isNaN(s.since) || ts - s.lastGood > dur) s.since = ts;
           else if (ts < s.since) s.since = ts;
           if (ts > s.lastGood) s.lastGood = ts;
@@ -183,7 +180,7 @@ export function compileThreshold(doc: Record<string, unknown>, env: RuleEnv): Co
         if (held >= dur) {
           batch.add(i, ev, { vars: { ...vars(x), held: formatDuration(held) }, context: context(x, { for_ms: dur, held_ms: held }) }, key);
         }
-      }
+      });
       return batch.finish(events);
     },
   } as CompiledRule<LruMap<string, TimeStreak>>;
