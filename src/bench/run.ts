@@ -18,7 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { Kafka, logLevel } from 'kafkajs';
 import { Command } from 'commander';
 import { messageMix } from '../tools/message-mix.js';
-import { ensureTopics } from '../tools/sample-producer.js';
+import { ensureTopics, produceSample } from '../tools/sample-producer.js';
 import { normalizeMessage } from '../core/normalize.js';
 import { enrich, EMPTY_ENRICH_CONTEXT } from '../core/enrich.js';
 import type { NormalizedEvent } from '../core/event.js';
@@ -66,26 +66,10 @@ async function withBroker<T>(given: string | undefined, fn: (brokers: string) =>
   }
 }
 
+/** Every message of the mix to one topic, 2000 a batch, up to 8 batches in flight, leader acks. */
 async function produceAll(brokers: string, topic: string, count: number): Promise<{ rate: number; bytes: number }> {
-  const producer = new Kafka({ clientId: 'logagg-bench', brokers: [brokers], logLevel: logLevel.NOTHING }).producer();
-  await producer.connect();
-  const t0 = performance.now();
-  let bytes = 0;
-  let batch: { value: string }[] = [];
-  const inflight: Promise<unknown>[] = [];
-  for (const m of messageMix(count, { seed: 7, start: Date.now() - count })) {
-    batch.push({ value: m.value });
-    bytes += m.value.length;
-    if (batch.length === 2000) {
-      inflight.push(producer.send({ topic, messages: batch, acks: 1 }));
-      batch = [];
-      if (inflight.length >= 8) await Promise.all(inflight.splice(0));
-    }
-  }
-  if (batch.length) inflight.push(producer.send({ topic, messages: batch, acks: 1 }));
-  await Promise.all(inflight);
-  await producer.disconnect();
-  return { rate: count / ((performance.now() - t0) / 1000), bytes };
+  const r = await produceSample({ brokers: [brokers], topic, count, rate: 0, batchSize: 2000, inFlight: 8, acks: 1, seed: 7, start: Date.now() - count });
+  return { rate: count / r.seconds, bytes: r.bytes };
 }
 
 /** (c) kafkajs reading the topic with the consumer settings logagg uses by default, doing nothing. */

@@ -14,10 +14,25 @@ export interface ProduceOptions {
   rate: number;
   batchSize: number;
   seed: number;
-  topics: { metrics: string; threats: string };
+  /** Topics by kind of message (metrics and system logs, security events); default message-mix's. */
+  topics?: { metrics: string; threats: string };
+  /** Every message to this one topic instead (the benchmark). */
+  topic?: string;
   /** Event time of the first message; default now. */
   start?: number;
+  /** Acknowledgements a batch waits for: -1 all in-sync replicas (default), 1 the leader only. */
+  acks?: -1 | 1;
+  /** Batches sent before waiting for their acknowledgements; default 1 (one at a time). */
+  inFlight?: number;
   onProgress?: (sent: number) => void;
+}
+
+export interface ProduceResult {
+  sent: number;
+  /** Total length of the messages sent (the mix is ASCII: bytes). */
+  bytes: number;
+  /** From connected to disconnected. */
+  seconds: number;
 }
 
 export async function ensureTopics(brokers: string[], topics: string[], partitions: number): Promise<void> {
@@ -32,24 +47,32 @@ export async function ensureTopics(brokers: string[], topics: string[], partitio
   }
 }
 
-export async function produceSample(opts: ProduceOptions): Promise<number> {
+export async function produceSample(opts: ProduceOptions): Promise<ProduceResult> {
   const producer: Producer = new Kafka({ clientId: 'logagg-sample', brokers: opts.brokers, logLevel: logLevel.NOTHING }).producer();
   await producer.connect();
   let sent = 0;
+  let bytes = 0;
   const started = Date.now();
+  const t0 = performance.now();
+  const acks = opts.acks ?? -1;
+  const maxInFlight = Math.max(1, opts.inFlight ?? 1);
+  const inFlight: Promise<unknown>[] = [];
   try {
     const pending = new Map<string, { value: string }[]>();
     const flush = async (): Promise<void> => {
       const topicMessages = [...pending.entries()].map(([topic, messages]) => ({ topic, messages }));
       pending.clear();
-      if (topicMessages.length) await producer.sendBatch({ topicMessages, acks: -1 });
+      if (topicMessages.length) inFlight.push(producer.sendBatch({ topicMessages, acks }));
+      if (inFlight.length >= maxInFlight) await Promise.all(inFlight.splice(0));
     };
     let inBatch = 0;
     const stepMs = opts.rate > 0 ? Math.max(1, Math.round(1000 / opts.rate)) : 1;
     for (const m of messageMix(opts.count, { seed: opts.seed, start: opts.start ?? Date.now(), stepMs, topics: opts.topics })) {
-      let list = pending.get(m.topic);
-      if (!list) pending.set(m.topic, (list = []));
+      const topic = opts.topic ?? m.topic;
+      let list = pending.get(topic);
+      if (!list) pending.set(topic, (list = []));
       list.push({ value: m.value });
+      bytes += m.value.length;
       inBatch++;
       sent++;
       if (inBatch >= opts.batchSize) {
@@ -64,11 +87,13 @@ export async function produceSample(opts: ProduceOptions): Promise<number> {
       }
     }
     await flush();
+    await Promise.all(inFlight.splice(0));
     opts.onProgress?.(sent);
   } finally {
+    await Promise.allSettled(inFlight); // after a failure: no send left unawaited
     await producer.disconnect();
   }
-  return sent;
+  return { sent, bytes, seconds: (performance.now() - t0) / 1000 };
 }
 
 async function cli(argv: string[]): Promise<void> {
@@ -91,7 +116,7 @@ async function cli(argv: string[]): Promise<void> {
   let seed = Number(o.seed);
   do {
     const count = forever ? Math.max(rate, 100) : Number(o.count);
-    total += await produceSample({ brokers, count, rate, batchSize: Math.max(1, Math.min(1000, rate || 1000)), seed: seed++, topics });
+    total += (await produceSample({ brokers, count, rate, batchSize: Math.max(1, Math.min(1000, rate || 1000)), seed: seed++, topics })).sent;
     process.stderr.write(`sample-producer: ${total} messages sent\n`);
   } while (forever);
 }
