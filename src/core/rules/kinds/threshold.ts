@@ -127,63 +127,61 @@ export function compileThreshold(doc: Record<string, unknown>, env: RuleEnv): Co
     };
   }
 
+  /**
+   * The `for:` forms: state per group kept across batches. onEvent sees every checked event with
+   * its group's key, failing ones (x NaN) too, and adds the findings to the batch.
+   */
+  const sustained = <S>(
+    onEvent: (state: LruMap<string, S>, key: string, x: number, i: number, ev: NormalizedEvent, batch: FindingBatch) => void,
+  ): CompiledRule<LruMap<string, S>> => ({
+    meta: common.meta,
+    initialState: () => new LruMap<string, S>(common.maxGroups),
+    evaluate(events, state) {
+      const batch = new FindingBatch(spec);
+      eachChecked(events, true, (i, ev, x) => onEvent(state, grouping.key(ev), x, i, ev, batch));
+      return batch.finish(events);
+    },
+  });
+
   if ('events' in sustain) {
     const need = sustain.events;
-    return {
-      meta: common.meta,
-      initialState: () => new LruMap<string, EventStreak>(common.maxGroups),
-      evaluate(events, state: LruMap<string, EventStreak>) {
-        const batch = new FindingBatch(spec);
-        eachChecked(events, true, (i, ev, x) => {
-          const key = grouping.key(ev);
-          if (Number.isNaN(x)) {
-            state.delete(key);
-            return;
-          }
-          let s = state.get(key);
-          if (s === undefined) state.set(key, (s = { n: 0 }));
-          s.n++;
-          if (s.n >= need) batch.add(i, ev, { vars: { ...vars(x), streak: s.n }, context: context(x, { for_events: need, streak: s.n }) }, key);
-        });
-        return batch.finish(events);
-      },
-    } as CompiledRule<LruMap<string, EventStreak>>;
+    return sustained<EventStreak>((state, key, x, i, ev, batch) => {
+      if (Number.isNaN(x)) {
+        state.delete(key);
+        return;
+      }
+      let s = state.get(key);
+      if (s === undefined) state.set(key, (s = { n: 0 }));
+      s.n++;
+      if (s.n >= need) batch.add(i, ev, { vars: { ...vars(x), streak: s.n }, context: context(x, { for_events: need, streak: s.n }) }, key);
+    });
   }
 
   const dur = sustain.durationMs;
-  return {
-    meta: common.meta,
-    initialState: () => new LruMap<string, TimeStreak>(common.maxGroups),
-    evaluate(events, state: LruMap<string, TimeStreak>) {
-      const batch = new FindingBatch(spec);
-      eachChecked(events, true, (i, ev, x) => {
-        const key = grouping.key(ev);
-        const ts = ev.ts;
-        let s = state.get(key);
-        if (Number.isNaN(x)) {
-          if (s === undefined) state.set(key, { since: Number.NaN, lastGood: Number.NEGATIVE_INFINITY, lastBad: ts });
-          else {
-            if (ts >= s.since || Number.isNaN(s.since)) s.since = Number.NaN;
-            if (ts > s.lastBad) s.lastBad = ts;
-          }
-          return;
-        }
-        if (s === undefined) {
-          state.set(key, (s = { since: ts, lastGood: ts, lastBad: Number.NEGATIVE_INFINITY }));
-        } else {
-          if (ts <= s.lastBad) return; // older than the last contradiction: no evidence either way
-          if (Number.isNaN(s.since) || ts - s.lastGood > dur) s.since = ts;
-          else if (ts < s.since) s.since = ts;
-          if (ts > s.lastGood) s.lastGood = ts;
-        }
-        const held = s.lastGood - s.since;
-        if (held >= dur) {
-          batch.add(i, ev, { vars: { ...vars(x), held: formatDuration(held) }, context: context(x, { for_ms: dur, held_ms: held }) }, key);
-        }
-      });
-      return batch.finish(events);
-    },
-  } as CompiledRule<LruMap<string, TimeStreak>>;
+  return sustained<TimeStreak>((state, key, x, i, ev, batch) => {
+    const ts = ev.ts;
+    let s = state.get(key);
+    if (Number.isNaN(x)) {
+      if (s === undefined) state.set(key, { since: Number.NaN, lastGood: Number.NEGATIVE_INFINITY, lastBad: ts });
+      else {
+        if (ts >= s.since || Number.isNaN(s.since)) s.since = Number.NaN;
+        if (ts > s.lastBad) s.lastBad = ts;
+      }
+      return;
+    }
+    if (s === undefined) {
+      state.set(key, (s = { since: ts, lastGood: ts, lastBad: Number.NEGATIVE_INFINITY }));
+    } else {
+      if (ts <= s.lastBad) return; // older than the last contradiction: no evidence either way
+      if (Number.isNaN(s.since) || ts - s.lastGood > dur) s.since = ts;
+      else if (ts < s.since) s.since = ts;
+      if (ts > s.lastGood) s.lastGood = ts;
+    }
+    const held = s.lastGood - s.since;
+    if (held >= dur) {
+      batch.add(i, ev, { vars: { ...vars(x), held: formatDuration(held) }, context: context(x, { for_ms: dur, held_ms: held }) }, key);
+    }
+  });
 }
 
 function parseSustain(v: unknown, env: RuleEnv): Sustain {
