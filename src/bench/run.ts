@@ -38,6 +38,8 @@ interface Options {
   brokers?: string;
   partitions: number;
   skip: Set<string>;
+  /** End-to-end runs (a, a1, a2) are repeated this many times, in rotating order; medians are reported. */
+  rounds: number;
   suite: 'ingest' | 'api' | 'all';
   api: {
     events: number; connections: number; durationS: number; warmupS: number; phases: Phase[]; modes: ServerMode[];
@@ -188,20 +190,42 @@ async function ingestSuite(opts: Options, brokers: string): Promise<void> {
   const d = opts.skip.has('kcat') ? null : (log('(d) kcat…'), kcat(brokers, topic, opts.count));
   log('(b) store-only ceiling…');
   const b = storeOnly(opts.count);
-  log('(a) end-to-end logagg consume, detection off…');
-  const a = await endToEnd(brokers, topic, opts.count, { 'detection.enabled': false });
-  let a1: ChildResult | null = null;
-  let a2: ChildResult | null = null;
+  // The end-to-end runs, repeated `rounds` times in rotating order (a a1 a2, a1 a2 a, …) so that
+  // a drift in the machine's load does not always fall on the same run; medians are reported.
+  const runs: { key: 'a' | 'a1' | 'a2'; label: string; overrides: () => Record<string, unknown>; results: ChildResult[] }[] = [
+    { key: 'a', label: '(a) end-to-end logagg consume, detection off', overrides: () => ({ 'detection.enabled': false }), results: [] },
+  ];
+  let rulesDir: string | null = null;
   if (!opts.skip.has('detect')) {
-    log('(a1) end-to-end, default rule set…');
-    a1 = await endToEnd(brokers, topic, opts.count, { 'detection.enabled': true });
-    const rulesDir = mkdtempSync(join(tmpdir(), 'logagg-bench-rules-'));
+    rulesDir = mkdtempSync(join(tmpdir(), 'logagg-bench-rules-'));
     cpSync(join(ROOT, 'config', 'rules'), rulesDir, { recursive: true });
-    benchSigmaRules(100).forEach((text, i) => writeFileSync(join(rulesDir, `bench-sigma-${String(i).padStart(3, '0')}.yml`), text));
-    log('(a2) end-to-end, default rule set + 100 Sigma rules…');
-    a2 = await endToEnd(brokers, topic, opts.count, { 'detection.enabled': true, 'detection.rules_dir': rulesDir });
-    rmSync(rulesDir, { recursive: true, force: true });
+    benchSigmaRules(100).forEach((text, i) => writeFileSync(join(rulesDir as string, `bench-sigma-${String(i).padStart(3, '0')}.yml`), text));
+    const dir = rulesDir;
+    runs.push({ key: 'a1', label: '(a1) end-to-end, default rule set', overrides: () => ({ 'detection.enabled': true }), results: [] });
+    runs.push({ key: 'a2', label: '(a2) end-to-end, default rule set + 100 Sigma rules', overrides: () => ({ 'detection.enabled': true, 'detection.rules_dir': dir }), results: [] });
   }
+  for (let round = 0; round < opts.rounds; round++) {
+    for (let j = 0; j < runs.length; j++) {
+      const run = runs[(j + round) % runs.length] as (typeof runs)[number];
+      log(`${run.label}${opts.rounds > 1 ? ` (round ${round + 1}/${opts.rounds})` : ''}…`);
+      const r = await endToEnd(brokers, topic, opts.count, run.overrides());
+      log(`  ${fmt(r.rate)} events/s`);
+      run.results.push(r);
+    }
+  }
+  if (rulesDir !== null) rmSync(rulesDir, { recursive: true, force: true });
+  const median = (key: 'a' | 'a1' | 'a2'): ChildResult | null => {
+    const list = runs.find((r) => r.key === key)?.results.slice().sort((x, y) => x.rate - y.rate);
+    if (!list || list.length === 0) return null;
+    const mid = list.length >> 1;
+    if (list.length % 2 === 1) return list[mid] as ChildResult;
+    const lo = list[mid - 1] as ChildResult;
+    const hi = list[mid] as ChildResult;
+    return { ...hi, rate: (lo.rate + hi.rate) / 2, peakRssMb: Math.max(lo.peakRssMb, hi.peakRssMb) };
+  };
+  const a = median('a') as ChildResult;
+  const a1 = median('a1');
+  const a2 = median('a2');
 
   rows.push(['(a) end-to-end `logagg consume`, detection off (decode, normalize, enrich, store)', a.rate, `peak RSS ${Math.round(a.peakRssMb)} MiB`]);
   if (a1) rows.push(['(a1) end-to-end, default rule set (13 rules)', a1.rate, `peak RSS ${Math.round(a1.peakRssMb)} MiB`]);
@@ -211,6 +235,9 @@ async function ingestSuite(opts: Options, brokers: string): Promise<void> {
   rows.push(['(d) kcat -C (librdkafka), reading the same topic', d, d === null ? 'kcat not installed' : '']);
   const out: string[] = [];
   out.push(`messages: ${fmt(opts.count)} (mixed formats, avg ${Math.round(produced.bytes / opts.count)} B), partitions: ${opts.partitions}, node ${process.versions.node}`);
+  if (opts.rounds > 1) {
+    out.push(`end-to-end runs: median of ${opts.rounds} rounds each; per round: ${runs.map((r) => `${r.key} ${r.results.map((x) => fmt(x.rate)).join(' / ')}`).join('; ')}`);
+  }
   out.push('');
   out.push('| run | events/s | note |');
   out.push('|---|---:|---|');
@@ -232,6 +259,7 @@ async function cli(argv: string[]): Promise<void> {
     .option('--brokers <host:port>', 'use this broker instead of starting one (also KAFKA_BROKERS)')
     .option('--partitions <n>', 'partitions of the benchmark topic', '3')
     .option('--skip <list>', 'comma-separated: kcat, detect', '')
+    .option('--rounds <n>', 'ingest benchmark: repeat the end-to-end runs this many times (medians reported)', '1')
     .option('--suite <name>', 'ingest | api | all', 'all')
     .option('--api-events <n>', 'API benchmark: events in the database (cached under .bench/)', '10000000')
     .option('--api-connections <n>', 'API benchmark: concurrent connections', '1')
@@ -244,7 +272,7 @@ async function cli(argv: string[]): Promise<void> {
     .option('--api-only <list>', 'API benchmark: only requests whose name starts with one of these', '')
     .parse(argv);
   const o = program.opts<{
-    count: string; brokers?: string; partitions: string; skip: string; suite: string;
+    count: string; brokers?: string; partitions: string; skip: string; rounds: string; suite: string;
     apiEvents: string; apiConnections: string; apiDuration: string; apiWarmup: string; apiPhases: string; apiServer: string; apiSet: string[]; apiWalk: string; apiOnly: string;
   }>();
   const list = (s: string) => s.split(',').map((x) => x.trim()).filter(Boolean);
@@ -270,6 +298,7 @@ async function cli(argv: string[]): Promise<void> {
     brokers: o.brokers ?? process.env.KAFKA_BROKERS,
     partitions: Number(o.partitions),
     skip: new Set(o.skip.split(',').filter(Boolean)),
+    rounds: positive('--rounds', o.rounds),
     suite: o.suite as Options['suite'],
     api: {
       events: positive('--api-events', o.apiEvents),
