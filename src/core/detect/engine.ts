@@ -3,6 +3,7 @@ import type { NormalizedEvent } from '../event.js';
 import type { AssetRaisePolicy } from '../rules/severity.js';
 import { assetRaisedSeverity, DEFAULT_ASSET_RAISE } from '../rules/severity.js';
 import type { CompiledRule, Finding, RuleMeta } from '../rules/types.js';
+import type { StateCodec } from './state-codec.js';
 
 /**
  * Runs compiled rules over batches of events and keeps their state between batches. Pure apart
@@ -33,6 +34,18 @@ export interface RuleStatus {
 interface Entry {
   rule: CompiledRule;
   state: unknown;
+}
+
+/** A rule's state as text (see state-codec.ts), tied to the rule's id and definition hash. */
+export interface RuleStateSnapshot {
+  id: string;
+  hash: string;
+  data: string;
+}
+
+export interface StateProblem {
+  id: string;
+  error: string;
 }
 
 export class DetectionEngine {
@@ -75,7 +88,52 @@ export class DetectionEngine {
     return e !== undefined && this.enabled(e.rule);
   }
 
-  evaluate(events: readonly NormalizedEvent[]): Finding[] {
+  /**
+   * The state of every enabled stateful rule that has a definition hash (stateless rules have
+   * nothing to keep). A state the codec cannot write is reported in `failed`, not thrown.
+   */
+  snapshot(codec: StateCodec): { saved: RuleStateSnapshot[]; failed: StateProblem[] } {
+    const saved: RuleStateSnapshot[] = [];
+    const failed: StateProblem[] = [];
+    for (const { rule, state } of this.entries) {
+      const hash = rule.meta.hash;
+      if (state === null || state === undefined || hash === undefined) continue;
+      try {
+        saved.push({ id: rule.meta.id, hash, data: codec.encode(state) });
+      } catch (e) {
+        failed.push({ id: rule.meta.id, error: e instanceof Error ? e.message : String(e) });
+      }
+    }
+    return { saved, failed };
+  }
+
+  /**
+   * Puts back saved states of rules in force with the same id and definition hash (others start
+   * afresh, as after a reload). A snapshot that does not decode is reported and skipped.
+   */
+  restore(snapshots: readonly RuleStateSnapshot[], codec: StateCodec): { restored: string[]; failed: StateProblem[] } {
+    const byId = new Map(this.entries.map((e) => [e.rule.meta.id, e]));
+    const restored: string[] = [];
+    const failed: StateProblem[] = [];
+    for (const s of snapshots) {
+      const entry = byId.get(s.id);
+      if (entry === undefined || entry.rule.meta.hash === undefined || entry.rule.meta.hash !== s.hash) continue;
+      try {
+        entry.state = codec.decode(s.data);
+        restored.push(s.id);
+      } catch (e) {
+        entry.state = entry.rule.initialState();
+        failed.push({ id: s.id, error: e instanceof Error ? e.message : String(e) });
+      }
+    }
+    return { restored, failed };
+  }
+
+  /**
+   * Runs the enabled rules over a batch, in order, updating their state. `replay`: events seen
+   * before (rebuilding state after a restart): states change, hit counts do not.
+   */
+  evaluate(events: readonly NormalizedEvent[], opts: { replay?: boolean } = {}): Finding[] {
     if (events.length === 0) return [];
     const out: Finding[] = [];
     for (const entry of this.entries) {
@@ -91,7 +149,7 @@ export class DetectionEngine {
         this.failures.set(rule.meta.id, f);
         continue;
       }
-      if (found.length === 0) continue;
+      if (found.length === 0 || opts.replay === true) continue;
       let hits = 0;
       for (const f of found) {
         hits += f.count ?? 1;
