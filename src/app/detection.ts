@@ -9,7 +9,8 @@
  * restart those rules start afresh, while stateless rules (match, plain thresholds, Sigma
  * without correlation) give exactly the alerts an uninterrupted run gives.
  */
-import type { NormalizedEvent } from '../core/event.js';
+import type { NormalizedEvent, StoredEvent } from '../core/event.js';
+import { DETECTION_STATE_CODEC } from '../core/detect/state-classes.js';
 import { DetectionEngine, type RuleStatus } from '../core/detect/engine.js';
 import { formatRuleError } from '../core/rules/compile.js';
 import type { CompiledRule } from '../core/rules/types.js';
@@ -19,13 +20,20 @@ import { applyFindings, type AlertPolicy, type AlertWritten, type PendingFinding
 import type { BatchTx } from '../store/log-writer.js';
 import { readRuleOverrides, readRuleStats, writeRuleOverride, type RuleOverride, type RuleStats } from '../store/rule-state.js';
 import type { Store } from '../store/store.js';
+import { countLogsAfter, newestLogId, readDetectionState, writeDetectionState } from '../store/detection-state.js';
+import { logsAfter } from '../store/log-follow.js';
 import { watchRules, type RuleWatcher } from '../rules/rule-files.js';
 import { assetRaisePolicy, loadInitialRules, ruleContextBase, type DetectionSettings } from './detection-rules.js';
 
 /** What detect() hands to persist(): findings with their rule's window, fixed at detect time. */
 export interface DetectionOutput {
   pending: PendingFinding[];
+  /** Which detect() call made it (1, 2, …): the state may be saved only with the latest batch. */
+  seq: number;
 }
+
+/** Events read per step when replaying after a restore. */
+const REPLAY_CHUNK = 5000;
 
 export interface RuleReport extends RuleStatus {
   /** Counters kept in the database (since it was created); zero when the rule never fired. */
@@ -55,6 +63,12 @@ export class DetectionService implements BatchDetector<DetectionOutput> {
   private watcher: RuleWatcher | null = null;
   /** The rules from the folder in force now (the last good set). */
   private files: CompiledRule[] = [];
+  /** detect() calls so far; events detected and wall-clock time since the state was last saved. */
+  private seq = 0;
+  private sinceSave = 0;
+  private lastSaveAt = 0;
+  /** Rules whose state could not be saved, reported once each. */
+  private readonly unsaved = new Set<string>();
 
   private constructor(
     private readonly cfg: DetectionSettings,
@@ -84,6 +98,7 @@ export class DetectionService implements BatchDetector<DetectionOutput> {
     this.store = store;
     this.overrides = readRuleOverrides(store);
     this.applyOverrides();
+    if (this.cfg.state.save) this.restoreState(store);
     return this;
   }
 
@@ -123,7 +138,8 @@ export class DetectionService implements BatchDetector<DetectionOutput> {
   detect(events: readonly NormalizedEvent[]): DetectionOutput {
     const findings = this.engine.evaluate(events);
     const fallback = this.cfg.default_suppress;
-    return { pending: findings.map((finding) => ({ finding, suppressMs: this.suppressById.get(finding.rule_id) ?? fallback })) };
+    this.sinceSave += events.length;
+    return { pending: findings.map((finding) => ({ finding, suppressMs: this.suppressById.get(finding.rule_id) ?? fallback })), seq: ++this.seq };
   }
 
   persist(tx: BatchTx, output: DetectionOutput): void {
@@ -131,6 +147,67 @@ export class DetectionService implements BatchDetector<DetectionOutput> {
     const written: AlertWritten[] | undefined = hook ? [] : undefined;
     applyFindings(tx, output.pending, this.policy, written);
     if (hook && written!.length > 0) hook(tx, written!);
+    this.maybeSaveState(tx, output.seq);
+  }
+
+  /**
+   * Saves the rules' state in the batch's transaction when it is due. Only with the latest batch
+   * detected: then the state has seen exactly the events stored up to this transaction (a batch
+   * detected but not yet stored would otherwise be replayed into the state a second time).
+   */
+  private maybeSaveState(tx: BatchTx, seq: number): void {
+    const st = this.cfg.state;
+    if (!st.save || seq !== this.seq) return;
+    const now = Date.now();
+    if (this.sinceSave < st.every_events && now - this.lastSaveAt < st.every) return;
+    const { saved, failed } = this.engine.snapshot(DETECTION_STATE_CODEC);
+    for (const f of failed) {
+      if (this.unsaved.has(f.id)) continue;
+      this.unsaved.add(f.id);
+      this.logger.warn('a rule\'s state cannot be saved; it will start afresh after a restart', { rule: f.id, error: f.error });
+    }
+    writeDetectionState(tx, saved, newestLogId(tx), now);
+    this.sinceSave = 0;
+    this.lastSaveAt = now;
+  }
+
+  /**
+   * Puts back the saved state of the rules whose definition is unchanged, then replays the
+   * events stored after it, so windows, streaks and baselines go on as if there had been no
+   * restart. Too many events to replay (detection.state.max_replay): the rules start afresh.
+   */
+  private restoreState(store: Store): void {
+    const saved = readDetectionState(store);
+    if (saved === null) return;
+    const pending = countLogsAfter(store, saved.lastLogId);
+    const savedAt = new Date(saved.savedAt).toISOString();
+    if (pending > this.cfg.state.max_replay) {
+      this.logger.warn('detection state not restored: too many events stored after it to replay; stateful rules start afresh', {
+        saved_at: savedAt,
+        events_after: pending,
+        max_replay: this.cfg.state.max_replay,
+      });
+      return;
+    }
+    const started = Date.now();
+    const r = this.engine.restore(saved.rules, DETECTION_STATE_CODEC);
+    for (const f of r.failed) this.logger.warn('a rule\'s saved state could not be read; it starts afresh', { rule: f.id, error: f.error });
+    let after = saved.lastLogId;
+    let replayed = 0;
+    for (;;) {
+      const chunk = logsAfter(store, {}, after, REPLAY_CHUNK);
+      if (chunk.length === 0) break;
+      this.engine.evaluate(chunk, { replay: true });
+      after = (chunk[chunk.length - 1] as StoredEvent).id;
+      replayed += chunk.length;
+    }
+    this.logger.info('detection state restored', {
+      saved_at: savedAt,
+      rules: r.restored.length,
+      changed_or_removed: saved.rules.length - r.restored.length - r.failed.length,
+      replayed,
+      ms: Date.now() - started,
+    });
   }
 
   /** Every rule in force with its state, counters and override. */

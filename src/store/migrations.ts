@@ -254,6 +254,39 @@ CREATE TABLE notify_stats (
 ) WITHOUT ROWID;
 `,
   },
+  {
+    version: 4,
+    name: 'CPU and memory histograms in the rollups',
+    sql: `
+-- One histogram per metric and rollup row, for percentiles (p95) from the rollups alone: counts
+-- per whole percentage point, bins 0 … 100 and one for values over 100, encoded as in
+-- src/core/histogram.ts; NULL when the row has no sample of the metric. Merged on upsert with
+-- hist_merge(), summed in reads with hist_sum() (src/store/rollup-histogram.ts). Rows written
+-- before this version keep NULL, and groups holding them report no percentile.
+ALTER TABLE rollup_1m ADD COLUMN cpu_hist BLOB;
+ALTER TABLE rollup_1m ADD COLUMN mem_hist BLOB;
+ALTER TABLE rollup_1h ADD COLUMN cpu_hist BLOB;
+ALTER TABLE rollup_1h ADD COLUMN mem_hist BLOB;
+`,
+  },
+  {
+    version: 5,
+    name: 'saved detection state',
+    sql: `
+-- The stateful rules' state (count windows, for: streaks, baselines, correlation groups), saved
+-- inside a batch's transaction every detection.state.every_events / every (src/app/detection.ts),
+-- one row per rule: data is src/core/detect/state-codec.ts text, hash the rule's definition hash
+-- (a changed rule starts afresh). All rows share last_log_id, the newest logs.id the state has
+-- seen: at start the events after it are replayed through the rules.
+CREATE TABLE detection_state (
+  rule_id TEXT PRIMARY KEY,
+  hash TEXT NOT NULL,
+  data TEXT NOT NULL,
+  last_log_id INTEGER NOT NULL,
+  saved_at INTEGER NOT NULL           -- epoch ms, wall clock
+);
+`,
+  },
 ];
 
 /** The schema version this code writes and understands. */

@@ -101,13 +101,22 @@ describeKafka('detection in the appliance (real broker, real SQLite)', () => {
     }
     await produce(brokers, topic, messages);
 
-    // Stateless rules only: count windows and baselines live in memory and restart after a
-    // crash (docs/alerts.md), so they are not part of this comparison.
+    // Stateless rules and stateful ones (a for: streak, a count window, a baseline): their state
+    // is saved every 1,500 events and the events stored after a save are replayed at start, so
+    // the crashed run must raise exactly what the clean run raises.
     const rules = tempDir('logagg-rules-');
     cpSync(path.resolve('config/rules/threats.yaml'), path.join(rules, 'threats.yaml'));
     mkdirSync(path.join(rules, 'lists'));
     cpSync(path.resolve('config/rules/lists'), path.join(rules, 'lists'), { recursive: true });
     writeFileSync(path.join(rules, 'cpu.yaml'), 'id: cpu-high\nname: CPU usage exceeds 90%\nkind: threshold\nseverity: HIGH\nfield: cpu_pct\nop: ">"\nvalue: 90%\n');
+    writeFileSync(
+      path.join(rules, 'stateful.yaml'),
+      [
+        'id: cpu-streak\nname: CPU high three readings in a row\nkind: threshold\nseverity: MEDIUM\nfield: cpu_pct\nop: ">"\nvalue: 90\nfor: 3\n',
+        'id: cpu-count\nname: Two high CPU readings within a minute\nkind: count\nseverity: LOW\nfilter: { cpu_pct: { gt: 90 } }\ngroup_by: host\nwindow: 1m\nthreshold: 2\n',
+        'id: cpu-jump\nname: CPU far from its baseline\nkind: anomaly\nseverity: MEDIUM\nmetric: cpu_pct\nmethod: ewma\nhalf_life: 10m\nk: 3\nwarmup: 10\nmin_stddev: 2\ndirection: both\n',
+      ].join('---\n'),
+    );
     const common = {
       LOGAGG_DETECTION_RULES_DIR: rules,
       LOGAGG_DETECTION_MAX_ALERTS_PER_RULE_PER_HOUR: '15',
@@ -115,6 +124,7 @@ describeKafka('detection in the appliance (real broker, real SQLite)', () => {
       LOGAGG_KAFKA_BATCH_MAX_BYTES_PER_PARTITION: '32768',
       LOGAGG_KAFKA_SESSION_TIMEOUT: '6s',
       LOGAGG_KAFKA_HEARTBEAT_INTERVAL: '1s',
+      LOGAGG_DETECTION_STATE_EVERY_EVENTS: '1500',
     };
 
     const clean = path.join(tempDir(), 'clean.db');
@@ -152,6 +162,7 @@ describeKafka('detection in the appliance (real broker, real SQLite)', () => {
     expect(want.filter((a) => a.rule_id === 'cpu-high')).toHaveLength(75);
     expect(want.filter((a) => a.rule_id === 'malicious-process')).toHaveLength(20);
     expect(query<{ suppressed: number }>(clean, "SELECT suppressed FROM rule_stats WHERE rule_id = 'cpu-high'")[0]!.suppressed).toBeGreaterThan(0);
+    for (const id of ['cpu-streak', 'cpu-count', 'cpu-jump']) expect(want.filter((a) => a.rule_id === id).length, id).toBeGreaterThan(0);
     expect(query(crashed, alertsSql)).toEqual(want);
     expect(query(crashed, statsSql)).toEqual(query(clean, statsSql));
     expect(countRows(crashed, 'SELECT count(*) FROM alert_events')).toBe(countRows(clean, 'SELECT count(*) FROM alert_events'));

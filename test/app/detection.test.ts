@@ -71,7 +71,7 @@ interface Rig {
   alerts(): { id: number; rule_id: string; severity: string; host: string | null; count: number; state: string; first_seen: number; last_seen: number; title: string }[];
 }
 
-async function rig(opts: { dir?: string; config?: Record<string, unknown>; file?: string; enrich?: EnrichContext; logger?: Logger } = {}): Promise<Rig> {
+async function rig(opts: { dir?: string; config?: Record<string, unknown>; file?: string; enrich?: EnrichContext; logger?: Logger; topic?: string } = {}): Promise<Rig> {
   const file = opts.file ?? path.join(tempDir('logagg-det-'), 'logagg.db');
   const store = openStore(file);
   deferCleanup(() => store.close());
@@ -85,8 +85,9 @@ async function rig(opts: { dir?: string; config?: Record<string, unknown>; file?
     detection,
     pipeline,
     run(messages) {
-      const prepared = pipeline.prepare(messages.map((m) => ({ value: Buffer.from(JSON.stringify(m)), source: { kind: 'kafka', topic: 't', partition: 0, offset: String(offset++) } })));
-      pipeline.commit(prepared, [{ group: 'g', topic: 't', partition: 0, nextOffset: String(offset) }]);
+      const topic = opts.topic ?? 't';
+      const prepared = pipeline.prepare(messages.map((m) => ({ value: Buffer.from(JSON.stringify(m)), source: { kind: 'kafka', topic, partition: 0, offset: String(offset++) } })));
+      pipeline.commit(prepared, [{ group: 'g', topic, partition: 0, nextOffset: String(offset) }]);
     },
     alerts: () => store.db.prepare('SELECT id, rule_id, severity, host, count, state, first_seen, last_seen, title FROM alerts ORDER BY id').all() as never,
   };
@@ -227,6 +228,89 @@ describe('enable/disable overrides', () => {
     b.detection.setEnabled('cpu-high', true, 'adam', T0 + 1);
     b.run([cpu('web-01', 99, T0 + 2)]);
     expect(b.alerts()).toHaveLength(1);
+  });
+});
+
+describe('detection state across restarts', () => {
+  const BRUTE = `
+id: brute
+name: Failed logins
+kind: count
+severity: HIGH
+filter:
+  message: { contains: failed }
+group_by: src_ip
+window: 10m
+threshold: 5
+title: '{count} failed logins from {src_ip}'
+`;
+  const failed = (n: number, ts: number) => Array.from({ length: n }, (_, i) => ({ timestamp: new Date(ts + i * 1000).toISOString(), host: 'web-01', src_ip: '10.9.9.9', message: 'login failed' }));
+
+  test('a count window straddling a restart fires after it: the saved state is read back and later events replayed', async () => {
+    const file = path.join(tempDir('logagg-det-'), 'logagg.db');
+    const dir = rulesDir(BRUTE);
+    // Saved every 2 events: the first batch (2 events) is saved, the second (1 event) is not and
+    // must come back by replay.
+    const config = { 'detection.state.every_events': 2, 'detection.state.every': '1h' };
+    const a = await rig({ file, dir, config });
+    a.run(failed(2, T0));
+    a.run(failed(1, T0 + 10_000));
+    expect(a.alerts()).toEqual([]);
+    a.detection.close();
+    a.store.close(); // as a crash would leave it: nothing written at stop
+
+    const log = logs();
+    const b = await rig({ file, dir, config, logger: log.logger });
+    expect(log.lines.find((l) => l.msg === 'detection state restored')).toMatchObject({ rules: 1, replayed: 1 });
+    b.run(failed(2, T0 + 20_000));
+    expect(b.alerts().map((x) => [x.rule_id, x.count])).toEqual([['brute', 1]]);
+    const row = b.store.db.prepare("SELECT title FROM alerts WHERE rule_id = 'brute'").get() as { title: string };
+    expect(row.title).toBe('5 failed logins from 10.9.9.9');
+  });
+
+  test('without saving (detection.state.save: false) the same run starts afresh and stays quiet', async () => {
+    const file = path.join(tempDir('logagg-det-'), 'logagg.db');
+    const dir = rulesDir(BRUTE);
+    const config = { 'detection.state.save': false };
+    const a = await rig({ file, dir, config });
+    a.run(failed(3, T0));
+    a.detection.close();
+    a.store.close();
+    const b = await rig({ file, dir, config });
+    b.run(failed(2, T0 + 20_000));
+    expect(b.alerts()).toEqual([]);
+    expect(b.store.db.prepare('SELECT count(*) AS n FROM detection_state').get()).toEqual({ n: 0 });
+  });
+
+  test('a changed rule starts afresh; too many events to replay starts afresh and says so', async () => {
+    const file = path.join(tempDir('logagg-det-'), 'logagg.db');
+    const dir = rulesDir(BRUTE);
+    const a = await rig({ file, dir, config: { 'detection.state.every_events': 1 } });
+    a.run(failed(4, T0));
+    a.detection.close();
+    a.store.close();
+
+    const changed = await rig({ file, dir: rulesDir(BRUTE.replace('threshold: 5', 'threshold: 6')), topic: 't2' });
+    changed.run(failed(2, T0 + 20_000));
+    expect(changed.alerts()).toEqual([]);
+    changed.detection.close();
+    changed.store.close();
+
+    // The changed rule saved its own state (2 events); the original rule's saved state is gone.
+    const log = logs();
+    const again = await rig({ file, dir, config: { 'detection.state.max_replay': 0 }, logger: log.logger });
+    expect(log.lines.find((l) => l.msg === 'detection state restored')).toMatchObject({ rules: 0, changed_or_removed: 1, replayed: 0 });
+    again.detection.close();
+    again.store.close();
+    // Store one event after the last save, then allow no replay.
+    const c = await rig({ file, dir, config: { 'detection.state.every_events': 1000, 'detection.state.every': '1h' }, topic: 't3' });
+    c.run(failed(1, T0 + 30_000)); // first batch after start: saved (none saved by this process yet)
+    c.run(failed(1, T0 + 31_000)); // not saved
+    c.detection.close();
+    c.store.close();
+    const log2 = logs();
+    await rig({ file, dir, config: { 'detection.state.max_replay': 0 }, logger: log2.logger });
+    expect(log2.lines.find((l) => l.msg.startsWith('detection state not restored'))).toMatchObject({ events_after: 1, max_replay: 0 });
   });
 });
 

@@ -77,6 +77,19 @@ const anomalySchema = z
   })
   .prefault({});
 
+const stateSchema = z
+  .strictObject({
+    /** Keep stateful rules' state (count windows, streaks, baselines) in the database across restarts. */
+    save: z.boolean().default(true),
+    /** Save after at least this many events since the last save… */
+    every_events: z.number().int().min(1).default(100_000),
+    /** …or this much wall-clock time, whichever comes first (checked at each batch). */
+    every: duration.default(60_000),
+    /** At start, replay at most this many events stored after the save; more, and the rules start afresh. */
+    max_replay: z.number().int().min(0).default(2_000_000),
+  })
+  .prefault({});
+
 export const detectionSchema = z
   .strictObject({
     /** Run the rules on every batch (consume and serve). */
@@ -91,6 +104,7 @@ export const detectionSchema = z
     max_alerts_per_rule_per_hour: z.number().int().min(0).default(100),
     /** Groups a stateful rule keeps at most (count windows, sustained thresholds, baselines). */
     max_groups: z.number().int().min(1).max(10_000_000).default(10_000),
+    state: stateSchema,
     critical_asset_raise: assetRaiseSchema,
     sigma: sigmaSchema,
     builtin_thresholds: builtinThresholdsSchema,

@@ -23,11 +23,18 @@ describe('detection config', () => {
       default_suppress: 600_000,
       max_alerts_per_rule_per_hour: 100,
       max_groups: 10_000,
+      state: { save: true, every_events: 100_000, every: 60_000, max_replay: 2_000_000 },
       critical_asset_raise: { steps: 1, criticalities: ['critical'] },
       sigma: { field_map: {}, informational: 'skip', logsources: {} },
       builtin_thresholds: { cpu_pct: null, mem_pct: null, disk_pct: null, net_in: null, net_out: null, severity: 'HIGH', for: null, suppress: null },
       anomaly: { metrics: [], method: 'ewma', k: null, warmup: 30, half_life: 1_800_000, window: 60, min_stddev: 1, direction: 'high', severity: 'MEDIUM' },
     });
+  });
+
+  test('state: saving can be turned off; bad values name the key', () => {
+    expect(load({ 'detection.state.save': false, 'detection.state.every': '10s' }).state).toMatchObject({ save: false, every: 10_000 });
+    expect(problems(() => load({ 'detection.state.every_events': 0 })).map((p) => p.key)).toEqual(['detection.state.every_events']);
+    expect(problems(() => load({ 'detection.state.every': 'soon' })).map((p) => p.key)).toEqual(['detection.state.every']);
   });
 
   test('values from the environment: durations, numbers, lists, units', () => {
