@@ -22,6 +22,12 @@ export interface ApiDeps {
   stats?: IngestStats;
   /** The Kafka source (KafkaSource satisfies this), for /readyz. */
   consumer?: { readonly isConnected: boolean };
+  /**
+   * Brings `stats` and `consumer` up to date before /metrics reads them. Absent when they are
+   * the live objects; on the API's worker thread of `serve` they are copies sent by the main
+   * thread (src/api/worker/), and this asks for a fresh copy.
+   */
+  refreshStats?: () => Promise<void>;
   /** Direct ingest (POST /api/v1/ingest) when the writer runs in this process; absent = no such route. */
   ingest?: IngestPort;
   logger: Logger;

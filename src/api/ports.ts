@@ -83,8 +83,10 @@ export interface AlertsPort {
   /**
    * Records a state change (who, when, comment). Returns the updated alert, or null when the
    * alert is absent or outside hostScope. The API has already checked the move is allowed.
+   * Asynchronous: in `serve` the API runs on a worker thread and the change is made by the
+   * ingest writer on the main thread (src/api/worker/).
    */
-  transition(id: number, change: AlertChange, hostScope?: readonly string[]): Alert | null;
+  transition(id: number, change: AlertChange, hostScope?: readonly string[]): Promise<Alert | null>;
   /** Alert counts per severity and state, for /metrics and /metrics/summary. */
   counts(filter: AlertFilter): { severity: Severity; state: AlertState; count: number }[];
   /**
@@ -118,10 +120,11 @@ export interface RuleInfo {
   failures: number;
 }
 
+/** Asynchronous: in `serve` the rules live on the main thread and the API on a worker thread. */
 export interface RulesPort {
-  list(): RuleInfo[];
+  list(): Promise<RuleInfo[]>;
   /** Enables or disables a rule; returns it, or null when there is no such rule. */
-  setEnabled(id: string, enabled: boolean, by: string): RuleInfo | null;
+  setEnabled(id: string, enabled: boolean, by: string): Promise<RuleInfo | null>;
 }
 
 /**

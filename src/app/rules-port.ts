@@ -34,11 +34,11 @@ export class DetectionRulesPort implements RulesPort {
     private readonly clock: () => number = Date.now,
   ) {}
 
-  list(): RuleInfoWithStats[] {
+  async list(): Promise<RuleInfoWithStats[]> {
     return this.detection.rules().map(info);
   }
 
-  setEnabled(id: string, enabled: boolean, by: string): RuleInfoWithStats | null {
+  async setEnabled(id: string, enabled: boolean, by: string): Promise<RuleInfoWithStats | null> {
     if (!this.detection.setEnabled(id, enabled, by, this.clock())) return null;
     const r = this.detection.rules().find((x) => x.meta.id === id);
     return r === undefined ? null : info(r);

@@ -179,8 +179,8 @@ async function measurePhase(o: ApiBenchOptions, server: ServerUnderTest, figures
 }
 
 const MODE_TITLES: Record<ServerMode, string> = {
-  serve: '`logagg serve`: ingest and API in one process (as shipped)',
-  split: 'API in a process of its own beside `logagg consume` (what an API worker thread would give); under ingest only',
+  serve: '`logagg serve`: ingest and API in one process, the API on a worker thread (as shipped)',
+  split: 'API in a process of its own beside `logagg consume`; under ingest only',
 };
 
 /** One server mode on a fresh copy of the dataset: its phases, then everything stopped and removed. */

@@ -266,7 +266,7 @@ async function cli(argv: string[]): Promise<void> {
     .option('--api-duration <s>', 'API benchmark: measured seconds per request and phase', '10')
     .option('--api-warmup <s>', 'API benchmark: unmeasured seconds before each measurement', '2')
     .option('--api-phases <list>', 'API benchmark: idle, ingest', 'idle,ingest')
-    .option('--api-server <list>', 'API benchmark: serve (ingest and API in one process), split (API in its own process)', 'serve,split')
+    .option('--api-server <list>', 'API benchmark: serve (ingest and API in one process, API on a worker thread), split (API in its own process)', 'serve,split')
     .option('--api-set <key=value>', 'API benchmark: a config setting for the server (repeatable), e.g. kafka.batch.max_messages=1000', (v: string, acc: string[]) => [...acc, v], [] as string[])
     .option('--api-walk <pages>', 'API benchmark: pages followed by next_cursor (0 = none)', '300')
     .option('--api-only <list>', 'API benchmark: only requests whose name starts with one of these', '')

@@ -40,6 +40,48 @@ export class IngestStats {
     return this.recent;
   }
 
+  /**
+   * The counters as plain data (structured-clone safe): `serve` sends them to the API's worker
+   * thread, which applies them to its own IngestStats (src/api/worker/).
+   */
+  snapshot(): IngestStatsSnapshot {
+    return {
+      events: this.events,
+      batches: this.batches,
+      parseErrors: this.parseErrors,
+      storeFailures: this.storeFailures,
+      skippedDuplicates: this.skippedDuplicates,
+      batchMsSum: this.batchMsSum,
+      lastBatchAt: this.lastBatchAt,
+      assignedAt: this.assignedAt,
+      lag: [...this.lag],
+      listeners: [...this.listeners.values()].map((c) => ({ ...c })),
+      directQueue: { ...this.directQueue },
+      recent: [...this.recent],
+    };
+  }
+
+  /** Makes these counters equal to a snapshot (listeners and lag entries it lacks are removed). */
+  apply(s: IngestStatsSnapshot): void {
+    this.events = s.events;
+    this.batches = s.batches;
+    this.parseErrors = s.parseErrors;
+    this.storeFailures = s.storeFailures;
+    this.skippedDuplicates = s.skippedDuplicates;
+    this.batchMsSum = s.batchMsSum;
+    this.lastBatchAt = s.lastBatchAt;
+    this.assignedAt = s.assignedAt;
+    this.lag.clear();
+    for (const [k, v] of s.lag) this.lag.set(k, v);
+    const names = new Set(s.listeners.map((l) => l.name));
+    for (const name of [...this.listeners.keys()]) if (!names.has(name)) this.listeners.delete(name);
+    for (const l of s.listeners) Object.assign(this.listener(l.name, l.kind), l);
+    this.directQueue.depth = s.directQueue.depth;
+    this.directQueue.max = s.directQueue.max;
+    this.recent.length = 0;
+    this.recent.push(...s.recent);
+  }
+
   /** The counters of one listener, created on first use. */
   listener(name: string, kind: string): ListenerCounters {
     let c = this.listeners.get(name);
@@ -50,6 +92,25 @@ export class IngestStats {
     return c;
   }
 }
+
+/** IngestStats as plain data (IngestStats.snapshot). */
+export interface IngestStatsSnapshot {
+  events: number;
+  batches: number;
+  parseErrors: number;
+  storeFailures: number;
+  skippedDuplicates: number;
+  batchMsSum: number;
+  lastBatchAt: number;
+  assignedAt: number;
+  lag: [string, number][];
+  listeners: ListenerCountersData[];
+  directQueue: { depth: number; max: number };
+  recent: number[];
+}
+
+/** A listener's counters as plain data. */
+export type ListenerCountersData = { -readonly [K in keyof ListenerCounters]: ListenerCounters[K] };
 
 /**
  * Counters of one direct-ingest listener. Every message is accounted for:

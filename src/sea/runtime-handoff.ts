@@ -13,6 +13,20 @@ export interface SeaRuntime {
   nativeBinding(name: string): unknown;
   /** A shipped folder unpacked on disk; undefined if it is not shipped. */
   embeddedDir(name: string): string | undefined;
+  /**
+   * What a worker thread needs to run the app bundle with the addons (unpacks the bundle and
+   * every addon). The executable's runtime has it; one made for a worker thread has not.
+   */
+  forWorker?(): SeaWorkerRuntime;
+}
+
+/** A worker thread's view of the executable: plain data, passed in workerData. */
+export interface SeaWorkerRuntime {
+  cacheDir: string;
+  /** The unpacked app bundle: the file the worker thread runs. */
+  bundleFile: string;
+  /** Addon name -> its unpacked file. */
+  addons: Record<string, string>;
 }
 
 let installed: SeaRuntime | undefined;

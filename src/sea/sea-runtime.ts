@@ -8,7 +8,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { materialize, type AssetReader } from './materialize.js';
 import type { SeaManifest } from './manifest.js';
-import type { SeaRuntime } from './runtime-handoff.js';
+import type { SeaRuntime, SeaWorkerRuntime } from './runtime-handoff.js';
 
 /** Loads an addon file and returns its exports. */
 export type AddonLoader = (file: string) => unknown;
@@ -60,6 +60,26 @@ export function createSeaRuntime(opts: SeaRuntimeOptions): SeaRuntime {
     cacheDir,
     nativeBinding: (name) => addons.get(name)?.(),
     embeddedDir: (name) => folders.get(name)?.(),
+    forWorker: () => ({
+      cacheDir,
+      bundleFile: materialize(cacheDir, manifest.entry, readAsset),
+      addons: Object.fromEntries(manifest.addons.map((a) => [a.name, materialize(cacheDir, a.file, readAsset)])),
+    }),
+  };
+}
+
+/**
+ * The runtime of a worker thread started from the executable (the API thread of `serve`):
+ * addons are loaded from the files the main thread unpacked (process.dlopen again in this
+ * thread: better-sqlite3 is context-aware). Embedded folders are not offered there.
+ */
+export function workerSeaRuntime(w: SeaWorkerRuntime, loadAddon: AddonLoader = dlopenExports): SeaRuntime {
+  const addons = new Map<string, () => unknown>();
+  for (const [name, file] of Object.entries(w.addons)) addons.set(name, once(() => loadAddon(file)));
+  return {
+    cacheDir: w.cacheDir,
+    nativeBinding: (name) => addons.get(name)?.(),
+    embeddedDir: () => undefined,
   };
 }
 

@@ -3,7 +3,9 @@
  * change needs a write, and goes through the ingest writer's connection, which `serve` shares
  * with the API in one process. better-sqlite3 is synchronous, so a change runs between two
  * batch transactions of the same event loop, never inside one and never waiting on it; another
- * process holding the write lock is waited for up to the connection's busy timeout.
+ * process holding the write lock is waited for up to the connection's busy timeout. When the
+ * API runs on a worker thread (`serve`), the worker's port sends changes to this port on the
+ * main thread instead (src/api/worker/).
  */
 import type { Alert, AlertChange, AlertFeed, AlertFilter, AlertPage, AlertsPort, AlertState } from '../api/ports.js';
 import type { Severity } from '../core/event.js';
@@ -32,7 +34,7 @@ export class SqliteAlertsPort implements AlertsPort {
     return r === null ? null : toAlert(r);
   }
 
-  transition(id: number, change: AlertChange, hostScope?: readonly string[]): Alert | null {
+  async transition(id: number, change: AlertChange, hostScope?: readonly string[]): Promise<Alert | null> {
     if (this.writer === null) {
       throw new LogaggError('STORE_UNAVAILABLE', 'alert state changes need the ingest writer, which does not run in this process', { canRetry: true });
     }

@@ -144,7 +144,7 @@ export class LocalTailSource implements TailSource {
       if (!current) return { ok: false, reason: `alert #${alertId} no longer exists` };
       if (current.state === 'acknowledged') return { ok: true, alert: current };
       if (!canTransition(current.state, 'acknowledged')) return { ok: false, reason: `alert #${alertId} is ${current.state}; reopen it first` };
-      const alert = this.ackPort.transition(alertId, { state: 'acknowledged', by: this.o.actor ?? 'tail', at: this.clock(), comment: null });
+      const alert = await this.ackPort.transition(alertId, { state: 'acknowledged', by: this.o.actor ?? 'tail', at: this.clock(), comment: null });
       return alert ? { ok: true, alert } : { ok: false, reason: `alert #${alertId} no longer exists` };
     } catch (e) {
       return { ok: false, reason: `could not acknowledge alert #${alertId}: ${messageOf(e)}` };

@@ -72,7 +72,7 @@ export class MemoryAlerts implements AlertsPort {
     return { ...a };
   }
 
-  transition(id: number, change: AlertChange, hostScope?: readonly string[]): Alert | null {
+  async transition(id: number, change: AlertChange, hostScope?: readonly string[]): Promise<Alert | null> {
     const a = this.alerts.get(id);
     if (!a || (hostScope !== undefined && !hostMatches(a.host, hostScope))) return null;
     a.state = change.state as AlertState;
@@ -128,10 +128,10 @@ export class MemoryRules implements RulesPort {
   constructor(rules: (Omit<RuleInfo, 'stats' | 'failures'> & Partial<Pick<RuleInfo, 'stats' | 'failures'>>)[]) {
     this.rules = rules.map((r) => ({ stats: { hits: 0, alerts_opened: 0, suppressed: 0, last_hit: null }, failures: 0, ...r }));
   }
-  list(): RuleInfo[] {
+  async list(): Promise<RuleInfo[]> {
     return this.rules.map((r) => ({ ...r, stats: { ...r.stats } }));
   }
-  setEnabled(id: string, enabled: boolean, by: string): RuleInfo | null {
+  async setEnabled(id: string, enabled: boolean, by: string): Promise<RuleInfo | null> {
     const r = this.rules.find((x) => x.id === id);
     if (!r) return null;
     r.enabled = enabled;

@@ -53,6 +53,8 @@ describeKafka('detection in the appliance (real broker, real SQLite)', () => {
       throw new Error(`${e.message}; the appliance said:\n${cli.output().slice(-3000)}`);
     });
     await waitFor('all messages', () => countRows(db) === messages.length, 30_000);
+    // The API starts on its own thread beside ingest: it may listen after the rows are stored.
+    await waitFor('API listening', () => cli.output().includes('"msg":"API listening"'), 30_000, 50);
 
     const listening = cli
       .output()

@@ -94,8 +94,8 @@ describe('rules through the API', () => {
     expect(readRuleOverrides(writer).has('nope')).toBe(false);
   });
 
-  test('the port also gives the counters (for logagg rules list)', () => {
+  test('the port also gives the counters (for logagg rules list)', async () => {
     const port = new DetectionRulesPort(detection);
-    expect(port.list()[0]).toMatchObject({ id: 'cpu-high', stats: { hits: 0, alerts_opened: 0, suppressed: 0, last_hit: null }, failures: 0 });
+    expect((await port.list())[0]).toMatchObject({ id: 'cpu-high', stats: { hits: 0, alerts_opened: 0, suppressed: 0, last_hit: null }, failures: 0 });
   });
 });

@@ -258,6 +258,8 @@ describeKafka('dist/logagg serve, API and query (real broker)', () => {
     await waitFor('50 stored rows', () => countRows(db) === 50, 60_000).catch((err: Error) => {
       throw new Error(`${err.message}; the binary said:\n${serve.output().slice(-3000)}`);
     });
+    // The API starts on its own thread beside ingest: it may listen after the rows are stored.
+    await waitFor('API listening', () => /API listening url=/.test(serve.output()), 30_000, 50).catch(() => {});
     const url = /API listening url=(\S+)/.exec(serve.output())?.[1];
     expect(url, serve.output()).toBeDefined();
 
@@ -277,6 +279,18 @@ describeKafka('dist/logagg serve, API and query (real broker)', () => {
     const alerts = await run(m, ['query', '--alerts', '--output', 'json'], env);
     expect(alerts.code, alerts.stderr).toBe(0);
     expect(JSON.parse(alerts.stdout)).toEqual(expect.arrayContaining([expect.objectContaining({ rule_id: 'cpu-high', severity: 'HIGH' })]));
+
+    // The API runs on a worker thread started from the same bundle: the rules and alert state
+    // changes it asks the main thread for work from the binary too.
+    const analyst = (await run(m, ['token', '--role', 'analyst', '--ttl', '10m'], env)).stdout.trim();
+    const asAnalyst = { authorization: `Bearer ${analyst}`, 'content-type': 'application/json' };
+    const rules = (await (await fetch(`${url}/api/v1/rules`, { headers: asAnalyst })).json()) as { items: { id: string; enabled: boolean }[] };
+    expect(rules.items).toEqual(expect.arrayContaining([expect.objectContaining({ id: 'cpu-high', enabled: true })]));
+    const cpu = (JSON.parse(alerts.stdout) as { id: number; rule_id: string }[]).find((a) => a.rule_id === 'cpu-high')!;
+    const ack = await fetch(`${url}/api/v1/alerts/${cpu.id}`, { method: 'PATCH', headers: asAnalyst, body: JSON.stringify({ state: 'acknowledged', comment: 'from the binary' }) });
+    expect(ack.status).toBe(200);
+    const after = await run(m, ['query', '--alerts', '--output', 'json'], env);
+    expect((JSON.parse(after.stdout) as { id: number; state: string }[]).find((a) => a.id === cpu.id)).toMatchObject({ state: 'acknowledged' });
 
     serve.proc.kill('SIGTERM');
     expect((await serve.exited).code).toBe(0);

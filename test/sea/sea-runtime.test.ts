@@ -6,6 +6,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, test } from 'vitest';
 import { MANIFEST_FORMAT, type SeaFile, type SeaManifest } from '../../src/sea/manifest.js';
+import { Worker } from 'node:worker_threads';
 import { createSeaRuntime, dlopenExports } from '../../src/sea/sea-runtime.js';
 import { tempDir } from '../helpers/temp.js';
 
@@ -17,6 +18,7 @@ const assets: Record<string, Uint8Array> = {
   'addon/better-sqlite3.node': ADDON_BYTES,
   'addon/broken.node': new TextEncoder().encode('not an ELF file'),
   'embedded/rules/a.yaml': new TextEncoder().encode('id: a\n'),
+  'app/logagg.mjs': new TextEncoder().encode('export {};\n'),
   'embedded/rules/lists/ips.txt': new TextEncoder().encode('192.0.2.1\n'),
 };
 const file = (asset: string, p: string): SeaFile => ({ asset, path: p, size: assets[asset]?.byteLength ?? 0 });
@@ -25,7 +27,7 @@ const MANIFEST: SeaManifest = {
   format: MANIFEST_FORMAT,
   version: '0.1.0',
   hash: '0123456789abcdef',
-  entry: { asset: 'app/logagg.mjs', path: 'lib/cli/logagg.mjs', size: 0 },
+  entry: file('app/logagg.mjs', 'lib/cli/logagg.mjs'),
   addons: [
     { name: 'better-sqlite3', file: file('addon/better-sqlite3.node', 'addons/better-sqlite3.node') },
     { name: 'broken', file: file('addon/broken.node', 'addons/broken.node') },
@@ -114,5 +116,38 @@ describe('createSeaRuntime', () => {
     const dir = rt.embeddedDir('nothing')!;
     expect(statSync(dir).isDirectory()).toBe(true);
     expect(readdirSync(dir)).toEqual([]);
+  });
+});
+
+describe('the runtime of a worker thread (the API thread of `serve`)', () => {
+  test('forWorker unpacks the bundle and the addons; a worker thread loads the SQLite addon from there and FTS5 works', async () => {
+    const { rt, cacheDir } = runtime();
+    const w = rt.forWorker!();
+    expect(w).toEqual({
+      cacheDir,
+      bundleFile: path.join(cacheDir, 'lib', 'cli', 'logagg.mjs'),
+      addons: { 'better-sqlite3': path.join(cacheDir, 'addons', 'better-sqlite3.node'), broken: path.join(cacheDir, 'addons', 'broken.node') },
+    });
+    expect(readFileSync(w.bundleFile, 'utf8')).toBe('export {};\n');
+    // A real thread: workerSeaRuntime (built lib/) dlopens the addon again there.
+    const lib = new URL('../../lib/sea/sea-runtime.js', import.meta.url).href;
+    const code = `
+      import { parentPort, workerData } from 'node:worker_threads';
+      import { createRequire } from 'node:module';
+      const { workerSeaRuntime } = await import(${JSON.stringify(lib)});
+      const Database = createRequire(${JSON.stringify(import.meta.url)})('better-sqlite3');
+      const rt = workerSeaRuntime(workerData);
+      const db = new Database(':memory:', { nativeBinding: rt.nativeBinding('better-sqlite3') });
+      db.exec("CREATE VIRTUAL TABLE t USING fts5(msg); INSERT INTO t VALUES ('disk full'), ('fine')");
+      parentPort.postMessage({ hits: db.prepare("SELECT count(*) FROM t WHERE t MATCH 'disk'").pluck().get(), other: rt.nativeBinding('nope') ?? null, dir: rt.embeddedDir('rules') ?? null });
+      db.close();
+    `;
+    const worker = new Worker(new URL(`data:text/javascript,${encodeURIComponent(code)}`), { workerData: w });
+    const answer = await new Promise((resolve, reject) => {
+      worker.once('message', resolve);
+      worker.once('error', reject);
+    });
+    await worker.terminate();
+    expect(answer).toEqual({ hits: 1, other: null, dir: null });
   });
 });

@@ -135,9 +135,9 @@ describe('PATCH /alerts/:id over SQLite', () => {
 });
 
 describe('SqliteAlertsPort without a writer', () => {
-  test('reads work; a state change is refused as unavailable', () => {
+  test('reads work; a state change is refused as unavailable', async () => {
     const port = new SqliteAlertsPort(reader, null);
     expect(port.get(2)).toMatchObject({ id: 2 });
-    expect(() => port.transition(2, { state: 'resolved', by: 'x', at: 1, comment: null })).toThrow(/writer/);
+    await expect(port.transition(2, { state: 'resolved', by: 'x', at: 1, comment: null })).rejects.toThrow(/writer/);
   });
 });

@@ -174,7 +174,7 @@ describe('LocalTailSource', () => {
     expect(r).toMatchObject({ ok: true, alert: { id: a!.id, state: 'acknowledged', state_changed_by: 'alice (logagg tail)' } });
     expect(port.get(a!.id)?.state).toBe('acknowledged');
 
-    new SqliteAlertsPort(db.writerStore, db.writerStore).transition(b!.id, { state: 'resolved', by: 'x', at: 1, comment: null });
+    await new SqliteAlertsPort(db.writerStore, db.writerStore).transition(b!.id, { state: 'resolved', by: 'x', at: 1, comment: null });
     expect(await src.acknowledge(b!.id)).toEqual({ ok: false, reason: `alert #${b!.id} is resolved; reopen it first` });
     expect(await src.acknowledge(9999)).toEqual({ ok: false, reason: 'alert #9999 no longer exists' });
   });

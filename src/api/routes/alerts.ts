@@ -61,7 +61,7 @@ export function registerAlertRoutes(router: Router, env: RouteEnv): void {
     if (!canTransition(current.state, state as AlertState)) {
       throw new HttpProblem(409, 'conflict', `alert ${id} is ${current.state}; it cannot become ${state} (reopen it first)`, { param: 'state' });
     }
-    const updated = alerts.transition(id, { state: state as AlertState, by: p.subject, at: env.now(), comment }, p.hostScope);
+    const updated = await alerts.transition(id, { state: state as AlertState, by: p.subject, at: env.now(), comment }, p.hostScope);
     if (!updated) throw new LogaggError('NOT_FOUND', `no alert with id ${id}`, { details: { param: 'id' } });
     env.deps.logger.info('alert state changed', { alert: id, state, by: p.subject, request_id: ctx.state.requestId });
     ctx.body = toApiAlert(updated);

@@ -42,6 +42,7 @@ export function registerReadyRoutes(router: Router, env: RouteEnv): void {
 
   router.get('/metrics', requireRole('viewer'), requireUnscoped('/metrics'), async (ctx) => {
     new QueryReader(ctx.query as RawQuery, []);
+    await env.deps.refreshStats?.();
     const text = await env.metrics.registry.metrics();
     ctx.type = env.metrics.registry.contentType;
     ctx.body = text;

@@ -18,9 +18,9 @@ function port(env: RouteEnv): RulesPort {
 }
 
 export function registerRuleRoutes(router: Router, env: RouteEnv): void {
-  router.get('/rules', requireRole('analyst'), (ctx) => {
+  router.get('/rules', requireRole('analyst'), async (ctx) => {
     new QueryReader(ctx.query as RawQuery, []);
-    ctx.body = { items: port(env).list().map(toApiRule) };
+    ctx.body = { items: (await port(env).list()).map(toApiRule) };
   });
 
   router.patch('/rules/:id', requireRole('admin'), async (ctx) => {
@@ -32,7 +32,7 @@ export function registerRuleRoutes(router: Router, env: RouteEnv): void {
     onlyFields(body, ['enabled']);
     if (typeof body.enabled !== 'boolean') throw badRequest('enabled', 'must be true or false');
     const who = principalOf(ctx).subject;
-    const rule = rules.setEnabled(id, body.enabled, who);
+    const rule = await rules.setEnabled(id, body.enabled, who);
     if (!rule) throw new LogaggError('NOT_FOUND', `no rule with id ${id}`, { details: { param: 'id' } });
     env.deps.logger.info(body.enabled ? 'rule enabled' : 'rule disabled', { rule: id, by: who, request_id: ctx.state.requestId });
     ctx.body = toApiRule(rule);

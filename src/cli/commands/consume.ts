@@ -78,16 +78,29 @@ export async function startIngestWithDetection(config: FrozenConfig, logger: Log
   };
 }
 
-/** Runs until SIGINT/SIGTERM. */
-export async function runUntilSignal(stop: () => Promise<void>, logger: import('../../logger.js').Logger): Promise<void> {
+/**
+ * Runs until SIGINT/SIGTERM, then stops. When `fatal` rejects first (a part of the process
+ * died, e.g. the API thread of `serve`), stops the same way and rejects with its error: the
+ * command exits non-zero and the supervisor restarts it.
+ */
+export async function runUntilSignal(stop: () => Promise<void>, logger: import('../../logger.js').Logger, fatal?: Promise<never>): Promise<void> {
   await new Promise<void>((resolve, reject) => {
-    onShutdown(logger, async () => {
+    const off = onShutdown(logger, async () => {
       try {
         await stop();
         resolve();
       } catch (e) {
         reject(e);
       }
+    });
+    fatal?.catch(async (e: unknown) => {
+      off();
+      try {
+        await stop();
+      } catch (stopError) {
+        logger.error('error while stopping', { err: stopError });
+      }
+      reject(e);
     });
   });
 }

@@ -1,16 +1,14 @@
 import type { Command } from 'commander';
 import { DetectionRulesPort } from '../../app/rules-port.js';
-import { startApiServer } from '../../api/server.js';
-import { SqliteAlertsPort } from '../../store/alert-port.js';
-import { openStore } from '../../store/store.js';
-import { storeOptionsFromConfig } from '../../app/store-options.js';
+import { spawnApiThread, type ApiThread } from '../../api/worker/api-thread.js';
 import { anyListenerEnabled, startListeners, type DirectListeners } from '../../listen/listeners.js';
 import { cliContext } from '../context.js';
 import { addIngestFlags, ingestOverrides, runUntilSignal, startIngestWithDetection, type IngestFlags } from './consume.js';
 
 /**
- * The appliance: ingest (the one SQLite writer) and the REST API (its own read-only
- * connection, which WAL lets read beside the writer) in one process.
+ * The appliance: ingest (the one SQLite writer) on the main thread and the REST API on a
+ * worker thread of the same process (src/api/worker/), with its own read-only connection, which
+ * WAL lets read beside the writer: a request never waits for an ingest step it does not need.
  */
 export function registerServe(program: Command): void {
   addIngestFlags(
@@ -28,10 +26,17 @@ Examples:
       ),
   ).action(async (flags: IngestFlags & { api: boolean }, cmd: Command) => {
     const { config, logger } = cliContext(cmd, { ...ingestOverrides(flags), ...(flags.api === false ? { 'api.enabled': false } : {}) });
-    const ingest = await startIngestWithDetection(config, logger);
+    // The API thread loads the app while ingest starts; it opens the database once ingest has.
+    const thread = config.api.enabled ? spawnApiThread({ config, logger }) : null;
+    let ingest: Awaited<ReturnType<typeof startIngestWithDetection>>;
+    try {
+      ingest = await startIngestWithDetection(config, logger);
+    } catch (e) {
+      await thread?.abort();
+      throw e;
+    }
     const { service, detection } = ingest;
-    let api: { close(): Promise<void> } | null = null;
-    let reader: ReturnType<typeof openStore> | null = null;
+    let api: ApiThread | null = null;
     let listeners: DirectListeners | null = null;
     try {
       // Syslog and HTTP ingest feed the same pipeline and writer as Kafka (docs/listeners.md).
@@ -39,31 +44,31 @@ Examples:
         listeners = await startListeners({ config: config.listeners, pipeline: service.pipeline, stats: service.stats, logger });
         if (listeners.http && !config.api.enabled) logger.warn('listeners.http is enabled but the API is not: POST /api/v1/ingest is not served');
       }
-      if (config.api.enabled) {
-        reader = openStore(config.storage.path, { ...storeOptionsFromConfig(config), readonly: true });
-        // Alerts are read on the API's connection; state changes use the ingest writer (alert-port.ts).
-        api = await startApiServer({
-          config: config.api,
-          store: reader,
+      if (thread) {
+        // Alerts are read on the API thread's connection; state changes, the rules and direct
+        // ingest are answered here, on the ingest side (api-thread.ts).
+        api = await thread.start({
+          writer: service.store,
           stats: service.stats,
           ...(service.source ? { consumer: service.source } : {}),
           ...(listeners?.http ? { ingest: listeners.http } : {}),
-          logger,
-          alerts: new SqliteAlertsPort(reader, service.store),
           ...(detection ? { rules: new DetectionRulesPort(detection) } : {}),
         });
       }
     } catch (e) {
+      await thread?.abort();
       await listeners?.stop(0);
-      reader?.close();
       await ingest.stop();
       throw e;
     }
-    await runUntilSignal(async () => {
-      await api?.close();
-      await listeners?.stop();
-      reader?.close();
-      await ingest.stop();
-    }, logger);
+    await runUntilSignal(
+      async () => {
+        await api?.close();
+        await listeners?.stop();
+        await ingest.stop();
+      },
+      logger,
+      api?.crashed,
+    );
   });
 }

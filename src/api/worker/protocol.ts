@@ -1,0 +1,66 @@
+/**
+ * What crosses between the main thread of `serve` (ingest, the writer, detection) and the
+ * API's worker thread. Everything here is plain data (structured clone).
+ *
+ * - workerData (ApiWorkerData): the settings and the RPC port, when the thread is spawned.
+ * - parentPort, main -> worker: `start` once ingest runs (what runs, the first ingest snapshot),
+ *   then ingest snapshots every STATS_PUSH_MS, and `close`.
+ * - parentPort, worker -> main: `listening` (or `failed` with the start-up error), `closed`.
+ * - the RPC port (rpc.ts): the calls of IngestSideCalls, made by the worker, answered by main.
+ */
+import type { MessagePort } from 'node:worker_threads';
+import type { FrozenConfig } from '../../config/load.js';
+import type { IngestStatsSnapshot } from '../../ingest/ingest-stats.js';
+import type { IngestOutcome } from '../../listen/direct-ingest.js';
+import type { LogLevel } from '../../logger.js';
+import type { SeaWorkerRuntime } from '../../sea/runtime-handoff.js';
+import type { Alert, AlertChange, RuleInfo } from '../ports.js';
+import type { WireError } from './rpc.js';
+
+/** Marks the workerData of the API worker (the single executable starts its one bundle as the worker). */
+export const API_WORKER_KIND = 'logagg-api-worker';
+
+/** How often the main thread sends ingest counters to the worker (for /readyz), ms. */
+export const STATS_PUSH_MS = 250;
+
+/** What the worker's ingest counters and Kafka state are made of. */
+export interface IngestState {
+  stats: IngestStatsSnapshot;
+  /** The Kafka consumer's state; null when no consumer runs. */
+  consumerConnected: boolean | null;
+}
+
+/** Known when the thread is spawned (before ingest starts, so the thread loads the app meanwhile). */
+export interface ApiWorkerData {
+  kind: typeof API_WORKER_KIND;
+  api: FrozenConfig['api'];
+  storage: FrozenConfig['storage'];
+  log: { level: LogLevel; format: 'json' | 'text' };
+  /** The RPC port (rpc.ts), transferred. */
+  rpc: MessagePort;
+  /** Set when running as the single executable: its addons for this thread. */
+  seaRuntime?: SeaWorkerRuntime;
+}
+
+/** Sent with `start`, once ingest runs (the database exists and is migrated). */
+export interface ApiWorkerStart {
+  /** The limits of POST /api/v1/ingest; null when the HTTP listener does not run (no route). */
+  ingest: { maxBodyBytes: number; maxLines: number } | null;
+  /** Whether detection runs (GET/PATCH /rules through RPC). */
+  rules: boolean;
+  state: IngestState;
+}
+
+/** The calls the worker makes to the main thread. */
+export interface IngestSideCalls {
+  [method: string]: (...args: never[]) => unknown;
+  rulesList(): Promise<RuleInfo[]>;
+  rulesSetEnabled(id: string, enabled: boolean, by: string): Promise<RuleInfo | null>;
+  alertTransition(id: number, change: AlertChange, hostScope: readonly string[] | undefined): Promise<Alert | null>;
+  /** Lines arrive as Uint8Array (a Buffer crosses as its bytes). */
+  ingestSubmit(lines: Uint8Array[], peer: string): Promise<IngestOutcome>;
+  ingestState(): IngestState;
+}
+
+export type ToWorker = { type: 'start'; start: ApiWorkerStart } | { type: 'state'; state: IngestState } | { type: 'close' };
+export type FromWorker = { type: 'listening'; url: string } | { type: 'failed'; error: WireError } | { type: 'closed' };

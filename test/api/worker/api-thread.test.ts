@@ -1,0 +1,206 @@
+// The API on its worker thread (the adapter `serve` uses), against a real SQLite file: the
+// worker runs the built lib/ (npm test builds it first). Rules, alert state changes, direct
+// ingest and the ingest counters come from this (main) thread; errors thrown here reach the
+// client as the same problem the in-process app gives.
+import { createServer } from 'node:net';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { describe, expect, test } from 'vitest';
+import type { IngestPort } from '../../../src/api/env.js';
+import type { RuleInfo, RulesPort } from '../../../src/api/ports.js';
+import { startApiThread, type ApiThread, type ApiThreadOptions } from '../../../src/api/worker/api-thread.js';
+import { loadConfig } from '../../../src/config/load.js';
+import { LogaggError } from '../../../src/errors.js';
+import { IngestStats } from '../../../src/ingest/ingest-stats.js';
+import { openStore } from '../../../src/store/store.js';
+import { deferCleanup, tempDir } from '../../helpers/temp.js';
+import { alertRows, finding, writeBatch } from '../../store/alert-fixtures.js';
+import { T0 } from '../../store/fixtures.js';
+import { MemoryRules } from '../memory-ports.js';
+import { SECRET, admin, analyst, captureLogger, startApi, token, viewer } from '../harness.js';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+const ENTRY = pathToFileURL(path.join(ROOT, 'lib/api/worker/worker-main.js'));
+
+function config(overrides: Record<string, unknown> = {}) {
+  const file = path.join(tempDir('logagg-api-thread-'), 'logagg.db');
+  return loadConfig({
+    defaultsFile: null,
+    env: {},
+    overrides: { 'storage.path': file, 'api.port': 0, 'api.auth.secret': SECRET, 'api.rate_limit.enabled': false, 'log.format': 'json', 'log.level': 'warn', ...overrides },
+  });
+}
+
+const RULES: RuleInfo[] = [
+  { id: 'cpu-high', name: 'CPU high', kind: 'threshold', severity: 'HIGH', enabled: true, description: 'cpu', tags: ['perf'], stats: { hits: 3, alerts_opened: 1, suppressed: 0, last_hit: T0 }, failures: 0 },
+];
+
+async function thread(opts: Partial<ApiThreadOptions> & { overrides?: Record<string, unknown> } = {}) {
+  const cfg = config(opts.overrides);
+  const writer = openStore(cfg.storage.path);
+  deferCleanup(() => writer.close());
+  const { logger, lines } = captureLogger();
+  const stats = opts.stats ?? new IngestStats();
+  const api = await startApiThread({ config: cfg, writer, stats, logger, entry: ENTRY, ...opts });
+  deferCleanup(() => api.close());
+  const call = async (p: string, o: { method?: string; token?: string; body?: unknown; type?: string } = {}) => {
+    const r = await fetch(api.url + p, {
+      method: o.method ?? 'GET',
+      headers: { Authorization: `Bearer ${o.token ?? viewer()}`, ...(o.body === undefined ? {} : { 'Content-Type': o.type ?? 'application/json' }) },
+      ...(o.body === undefined ? {} : { body: typeof o.body === 'string' ? o.body : JSON.stringify(o.body) }),
+    });
+    const text = await r.text();
+    return { status: r.status, headers: r.headers, text, body: r.headers.get('content-type')?.includes('json') ? JSON.parse(text) : text };
+  };
+  return { api, writer, stats, lines, call };
+}
+
+/** The problem without what differs per request. */
+const problem = (b: Record<string, unknown>) => {
+  const { request_id: _r, ...rest } = b;
+  return rest;
+};
+
+describe('the API on its worker thread', () => {
+  test('GET and PATCH /rules act on the rules of this thread', async () => {
+    const rules = new MemoryRules(RULES);
+    const { call } = await thread({ rules });
+    expect((await call('/api/v1/rules', { token: analyst() })).body.items).toMatchObject([{ id: 'cpu-high', enabled: true, stats: { hits: 3, last_hit: new Date(T0).toISOString() } }]);
+    const off = await call('/api/v1/rules/cpu-high', { method: 'PATCH', token: admin(), body: { enabled: false } });
+    expect(off.status).toBe(200);
+    expect(off.body).toMatchObject({ id: 'cpu-high', enabled: false });
+    expect(rules.changes).toEqual([{ id: 'cpu-high', enabled: false, by: 'adam' }]);
+    expect((await (await rules.list())[0]!).enabled).toBe(false);
+    expect((await call('/api/v1/rules/nope', { method: 'PATCH', token: admin(), body: { enabled: true } })).status).toBe(404);
+  });
+
+  test('an error thrown on this thread is answered with the same problem as by the in-process app', async () => {
+    const failing: RulesPort = {
+      list: async () => {
+        throw new LogaggError('STORE_UNAVAILABLE', 'the rule set is reloading; try again', { canRetry: true });
+      },
+      setEnabled: async (id) => {
+        throw new LogaggError('CONFLICT', `rule ${id} is locked by the config`, { details: { param: 'enabled' } });
+      },
+    };
+    const { call } = await thread({ rules: failing });
+    const local = await startApi({ rules: failing });
+    for (const [p, o] of [
+      ['/api/v1/rules', { token: analyst() }],
+      ['/api/v1/rules/cpu-high', { method: 'PATCH', token: admin(), body: { enabled: false } }],
+    ] as const) {
+      const remote = await call(p, o);
+      const here = await local.call(p, { ...o, validate: false });
+      expect(remote.status).toBe(here.status);
+      expect(remote.headers.get('retry-after')).toBe(here.headers.get('retry-after'));
+      expect(problem(remote.body)).toEqual(problem(here.body));
+    }
+    expect((await call('/api/v1/rules', { token: analyst() })).status).toBe(503);
+  });
+
+  test('PATCH /alerts/:id changes the alert on the writer of this thread; the thread reads it back', async () => {
+    const { call, writer } = await thread();
+    writeBatch(writer, { times: [T0], findings: [finding({ event_indexes: [0] })] });
+    const id = alertRows(writer)[0]!.id;
+    const res = await call(`/api/v1/alerts/${id}`, { method: 'PATCH', token: analyst(), body: { state: 'acknowledged', comment: 'on it' } });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ id, state: 'acknowledged', state_changed_by: 'ana', comment: 'on it' });
+    expect(writer.statement('SELECT state, acknowledged_by FROM alerts WHERE id = ?').get(id)).toEqual({ state: 'acknowledged', acknowledged_by: 'ana' });
+    expect((await call(`/api/v1/alerts/${id}`)).body.state).toBe('acknowledged');
+  });
+
+  test('POST /api/v1/ingest hands the lines to the ingest port here, as Buffers; its 503 comes back as 503', async () => {
+    const got: { lines: string[]; peer: string }[] = [];
+    let full = false;
+    const ingest: IngestPort = {
+      maxBodyBytes: 1024,
+      maxLines: 10,
+      submit: async (lines, peer) => {
+        if (full) throw new LogaggError('STORE_UNAVAILABLE', 'the ingest queue is full (9 messages waiting to be stored); send again later', { canRetry: true });
+        expect(lines.every((l) => Buffer.isBuffer(l))).toBe(true);
+        got.push({ lines: lines.map((l) => l.toString()), peer });
+        return { stored: lines.length, duplicates: 0, parse_errors: 0 };
+      },
+    };
+    const { call } = await thread({ ingest });
+    const shipper = token({ roles: ['ingest'], sub: 'shipper' });
+    const ok = await call('/api/v1/ingest', { method: 'POST', token: shipper, type: 'application/x-ndjson', body: '{"message":"a"}\n{"message":"b"}' });
+    expect(ok.status, ok.text).toBe(200);
+    expect(ok.body).toEqual({ stored: 2, duplicates: 0, parse_errors: 0 });
+    expect(got).toEqual([{ lines: ['{"message":"a"}', '{"message":"b"}'], peer: expect.stringMatching(/^127\.0\.0\.1:\d+$/) }]);
+    // limits are the port's (checked on the API thread)
+    expect((await call('/api/v1/ingest', { method: 'POST', token: shipper, type: 'text/plain', body: Array.from({ length: 11 }, () => 'x').join('\n') })).status).toBe(413);
+    full = true;
+    const busy = await call('/api/v1/ingest', { method: 'POST', token: shipper, type: 'text/plain', body: 'x' });
+    expect(busy.status).toBe(503);
+    expect(busy.headers.get('retry-after')).not.toBeNull();
+    expect(busy.body.detail).toMatch(/ingest queue is full/);
+  });
+
+  test('/metrics shows the counters of this thread as they are at the scrape; /readyz the consumer state', async () => {
+    const stats = new IngestStats();
+    const consumer = { isConnected: false };
+    const { call } = await thread({ stats, consumer });
+    stats.recordBatch(42, 1, 12);
+    stats.listener('syslog-udp', 'syslog-udp').received = 7;
+    stats.setLag('t', 0, 5);
+    const metrics = (await call('/metrics')).text;
+    expect(metrics).toMatch(/^logagg_ingest_events_total 42$/m);
+    expect(metrics).toMatch(/^logagg_ingest_consumer_connected 0$/m);
+    consumer.isConnected = true;
+    await new Promise((r) => setTimeout(r, 600)); // two pushes (STATS_PUSH_MS)
+    const ready = await call('/readyz');
+    expect(ready.status).toBe(200);
+    expect(ready.body).toMatchObject({ status: 'ready', consumer: 'connected', lag: 5 });
+  });
+});
+
+describe('start-up and failure of the API thread', () => {
+  test('a port in use: start fails with the error listen() gave', async () => {
+    const blocker = createServer();
+    await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r));
+    deferCleanup(() => new Promise<void>((r) => blocker.close(() => r())));
+    const port = (blocker.address() as { port: number }).port;
+    const cfg = config({ 'api.port': port });
+    const writer = openStore(cfg.storage.path);
+    deferCleanup(() => writer.close());
+    const err = await startApiThread({ config: cfg, writer, stats: new IngestStats(), logger: captureLogger().logger, entry: ENTRY }).catch((e: unknown) => e);
+    expect(err).not.toBeInstanceOf(LogaggError);
+    expect(err).toMatchObject({ code: 'EADDRINUSE', message: `listen EADDRINUSE: address already in use 127.0.0.1:${port}` });
+  });
+
+  test('an unreadable TLS file: the same ConfigError (exit code 2) as in-process', async () => {
+    const missing = path.join(tempDir(), 'missing.pem');
+    const cfg = config({ 'api.tls.cert_file': missing, 'api.tls.key_file': missing });
+    const writer = openStore(cfg.storage.path);
+    deferCleanup(() => writer.close());
+    const err = await startApiThread({ config: cfg, writer, stats: new IngestStats(), logger: captureLogger().logger, entry: ENTRY }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(LogaggError);
+    expect(err).toMatchObject({ code: 'CONFIG_INVALID', exitCode: 2, message: `invalid configuration:\n  api.tls.cert_file: cannot read ${missing}: ENOENT` });
+  });
+
+  test('a thread that dies is logged and fails `crashed`; close() afterwards returns', async () => {
+    const cfg = config();
+    const writer = openStore(cfg.storage.path);
+    deferCleanup(() => writer.close());
+    const { logger, lines } = captureLogger();
+    const entry = pathToFileURL(path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures/crash-after-listening.mjs'));
+    const api: ApiThread = await startApiThread({ config: cfg, writer, stats: new IngestStats(), logger, entry });
+    await expect(api.crashed).rejects.toMatchObject({ code: 'INTERNAL', message: expect.stringMatching(/the API thread failed \(injected failure of the API thread\)/) });
+    expect(lines.find((l) => l.level === 'error')).toMatchObject({ msg: 'the API thread failed; stopping', fields: { exit_code: 1, err: 'injected failure of the API thread' } });
+    await api.close();
+  });
+
+  test('after close() the thread has ended and `crashed` never settles', async () => {
+    const { api } = await thread();
+    let settled = false;
+    api.crashed.then(
+      () => (settled = true),
+      () => (settled = true),
+    );
+    await api.close();
+    await new Promise((r) => setTimeout(r, 50));
+    expect(settled).toBe(false);
+    await expect(fetch(api.url + '/healthz')).rejects.toThrow();
+  });
+});
