@@ -27,14 +27,21 @@ export function decodeUtf8(bytes: Uint8Array, maxBytes: number): DecodedText {
   }
 }
 
-/** Largest cut ≤ max that does not split a character: back off over continuation bytes. */
+/**
+ * Largest cut ≤ max that does not split a well-formed character: when the byte at max continues
+ * a sequence whose lead byte (at most three bytes back) needs more bytes than there are before
+ * max, the cut moves to that lead byte. Stray continuation bytes after a complete character are
+ * each a character of their own (U+FFFD) and are not backed over.
+ */
 export function utf8Boundary(bytes: Uint8Array, max: number): number {
   if (max >= bytes.length) return bytes.length;
-  let cut = max;
-  // At most three continuation bytes follow a lead byte; further back the input is invalid
-  // anyway and the replacement decoder copes.
-  for (let k = 0; k < 3 && cut > 0 && (bytes[cut]! & 0xc0) === 0x80; k++) cut--;
-  return cut;
+  if ((bytes[max]! & 0xc0) !== 0x80) return max;
+  let lead = max - 1;
+  for (let k = 0; k < 3 && lead >= 0 && (bytes[lead]! & 0xc0) === 0x80; k++) lead--;
+  if (lead < 0) return max;
+  const c = bytes[lead]!;
+  const need = c >= 0xc2 && c <= 0xdf ? 1 : c >= 0xe0 && c <= 0xef ? 2 : c >= 0xf0 && c <= 0xf4 ? 3 : 0;
+  return lead + need + 1 > max ? lead : max;
 }
 
 /** Offset of the first byte that does not start or continue a well-formed UTF-8 sequence. */

@@ -26,6 +26,11 @@ test.each([
   ['cap inside a 3-byte char', enc('a€'), 2, 1],
   ['cap inside a 4-byte char', enc('a😀'), 4, 1],
   ['cap right after a char', enc('a€b'), 4, 4],
+  // Found by the normalizer's property test: stray continuation bytes after a complete
+  // character are characters of their own (each U+FFFD), not part of the one before.
+  ['cap among stray continuation bytes', b(0xc2, 0x80, 0x80, 0x80, 0x80), 4, 4],
+  ['cap inside a truncated sequence', b(0x61, 0xe2, 0x82, 0x41), 2, 1],
+  ['only continuation bytes', b(0x80, 0x80, 0x80, 0x80, 0x80), 3, 3],
 ])('utf8Boundary: %s', (_name, bytes, max, cut) => {
   expect(utf8Boundary(bytes, max)).toBe(cut);
 });
@@ -36,6 +41,14 @@ test('valid text decodes as is, BOM kept', () => {
 
 test('invalid bytes become U+FFFD and the offset is reported', () => {
   expect(decodeUtf8(b(0x61, 0xff, 0x62), 100)).toEqual({ text: 'a\uFFFDb', bytesUsed: 3, truncated: false, invalidAt: 1 });
+});
+
+test('over the cap: the cut text is a prefix of the whole text, decoded leniently', () => {
+  const lenient = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true });
+  const bytes = b(0xc2, 0x80, 0x80, 0x80, 0x80);
+  const cut = decodeUtf8(bytes, 4);
+  expect(cut.text).toBe('\u0080\uFFFD\uFFFD');
+  expect(lenient.decode(bytes).startsWith(cut.text)).toBe(true);
 });
 
 test('over the cap: cut on a character boundary', () => {
