@@ -80,7 +80,12 @@ const alertProperties: Record<string, Schema> = {
   comment: strOrNull,
 };
 
-const stat: Schema = closed({ avg: numOrNull, min: numOrNull, max: numOrNull, samples: int });
+const p95: Schema = {
+  ...numOrNull,
+  description:
+    '95th percentile from the rollup histograms: the upper edge of the whole percentage point holding it, never above max; null without samples or when part of the window was stored before the histograms (schema version 4)',
+};
+const stat: Schema = closed({ avg: numOrNull, min: numOrNull, max: numOrNull, p95, samples: int });
 const trend: Schema = closed({
   slope_per_hour: { ...numOrNull, description: 'least-squares slope, value units per hour' },
   direction: { enum: ['rising', 'falling', 'flat', null] },
@@ -167,9 +172,11 @@ export const SCHEMAS: Record<string, Schema> = {
         cpu_avg: numOrNull,
         cpu_min: numOrNull,
         cpu_max: numOrNull,
+        cpu_p95: p95,
         mem_avg: numOrNull,
         mem_min: numOrNull,
         mem_max: numOrNull,
+        mem_p95: p95,
       }),
     },
     alerts: { oneOf: [{ type: 'null' }, closed({ total: int, by_severity: bySeverity, open_by_severity: bySeverity })] },

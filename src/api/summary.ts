@@ -6,7 +6,7 @@
 import { SEVERITIES, type Severity } from '../core/event.js';
 import { describeTrend, type SeriesPoint, type Trend, type TrendTolerance } from '../core/trends.js';
 import { readRollupAverages, readRollups, type RollupAverages, type RollupPoint } from '../store/rollup-reader.js';
-import { readRollupTotals, type RollupTotals } from '../store/rollup-totals.js';
+import { readHostTotals, type RollupTotals } from '../store/rollup-totals.js';
 import type { Store } from '../store/store.js';
 import type { AlertFilter, AlertsPort } from './ports.js';
 import { iso } from './render.js';
@@ -37,12 +37,13 @@ interface Stat {
   avg: number | null;
   min: number | null;
   max: number | null;
+  /** From the rollup histograms: see RollupPoint.cpu_p95. */
+  p95: number | null;
   samples: number;
 }
 
-const cpuOf = (t: RollupTotals): Stat => ({ avg: t.cpu_avg, min: t.cpu_min, max: t.cpu_max, samples: t.cpu_samples });
-const memOf = (t: RollupTotals): Stat => ({ avg: t.mem_avg, min: t.mem_min, max: t.mem_max, samples: t.mem_samples });
-const EMPTY: RollupTotals = { host: null, count: 0, errors: 0, threats: 0, cpu_samples: 0, cpu_avg: null, cpu_min: null, cpu_max: null, mem_samples: 0, mem_avg: null, mem_min: null, mem_max: null };
+const cpuOf = (t: RollupTotals): Stat => ({ avg: t.cpu_avg, min: t.cpu_min, max: t.cpu_max, p95: t.cpu_p95, samples: t.cpu_samples });
+const memOf = (t: RollupTotals): Stat => ({ avg: t.mem_avg, min: t.mem_min, max: t.mem_max, p95: t.mem_p95, samples: t.mem_samples });
 
 function series<P extends { bucket_start: number }>(points: readonly P[], pick: (p: P) => number | null): SeriesPoint[] {
   return points.map((p) => ({ t: p.bucket_start, v: pick(p) }));
@@ -71,9 +72,11 @@ export interface Summary {
     cpu_avg: number | null;
     cpu_min: number | null;
     cpu_max: number | null;
+    cpu_p95: number | null;
     mem_avg: number | null;
     mem_min: number | null;
     mem_max: number | null;
+    mem_p95: number | null;
   }[];
   alerts: { total: number; by_severity: Record<Severity, number>; open_by_severity: Record<Severity, number> } | null;
 }
@@ -90,10 +93,12 @@ export function computeSummary(store: Store, alerts: AlertsPort | undefined, q: 
   const points = readRollups(store, win);
   // Per host only the averages are drawn (trends): the narrow read is what keeps many hosts cheap.
   const hostPoints = readRollupAverages(store, { ...win, perHost: true });
-  const total = readRollupTotals(store, win)[0] ?? EMPTY;
-  const prevTotal = readRollupTotals(store, prev)[0] ?? EMPTY;
-  const perHost = readRollupTotals(store, { ...win, perHost: true });
-  const prevPerHost = new Map(readRollupTotals(store, { ...prev, perHost: true }).map((t) => [t.host, t]));
+  // One read per window gives the host rows and the overall one; the previous window gives
+  // means only, so no histograms are summed there.
+  const { overall: total, hosts: perHost } = readHostTotals(store, win);
+  const before = readHostTotals(store, { ...prev, p95: false });
+  const prevTotal = before.overall;
+  const prevPerHost = new Map(before.hosts.map((t) => [t.host, t]));
   const window = { from, to };
 
   const byHost = new Map<string | null, RollupAverages[]>();
@@ -142,9 +147,11 @@ export function computeSummary(store: Store, alerts: AlertsPort | undefined, q: 
       cpu_avg: p.cpu_avg,
       cpu_min: p.cpu_min,
       cpu_max: p.cpu_max,
+      cpu_p95: p.cpu_p95,
       mem_avg: p.mem_avg,
       mem_min: p.mem_min,
       mem_max: p.mem_max,
+      mem_p95: p.mem_p95,
     })),
     alerts: alerts ? alertCounts(alerts, { from, to, ...sel }) : null,
   };

@@ -4,6 +4,7 @@
  */
 import { badRequest } from '../errors.js';
 import { hostCondition } from './log-filter.js';
+import { histSumSql, percentileOf } from './rollup-histogram.js';
 import { HOUR_MS, MINUTE_MS } from './rollup-writer.js';
 import { toStoreError } from './sqlite.js';
 import type { Store } from './store.js';
@@ -35,9 +36,17 @@ export interface RollupPoint {
   cpu_avg: number | null;
   cpu_min: number | null;
   cpu_max: number | null;
+  /**
+   * 95th percentile, from the rows' histograms: the upper edge of the whole percentage point
+   * holding it, never above cpu_max (src/core/histogram.ts). null without samples, or when a
+   * row of the bucket predates the histograms (schema version 4) or its histogram is damaged.
+   */
+  cpu_p95: number | null;
   mem_avg: number | null;
   mem_min: number | null;
   mem_max: number | null;
+  /** As cpu_p95. */
+  mem_p95: number | null;
   net_in_avg: number | null;
   net_in_max: number | null;
   net_out_avg: number | null;
@@ -112,16 +121,16 @@ export function readRollups(store: Store, q: RollupQuery): RollupPoint[] {
   const { sql, params } = groupedSql(
     q,
     `sum(count) AS count, sum(errors) AS errors, sum(threats) AS threats,
-      sum(cpu_n) AS cpu_n, sum(cpu_sum) AS cpu_sum, min(cpu_min) AS cpu_min, max(cpu_max) AS cpu_max,
-      sum(mem_n) AS mem_n, sum(mem_sum) AS mem_sum, min(mem_min) AS mem_min, max(mem_max) AS mem_max,
+      sum(cpu_n) AS cpu_n, sum(cpu_sum) AS cpu_sum, min(cpu_min) AS cpu_min, max(cpu_max) AS cpu_max, ${histSumSql('cpu_hist')} AS cpu_hist,
+      sum(mem_n) AS mem_n, sum(mem_sum) AS mem_sum, min(mem_min) AS mem_min, max(mem_max) AS mem_max, ${histSumSql('mem_hist')} AS mem_hist,
       sum(net_in_n) AS net_in_n, sum(net_in_sum) AS net_in_sum, max(net_in_max) AS net_in_max,
       sum(net_out_n) AS net_out_n, sum(net_out_sum) AS net_out_sum, max(net_out_max) AS net_out_max`,
   );
   type Agg = number | null;
   interface Row {
     b: number; h: string | null; count: number; errors: number; threats: number;
-    cpu_n: number; cpu_sum: Agg; cpu_min: Agg; cpu_max: Agg;
-    mem_n: number; mem_sum: Agg; mem_min: Agg; mem_max: Agg;
+    cpu_n: number; cpu_sum: Agg; cpu_min: Agg; cpu_max: Agg; cpu_hist: Uint8Array | null;
+    mem_n: number; mem_sum: Agg; mem_min: Agg; mem_max: Agg; mem_hist: Uint8Array | null;
     net_in_n: number; net_in_sum: Agg; net_in_max: Agg;
     net_out_n: number; net_out_sum: Agg; net_out_max: Agg;
   }
@@ -140,9 +149,11 @@ export function readRollups(store: Store, q: RollupQuery): RollupPoint[] {
     cpu_avg: avg(r.cpu_sum, r.cpu_n),
     cpu_min: r.cpu_min,
     cpu_max: r.cpu_max,
+    cpu_p95: percentileOf(r.cpu_hist, r.cpu_n, r.cpu_max),
     mem_avg: avg(r.mem_sum, r.mem_n),
     mem_min: r.mem_min,
     mem_max: r.mem_max,
+    mem_p95: percentileOf(r.mem_hist, r.mem_n, r.mem_max),
     net_in_avg: avg(r.net_in_sum, r.net_in_n),
     net_in_max: r.net_in_max,
     net_out_avg: avg(r.net_out_sum, r.net_out_n),

@@ -1,9 +1,11 @@
 /**
  * Rollups kept current as batches land: the batch is aggregated in JS first (one row per
- * host and bucket), then merged into rollup_1m and rollup_1h with one upsert per row, inside
- * the batch's transaction.
+ * host and bucket, CPU and memory histograms included), then merged into rollup_1m and
+ * rollup_1h with one upsert per row, inside the batch's transaction.
  */
 import type { NormalizedEvent } from '../core/event.js';
+import { binOf, encodeBins } from '../core/histogram.js';
+import { HIST_MERGE } from './rollup-histogram.js';
 import type { SqlDb, SqlStatement } from './sqlite.js';
 
 export const MINUTE_MS = 60_000;
@@ -30,6 +32,12 @@ export interface RollupDelta {
   mem: MetricAgg;
   net_in: MetricAgg;
   net_out: MetricAgg;
+  /**
+   * The histogram bin (src/core/histogram.ts binOf) of each cpu_pct and mem_pct sample, in
+   * arrival order: the row's histograms, counted and encoded once when the row is written.
+   */
+  cpu_bins: number[];
+  mem_bins: number[];
 }
 
 const emptyAgg = (): MetricAgg => ({ n: 0, sum: 0, min: null, max: null });
@@ -56,14 +64,22 @@ export function aggregateRollups(events: readonly NormalizedEvent[], bucketMs: n
     const key = `${bucket}\u0000${host}`;
     let d = byKey.get(key);
     if (!d) {
-      d = { bucket_start: bucket, host, count: 0, errors: 0, threats: 0, cpu: emptyAgg(), mem: emptyAgg(), net_in: emptyAgg(), net_out: emptyAgg() };
+      d = {
+        bucket_start: bucket, host, count: 0, errors: 0, threats: 0,
+        cpu: emptyAgg(), mem: emptyAgg(), net_in: emptyAgg(), net_out: emptyAgg(), cpu_bins: [], mem_bins: [],
+      };
       byKey.set(key, d);
     }
     d.count += 1;
     if (e.level !== null && e.level <= 3) d.errors += 1;
     if (e.threats.length > 0) d.threats += 1;
-    addMetric(d.cpu, e.metrics.cpu_pct);
-    addMetric(d.mem, e.metrics.mem_pct);
+    const cpu = e.metrics.cpu_pct;
+    const mem = e.metrics.mem_pct;
+    // Exactly the samples addMetric counts, so a histogram's total equals its row's *_n.
+    if (typeof cpu === 'number' && Number.isFinite(cpu)) d.cpu_bins.push(binOf(cpu));
+    if (typeof mem === 'number' && Number.isFinite(mem)) d.mem_bins.push(binOf(mem));
+    addMetric(d.cpu, cpu);
+    addMetric(d.mem, mem);
     addMetric(d.net_in, e.metrics.net_in);
     addMetric(d.net_out, e.metrics.net_out);
   }
@@ -75,17 +91,21 @@ const mergeMin = (c: string): string => `${c} = coalesce(min(${c}, excluded.${c}
 const mergeMax = (c: string): string => `${c} = coalesce(max(${c}, excluded.${c}), ${c}, excluded.${c})`;
 const mergeSum = (c: string): string => `${c} = coalesce(${c} + excluded.${c}, ${c}, excluded.${c})`;
 const mergeCount = (c: string): string => `${c} = ${c} + excluded.${c}`;
+// A call into JS costs microseconds (two blobs copied each way): only when both sides have data.
+const mergeHist = (c: string): string =>
+  `${c} = CASE WHEN excluded.${c} IS NULL THEN ${c} WHEN ${c} IS NULL THEN excluded.${c} ELSE ${HIST_MERGE}(${c}, excluded.${c}) END`;
 
 function upsertSql(table: 'rollup_1m' | 'rollup_1h'): string {
   return `INSERT INTO ${table} (bucket_start, host, count, errors, threats,
       cpu_n, cpu_sum, cpu_min, cpu_max, mem_n, mem_sum, mem_min, mem_max,
-      net_in_n, net_in_sum, net_in_max, net_out_n, net_out_sum, net_out_max)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+      net_in_n, net_in_sum, net_in_max, net_out_n, net_out_sum, net_out_max, cpu_hist, mem_hist)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
     ON CONFLICT (bucket_start, host) DO UPDATE SET
       ${['count', 'errors', 'threats', 'cpu_n', 'mem_n', 'net_in_n', 'net_out_n'].map(mergeCount).join(', ')},
       ${['cpu_sum', 'mem_sum', 'net_in_sum', 'net_out_sum'].map(mergeSum).join(', ')},
       ${['cpu_min', 'mem_min'].map(mergeMin).join(', ')},
-      ${['cpu_max', 'mem_max', 'net_in_max', 'net_out_max'].map(mergeMax).join(', ')}`;
+      ${['cpu_max', 'mem_max', 'net_in_max', 'net_out_max'].map(mergeMax).join(', ')},
+      ${['cpu_hist', 'mem_hist'].map(mergeHist).join(', ')}`;
 }
 
 function deltaParams(d: RollupDelta): unknown[] {
@@ -96,6 +116,7 @@ function deltaParams(d: RollupDelta): unknown[] {
     d.mem.n, sum(d.mem), d.mem.min, d.mem.max,
     d.net_in.n, sum(d.net_in), d.net_in.max,
     d.net_out.n, sum(d.net_out), d.net_out.max,
+    encodeBins(d.cpu_bins), encodeBins(d.mem_bins),
   ];
 }
 

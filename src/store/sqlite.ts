@@ -40,6 +40,11 @@ export interface SqlDb {
   immediateTransaction<T>(fn: () => T): T;
   /** Registers a non-deterministic scalar SQL function implemented in JS. */
   defineFunction(name: string, fn: (...args: unknown[]) => unknown): void;
+  /**
+   * Registers a deterministic scalar SQL function taking exactly `fn.length` arguments (BLOBs
+   * arrive as Buffers; a returned Uint8Array is a BLOB, null is NULL). It must not throw.
+   */
+  defineDeterministicFunction(name: string, fn: (...args: never[]) => unknown): void;
   close(): void;
 }
 
@@ -176,6 +181,9 @@ function wrap(db: Database.Database): SqlDb {
     immediateTransaction: <T>(fn: () => T): T => db.transaction(fn).immediate(),
     defineFunction: (name, fn) => {
       db.function(name, { deterministic: false, varargs: true }, fn);
+    },
+    defineDeterministicFunction: (name, fn) => {
+      db.function(name, { deterministic: true }, fn as (...args: unknown[]) => unknown);
     },
     close: () => {
       db.close();

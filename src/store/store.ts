@@ -7,6 +7,7 @@ import { dirname } from 'node:path';
 import { LogaggError } from '../errors.js';
 import type { StoreEncryption } from './cipher.js';
 import { latestVersion, migrate, MIGRATIONS, newerSchemaError, schemaVersion, type Migration } from './migrations.js';
+import { registerHistogramFunctions } from './rollup-histogram.js';
 import { openSqlite, toStoreError, type SqlDb, type SqlStatement } from './sqlite.js';
 
 export interface OpenStoreOptions {
@@ -67,6 +68,8 @@ export function openStore(path: string, opts: OpenStoreOptions = {}): Store {
     throw toStoreError(e, `opening database ${path}`);
   }
   try {
+    // Before any statement is prepared: the rollup upsert and reads name these functions.
+    registerHistogramFunctions(db);
     let version: number;
     if (readonly) {
       db.exec(`PRAGMA cache_size = ${-Math.trunc(cacheMb * 1024)}`);

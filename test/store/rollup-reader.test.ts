@@ -3,6 +3,7 @@ import { LogWriter } from '../../src/store/log-writer.js';
 import { readRollupAverages, readRollups, type RollupQuery } from '../../src/store/rollup-reader.js';
 import { HOUR_MS, MINUTE_MS } from '../../src/store/rollup-writer.js';
 import type { Store } from '../../src/store/store.js';
+import { expectedP95 } from '../helpers/percentile.js';
 import { caught, makeEvent, openTemp, T0 } from './fixtures.js';
 
 let store: Store;
@@ -38,8 +39,8 @@ describe('readRollups', () => {
     expect(rows).toEqual([
       {
         bucket_start: T0, host: null, count: 5, errors: 1, threats: 0,
-        cpu_avg: (10 + 30 + 90 + 60) / 4, cpu_min: 10, cpu_max: 90,
-        mem_avg: 60, mem_min: 40, mem_max: 80,
+        cpu_avg: (10 + 30 + 90 + 60) / 4, cpu_min: 10, cpu_max: 90, cpu_p95: 90,
+        mem_avg: 60, mem_min: 40, mem_max: 80, mem_p95: 80,
         net_in_avg: null, net_in_max: null, net_out_avg: null, net_out_max: null,
       },
     ]);
@@ -144,5 +145,97 @@ describe('readRollupAverages', () => {
 
   test('bad queries are refused like readRollups refuses them', () => {
     expect(caught(() => avgOnly({ bucketMs: 90_000 })).details).toEqual({ param: 'bucketMs' });
+  });
+});
+
+describe('readRollups: p95 of CPU and memory from the rollup histograms', () => {
+  // Two hosts over two days, written in batches of mixed minutes as ingest does, so rows are
+  // merged on upsert; values include negatives, fractions and over 100.
+  const DAY = 24 * HOUR_MS;
+  const samples: { host: string; ts: number; cpu: number; mem: number }[] = [];
+  let p95Store: Store;
+  beforeAll(() => {
+    let x = 7;
+    const rnd = () => ((x = (x * 48271) % 2147483647) / 2147483647);
+    for (let i = 0; i < 3000; i++) {
+      const host = i % 3 === 0 ? 'db-1' : 'web-1';
+      const ts = T0 - 6 * HOUR_MS + Math.floor(rnd() * 2 * DAY);
+      const cpu = host === 'db-1' ? Math.round(rnd() * 40) : rnd() < 0.1 ? 100 + rnd() * 50 : rnd() * 90 - 2;
+      samples.push({ host, ts, cpu, mem: Math.round(rnd() * 1000) / 10 });
+    }
+    p95Store = openTemp();
+    const w = new LogWriter(p95Store);
+    for (let i = 0; i < samples.length; i += 250) {
+      w.writeBatch({
+        events: samples.slice(i, i + 250).map((e) => makeEvent({ host: e.host, ts: e.ts, metrics: { cpu_pct: e.cpu, mem_pct: e.mem } })),
+        offsets: [],
+      });
+    }
+  });
+
+  /** The expected series, from the raw samples: the bucket of each, the p95 of each group. */
+  function expected(from: number, to: number, bucketMs: number, perHost: boolean) {
+    const groups = new Map<string, { cpu: number[]; mem: number[] }>();
+    for (const e of samples) {
+      if (e.ts < from || e.ts >= to) continue;
+      const key = `${Math.floor(e.ts / bucketMs) * bucketMs}|${perHost ? e.host : ''}`;
+      const g = groups.get(key) ?? { cpu: [], mem: [] };
+      g.cpu.push(e.cpu);
+      g.mem.push(e.mem);
+      groups.set(key, g);
+    }
+    return [...groups.entries()]
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([key, g]) => ({ key, cpu_p95: expectedP95(g.cpu), mem_p95: expectedP95(g.mem) }));
+  }
+
+  test.each<[string, number, boolean]>([
+    ['1m', MINUTE_MS, false],
+    ['1m per host', MINUTE_MS, true],
+    ['5m (re-bucketed from rollup_1m)', 5 * MINUTE_MS, false],
+    ['15m per host', 15 * MINUTE_MS, true],
+    ['1h', HOUR_MS, false],
+    ['1h per host', HOUR_MS, true],
+    ['1d (re-bucketed from rollup_1h)', DAY, false],
+    ['1d per host', DAY, true],
+  ])('%s buckets', (_n, bucketMs, perHost) => {
+    const from = Math.floor((T0 - 6 * HOUR_MS) / DAY) * DAY;
+    const to = from + 3 * DAY;
+    const rows = readRollups(p95Store, { from, to, bucketMs, perHost });
+    const got = rows.map((r) => ({ key: `${r.bucket_start}|${perHost ? r.host : ''}`, cpu_p95: r.cpu_p95, mem_p95: r.mem_p95 }));
+    expect(got).toEqual(expected(from, to, bucketMs, perHost));
+    for (const r of rows) {
+      expect(r.cpu_p95!).toBeLessThanOrEqual(r.cpu_max!);
+      expect(r.mem_p95!).toBeLessThanOrEqual(r.mem_max!);
+    }
+  });
+
+  test('host filters narrow the histograms too', () => {
+    const from = T0;
+    const to = T0 + 6 * HOUR_MS;
+    const rows = readRollups(p95Store, { from, to, bucketMs: HOUR_MS, hosts: ['db-*'] });
+    const want = expected(from, to, HOUR_MS, true).filter((e) => e.key.endsWith('|db-1'));
+    expect(rows.map((r) => [r.cpu_p95, r.mem_p95])).toEqual(want.map((e) => [e.cpu_p95, e.mem_p95]));
+  });
+
+  test('buckets without samples of a metric have p95 null', () => {
+    const s = openTemp();
+    new LogWriter(s).writeBatch({ events: [makeEvent({ host: 'h', ts: T0, metrics: { cpu_pct: 5 } }), makeEvent({ host: 'h', ts: T0 + MINUTE_MS })], offsets: [] });
+    const rows = readRollups(s, { from: T0, to: T0 + HOUR_MS, bucketMs: MINUTE_MS });
+    expect(rows.map((r) => [r.cpu_p95, r.mem_p95])).toEqual([
+      [5, null],
+      [null, null],
+    ]);
+  });
+
+  test('a bucket holding a damaged histogram reports p95 null, the others are unaffected', () => {
+    const s = openTemp();
+    const w = new LogWriter(s);
+    w.writeBatch({ events: [0, 1, 2].map((m) => makeEvent({ host: 'h', ts: T0 + m * MINUTE_MS, metrics: { cpu_pct: 10 + m } })), offsets: [] });
+    s.db.prepare("UPDATE rollup_1m SET cpu_hist = x'f1050000' WHERE bucket_start = ?").run(T0 + MINUTE_MS);
+    const read = (bucketMs: number) => readRollups(s, { from: T0, to: T0 + HOUR_MS, bucketMs }).map((r) => r.cpu_p95);
+    expect(read(MINUTE_MS)).toEqual([10, null, 12]);
+    expect(read(5 * MINUTE_MS)).toEqual([null]);
+    expect(read(HOUR_MS)).toEqual([12]);
   });
 });

@@ -4,6 +4,7 @@ import { makeEvent } from '../../store/fixtures.js';
 import { startApi, token, type TestApi } from '../harness.js';
 import { MemoryAlerts } from '../memory-ports.js';
 import { T0 } from '../seed.js';
+import { expectedP95 } from '../../helpers/percentile.js';
 
 const MIN = 60_000;
 const HOUR = 3_600_000;
@@ -36,6 +37,8 @@ beforeAll(async () => {
 });
 
 const iso = (ms: number) => new Date(ms).toISOString();
+/** web-1's CPU samples in the window, one a minute. */
+const WEB_CPU = Array.from({ length: 120 }, (_, m) => 20 + m * 0.5);
 const q = `from=${iso(FROM)}&to=${iso(TO)}`;
 
 describe('GET /metrics/summary', () => {
@@ -43,11 +46,14 @@ describe('GET /metrics/summary', () => {
     const r = await api.call(`/api/v1/metrics/summary?${q}&bucket=5m`);
     expect(r.status).toBe(200);
     expect(r.body).toMatchObject({ from: iso(FROM), to: iso(TO), bucket: '5m' });
-    const webCpu = Array.from({ length: 120 }, (_, m) => 20 + m * 0.5);
-    const cpuAvg = (webCpu.reduce((a, b) => a + b, 0) + 120 * 50) / 240;
+    const cpuAvg = (WEB_CPU.reduce((a, b) => a + b, 0) + 120 * 50) / 240;
     expect(r.body.overall.cpu.avg).toBeCloseTo(cpuAvg, 9);
     expect(r.body.overall.cpu).toMatchObject({ min: 20, max: 79.5, samples: 240 });
     expect(r.body.overall.mem).toMatchObject({ min: 40, max: 61, samples: 240 });
+    // p95 over both hosts: the 228th of 240 values is web-1's 73.5, in the point up to 74.
+    expect(r.body.overall.cpu.p95).toBe(74);
+    expect(r.body.overall.cpu.p95).toBe(expectedP95([...WEB_CPU, ...Array(120).fill(50)]));
+    expect(r.body.overall.mem.p95).toBe(61);
     expect(r.body.overall.events).toBe(242);
     expect(r.body.overall.errors).toBe(4);
     expect(r.body.overall.threats).toBe(1);
@@ -57,7 +63,10 @@ describe('GET /metrics/summary', () => {
     const r = await api.call(`/metrics/summary?${q}&bucket=5m`);
     const hosts = Object.fromEntries(r.body.hosts.map((h: { host: string | null }) => [String(h.host), h]));
     expect(Object.keys(hosts).sort()).toEqual(['db-1', 'null', 'web-1']);
-    expect(hosts['db-1'].cpu).toEqual({ avg: 50, min: 50, max: 50, samples: 120 });
+    expect(hosts['db-1'].cpu).toEqual({ avg: 50, min: 50, max: 50, p95: 50, samples: 120 });
+    expect(hosts['db-1'].mem).toEqual({ avg: 60.5, min: 60, max: 61, p95: 61, samples: 120 });
+    expect(hosts['web-1'].cpu.p95).toBe(expectedP95(WEB_CPU));
+    expect(hosts['null'].cpu).toEqual({ avg: null, min: null, max: null, p95: null, samples: 0 });
     expect(hosts['db-1'].trends.cpu.direction).toBe('flat');
     expect(hosts['web-1'].trends.cpu.direction).toBe('rising');
     expect(hosts['web-1'].trends.cpu.slope_per_hour).toBeCloseTo(30, 6);
@@ -73,6 +82,13 @@ describe('GET /metrics/summary', () => {
     // Bucket 0: web-1 at 20, 20.5 … 22; db-1 at 50.
     expect(r.body.series[0].cpu_avg).toBeCloseTo((20 + 20.5 + 21 + 21.5 + 22 + 5 * 50) / 10, 9);
     expect(r.body.series[0].cpu_max).toBe(50);
+    // p95 per bucket from the rollup histograms: bucket 5 holds web-1's 32.5 … 34.5 and db-1's 50s.
+    expect(r.body.series[0]).toMatchObject({ cpu_p95: 50, mem_p95: 61 });
+    expect(r.body.series[5].cpu_p95).toBe(50);
+    for (const [i, p] of r.body.series.entries()) {
+      const web = WEB_CPU.slice(i * 5, i * 5 + 5);
+      expect(p.cpu_p95).toBe(expectedP95([...web, ...Array(5).fill(50)]));
+    }
     const cpu = r.body.trends.cpu;
     expect(cpu.direction).toBe('rising');
     expect(cpu.slope_per_hour).toBeCloseTo(15, 6); // half of web-1's 30/h in a two-host average
@@ -127,7 +143,8 @@ describe('GET /metrics/summary', () => {
   test('an empty window answers with nulls, not errors', async () => {
     const r = await api.call(`/api/v1/metrics/summary?from=${iso(T0 + 100 * HOUR)}&to=${iso(T0 + 101 * HOUR)}`);
     expect(r.status).toBe(200);
-    expect(r.body.overall).toEqual({ events: 0, errors: 0, threats: 0, cpu: { avg: null, min: null, max: null, samples: 0 }, mem: { avg: null, min: null, max: null, samples: 0 } });
+    const none = { avg: null, min: null, max: null, p95: null, samples: 0 };
+    expect(r.body.overall).toEqual({ events: 0, errors: 0, threats: 0, cpu: none, mem: none });
     expect(r.body.trends.cpu.direction).toBeNull();
     expect(r.body.hosts).toEqual([]);
   });
