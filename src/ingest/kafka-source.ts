@@ -1,8 +1,8 @@
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import type { FrozenConfig } from '../config/load.js';
 import type { Logger } from '../logger.js';
-import { isLogaggError } from '../errors.js';
 import type { IncomingMessage, IngestPipeline, PreparedBatch } from './pipeline.js';
+import type { CommitOutcome, CommitTicket } from './commit-queue.js';
 import type { IngestStats } from './ingest-stats.js';
 
 /**
@@ -15,8 +15,14 @@ import type { IngestStats } from './ingest-stats.js';
  *    and seek, and a Kafka commit that lags the database);
  *  - offsets are committed to Kafka only after SQLite, so Kafka's committed offset is
  *    never ahead of the database; Kafka commits exist for lag monitoring.
- * Backpressure: a failed store is retried with backoff while the batch handler holds
- * (no further fetches for it), heartbeating; nothing is acknowledged that was not stored.
+ * Pipelining: the chunks of a batch are prepared here and stored by the committer in order
+ * (on the writer thread with storage.writer_thread), one chunk ahead at most (`ahead`); the
+ * in-memory offsets, resolveOffset and the Kafka commit advance only for chunks whose
+ * transaction landed, in order. A chunk is chained to the one before it (`after`): if that one
+ * is given up, it is never stored.
+ * Backpressure: a failed store is retried with backoff by the committer while the batch
+ * handler holds (no further fetches for it, no further chunks prepared), heartbeating;
+ * nothing is acknowledged that was not stored.
  */
 
 export interface KafkaSourceOptions {
@@ -27,8 +33,11 @@ export interface KafkaSourceOptions {
   storedOffsets: () => Map<string, Map<number, string>>;
   logger: Logger;
   stats: IngestStats;
-  /** Store retry backoff, milliseconds (tests shorten it). */
-  retry?: { initialMs: number; maxMs: number };
+  /**
+   * Chunks of a batch prepared and queued behind the one being stored (1 = prepare the next
+   * while this one is stored). While the store fails, preparation stops at this bound.
+   */
+  ahead?: number;
 }
 
 export class KafkaSource {
@@ -127,8 +136,42 @@ export class KafkaSource {
       if (messages.length === 0 && lastSkipped) lastResolved = lastSkipped.offset;
     }
 
-    for (let i = 0; i < messages.length; i += chunkSize) {
-      if (!payload.isRunning() || payload.isStale()) break;
+    // Chunks are prepared here and stored by the committer (on the writer thread), in order:
+    // chunk N+1 is decoded and detected while chunk N is stored. At most `ahead` chunks wait
+    // behind the one being stored; a failing or slow store therefore stops preparation.
+    const ahead = this.opts.ahead ?? 1;
+    const inflight: InFlight[] = [];
+    let abandoned = false;
+    const ack = async (f: InFlight): Promise<void> => {
+      this.next.set(k, BigInt(f.nextOffset));
+      payload.resolveOffset(f.last.offset);
+      lastResolved = f.last.offset;
+      this.opts.stats.recordBatch(f.chunk.length, f.prepared.parseErrors, performance.now() - f.started);
+      if (f.prepared.parseErrors > 0) await this.deadLetter(topic, f.chunk, f.prepared);
+    };
+    /** Waits for the oldest chunk in flight and acknowledges it; false when it was not stored. */
+    const settleOldest = async (): Promise<boolean> => {
+      const f = inflight[0] as InFlight;
+      let o = await this.awaitTicket(f.ticket, payload);
+      if (o === null) {
+        // Give up this chunk and every later one of this batch (latest first, so none of them
+        // starts meanwhile; `after` chains them anyway). One that is being stored ends as it ends.
+        abandoned = true;
+        for (let x = inflight.length - 1; x >= 0; x--) inflight[x]!.ticket.cancel();
+        o = await f.ticket.done;
+      }
+      inflight.shift();
+      if (!o.committed) {
+        abandoned = true;
+        for (const g of inflight) g.ticket.cancel();
+        return false;
+      }
+      await ack(f);
+      return true;
+    };
+
+    for (let i = 0; i < messages.length && !abandoned; i += chunkSize) {
+      if (!payload.isRunning() || payload.isStale() || this.stopping) break;
       const chunk = messages.slice(i, i + chunkSize);
       const last = chunk[chunk.length - 1] as KafkaMessage;
       const started = performance.now();
@@ -137,20 +180,32 @@ export class KafkaSource {
         source: { kind: 'kafka', topic, partition, offset: m.offset },
       }));
       const prepared = this.opts.pipeline.prepare(incoming);
+      const nextOffset = (BigInt(last.offset) + 1n).toString();
+      // Submitted right after prepare (nothing awaited in between): stored in detection order.
+      const previous = inflight[inflight.length - 1];
+      const ticket = this.opts.pipeline.submit(prepared, [{ group: this.opts.config.group_id, topic, partition, nextOffset }], previous ? { after: previous.ticket } : {});
+      inflight.push({ ticket, chunk, prepared, last, nextOffset, started });
       // Give the event loop a turn between the CPU-bound steps, so the API served from the same
       // process (`serve`) waits for one step, not for a whole multi-megabyte fetch.
       await yieldToEventLoop();
-      const nextOffset = (BigInt(last.offset) + 1n).toString();
-      const stored = await this.commitWithRetry(prepared, { group: this.opts.config.group_id, topic, partition, nextOffset }, payload);
-      if (!stored) return; // shutting down or partition revoked: nothing acknowledged
-      this.next.set(k, BigInt(nextOffset));
-      payload.resolveOffset(last.offset);
-      lastResolved = last.offset;
-      this.opts.stats.recordBatch(chunk.length, prepared.parseErrors, performance.now() - started);
-      if (prepared.parseErrors > 0) await this.deadLetter(topic, chunk, prepared);
-      await payload.heartbeat();
-      await yieldToEventLoop();
+      while (inflight.length > ahead && !abandoned) {
+        if (!(await settleOldest())) break;
+        await heartbeat(payload);
+      }
     }
+    while (inflight.length > 0) {
+      if (abandoned) {
+        // Cancelled above: wait for them to end; only a chunk being stored can still land,
+        // and it is acknowledged (it is in the database with its offset).
+        const f = inflight.shift() as InFlight;
+        const o = await f.ticket.done;
+        if (o.committed) await ack(f);
+        continue;
+      }
+      if (!(await settleOldest())) continue;
+      await heartbeat(payload);
+    }
+    if (abandoned) return; // shutting down or partition revoked: nothing more acknowledged
 
     if (lastResolved !== null) {
       try {
@@ -162,35 +217,20 @@ export class KafkaSource {
     }
   }
 
-  /** Returns false when the batch must be abandoned (stopping, or the partition moved away). */
-  private async commitWithRetry(prepared: PreparedBatch, mark: { group: string; topic: string; partition: number; nextOffset: string }, payload: EachBatchPayload): Promise<boolean> {
-    const { initialMs, maxMs } = this.opts.retry ?? { initialMs: 200, maxMs: 30_000 };
-    for (let attempt = 0; ; attempt++) {
+  /**
+   * Waits for a chunk's commit, heartbeating every second. Returns null when the batch must be
+   * abandoned: the store is failing and logagg is stopping or the partition moved away, or
+   * the group was rebalanced while we waited (the heartbeat failed).
+   */
+  private async awaitTicket(ticket: CommitTicket, payload: EachBatchPayload): Promise<CommitOutcome | null> {
+    for (;;) {
+      const o = await within(ticket.done, 1000);
+      if (o !== undefined) return o;
+      if (ticket.failures > 0 && (this.stopping || !payload.isRunning() || payload.isStale())) return null;
       try {
-        this.opts.pipeline.commit(prepared, [mark]);
-        if (attempt > 0) this.opts.logger.info('store recovered', { attempts: attempt + 1 });
-        return true;
-      } catch (e) {
-        this.opts.stats.storeFailures++;
-        const wait = Math.min(maxMs, initialMs * 2 ** attempt) * (0.5 + Math.random() / 2);
-        this.opts.logger.warn('store failed; holding the batch and retrying', {
-          topic: mark.topic,
-          partition: mark.partition,
-          attempt: attempt + 1,
-          retry_in_ms: Math.round(wait),
-          code: isLogaggError(e) ? e.code : undefined,
-          err: e,
-        });
-        const until = Date.now() + wait;
-        while (Date.now() < until) {
-          if (this.stopping || !payload.isRunning() || payload.isStale()) return false;
-          await sleep(Math.min(1000, until - Date.now()));
-          try {
-            await payload.heartbeat();
-          } catch {
-            return false; // rebalanced away while we waited
-          }
-        }
+        await payload.heartbeat();
+      } catch {
+        return null; // rebalanced away while we waited
       }
     }
   }
@@ -225,6 +265,25 @@ function yieldToEventLoop(): Promise<void> {
   return new Promise((r) => setImmediate(r));
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, Math.max(0, ms)));
+/** The promise's value, or undefined after `ms` (the timer is cleared when it settles first). */
+function within<T>(p: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([p, new Promise<undefined>((r) => (timer = setTimeout(() => r(undefined), ms)))]).finally(() => clearTimeout(timer));
+}
+
+async function heartbeat(payload: EachBatchPayload): Promise<void> {
+  try {
+    await payload.heartbeat();
+  } catch {
+    // A rebalance: the next chunk's isStale() check or wait ends the batch.
+  }
+}
+
+interface InFlight {
+  ticket: CommitTicket;
+  chunk: KafkaMessage[];
+  prepared: PreparedBatch;
+  last: KafkaMessage;
+  nextOffset: string;
+  started: number;
 }

@@ -4,6 +4,7 @@
  * the batch's transaction.
  */
 import type { NormalizedEvent } from '../core/event.js';
+import { COL_HOST, COL_LEVEL, LOG_COLUMNS, NUMS_PER_EVENT, type BatchRows } from './batch-rows.js';
 import type { SqlDb, SqlStatement } from './sqlite.js';
 
 export const MINUTE_MS = 60_000;
@@ -70,6 +71,34 @@ export function aggregateRollups(events: readonly NormalizedEvent[], bucketMs: n
   return [...byKey.values()];
 }
 
+/** aggregateRollups over flat rows (batch-rows.ts), for the events at `indexes`. */
+export function aggregateRollupRows(rows: BatchRows, indexes: readonly number[], bucketMs: number): RollupDelta[] {
+  const byKey = new Map<string, RollupDelta>();
+  const { params, nums } = rows;
+  const num = (v: number): number | undefined => (Number.isNaN(v) ? undefined : v);
+  for (const i of indexes) {
+    const at = i * LOG_COLUMNS;
+    const k = i * NUMS_PER_EVENT;
+    const bucket = bucketStart(nums[k]!, bucketMs);
+    const host = (params[at + COL_HOST] as string | null) ?? '';
+    const key = `${bucket}\u0000${host}`;
+    let d = byKey.get(key);
+    if (!d) {
+      d = { bucket_start: bucket, host, count: 0, errors: 0, threats: 0, cpu: emptyAgg(), mem: emptyAgg(), net_in: emptyAgg(), net_out: emptyAgg() };
+      byKey.set(key, d);
+    }
+    d.count += 1;
+    const level = params[at + COL_LEVEL] as number | null;
+    if (level !== null && level <= 3) d.errors += 1;
+    if (nums[k + 5] === 1) d.threats += 1;
+    addMetric(d.cpu, num(nums[k + 1]!));
+    addMetric(d.mem, num(nums[k + 2]!));
+    addMetric(d.net_in, num(nums[k + 3]!));
+    addMetric(d.net_out, num(nums[k + 4]!));
+  }
+  return [...byKey.values()];
+}
+
 // min(a, NULL) and a + NULL are NULL in SQLite, so coalesce falls back to whichever side is known.
 const mergeMin = (c: string): string => `${c} = coalesce(min(${c}, excluded.${c}), ${c}, excluded.${c})`;
 const mergeMax = (c: string): string => `${c} = coalesce(max(${c}, excluded.${c}), ${c}, excluded.${c})`;
@@ -113,5 +142,12 @@ export class RollupWriter {
     if (events.length === 0) return;
     for (const d of aggregateRollups(events, MINUTE_MS)) this.upsert1m.run(...deltaParams(d));
     for (const d of aggregateRollups(events, HOUR_MS)) this.upsert1h.run(...deltaParams(d));
+  }
+
+  /** The same for flat rows: the events at `indexes` (those stored). */
+  applyRows(rows: BatchRows, indexes: readonly number[]): void {
+    if (indexes.length === 0) return;
+    for (const d of aggregateRollupRows(rows, indexes, MINUTE_MS)) this.upsert1m.run(...deltaParams(d));
+    for (const d of aggregateRollupRows(rows, indexes, HOUR_MS)) this.upsert1h.run(...deltaParams(d));
   }
 }
