@@ -152,6 +152,21 @@ describeKafka('logagg consume (real broker, real SQLite)', () => {
     expect(countRows(db, 'SELECT sum(next_offset) FROM offsets')).toBe(N);
   });
 
+  test('storage.writer_thread: false stores on the main thread, exactly once as well', async () => {
+    const brokers = requireKafka();
+    const topic = uniqueTopic('nothread');
+    await createTopic(brokers, topic, 2);
+    const N = 5000;
+    await produce(brokers, topic, seqMessages(N));
+    const db = path.join(tempDir(), 'logagg.db');
+    const cli = startCli(['consume'], env(brokers, topic, db, { LOGAGG_STORAGE_WRITER_THREAD: 'false', LOGAGG_KAFKA_BATCH_MAX_MESSAGES: '500' }));
+    await waitFor('all rows', () => countRows(db) === N, 60_000);
+    cli.proc.kill('SIGTERM');
+    expect((await cli.exited).code).toBe(0);
+    expectExactlyOnce(db, N);
+    expect(countRows(db, 'SELECT sum(next_offset) FROM offsets')).toBe(N);
+  });
+
   test('a broker restart mid-stream loses nothing and doubles nothing', async () => {
     const broker = await startOwnBroker();
     const topic = uniqueTopic('restart');
