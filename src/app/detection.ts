@@ -1,7 +1,8 @@
 /**
  * Detection inside the ingest pipeline: the BatchDetector that runs the rules once per batch
- * (DetectionEngine, pure) and writes their findings as alerts inside the batch's transaction
- * (alert-store). It also owns the rule set's life: loaded at start (a bad set is a ConfigError),
+ * (DetectionEngine, pure) and hands their findings (and, when due, the rules' state) to the
+ * batch's commit job, which writes them as alerts inside the batch's transaction
+ * (src/ingest/commit-job.ts, alert-store). It also owns the rule set's life: loaded at start (a bad set is a ConfigError),
  * reloaded when the folder changes (a bad edit keeps the last good set), with the enable/disable
  * overrides kept in the database applied over the files at start and after every reload.
  *
@@ -16,21 +17,14 @@ import { formatRuleError } from '../core/rules/compile.js';
 import type { CompiledRule } from '../core/rules/types.js';
 import type { BatchDetector } from '../ingest/pipeline.js';
 import type { Logger } from '../logger.js';
-import { applyFindings, type AlertPolicy, type AlertWritten, type PendingFinding } from '../store/alert-store.js';
-import type { BatchTx } from '../store/log-writer.js';
+import type { AlertPolicy } from '../store/alert-store.js';
+import type { DetectionWrite } from '../ingest/commit-job.js';
 import { readRuleOverrides, readRuleStats, writeRuleOverride, type RuleOverride, type RuleStats } from '../store/rule-state.js';
 import type { Store } from '../store/store.js';
-import { countLogsAfter, newestLogId, readDetectionState, writeDetectionState } from '../store/detection-state.js';
+import { countLogsAfter, readDetectionState } from '../store/detection-state.js';
 import { logsAfter } from '../store/log-follow.js';
 import { watchRules, type RuleWatcher } from '../rules/rule-files.js';
 import { assetRaisePolicy, loadInitialRules, ruleContextBase, type DetectionSettings } from './detection-rules.js';
-
-/** What detect() hands to persist(): findings with their rule's window, fixed at detect time. */
-export interface DetectionOutput {
-  pending: PendingFinding[];
-  /** Which detect() call made it (1, 2, …): the state may be saved only with the latest batch. */
-  seq: number;
-}
 
 /** Events read per step when replaying after a restore. */
 const REPLAY_CHUNK = 5000;
@@ -46,14 +40,9 @@ export interface DetectionOptions {
   logger: Logger;
   /** Debounce of folder changes before a reload, ms (tests shorten it). */
   reloadDebounceMs?: number;
-  /**
-   * Runs inside the batch's transaction after the alerts were written, with each alert opened
-   * or updated (the notification outbox is written there: src/notify/notify-service.ts).
-   */
-  onAlertsWritten?: (tx: BatchTx, written: readonly AlertWritten[]) => void;
 }
 
-export class DetectionService implements BatchDetector<DetectionOutput> {
+export class DetectionService implements BatchDetector {
   private readonly engine: DetectionEngine;
   private readonly policy: AlertPolicy;
   private readonly logger: Logger;
@@ -63,8 +52,7 @@ export class DetectionService implements BatchDetector<DetectionOutput> {
   private watcher: RuleWatcher | null = null;
   /** The rules from the folder in force now (the last good set). */
   private files: CompiledRule[] = [];
-  /** detect() calls so far; events detected and wall-clock time since the state was last saved. */
-  private seq = 0;
+  /** Events detected and wall-clock time since the state was last snapshotted for saving. */
   private sinceSave = 0;
   private lastSaveAt = 0;
   /** Rules whose state could not be saved, reported once each. */
@@ -135,40 +123,38 @@ export class DetectionService implements BatchDetector<DetectionOutput> {
     this.watcher = null;
   }
 
-  detect(events: readonly NormalizedEvent[]): DetectionOutput {
+  /**
+   * Runs the rules over one chunk (every event once, in order) and says what its transaction
+   * must write: the findings, and the rules' state when a save is due (detection.state.every_events
+   * / every). The state is taken here, right after this chunk: the committer stores chunks in the
+   * order they were detected, so the saved state has seen exactly the events stored with it, even
+   * while later chunks are already detected (storage.writer_thread).
+   */
+  detect(events: readonly NormalizedEvent[]): DetectionWrite {
     const findings = this.engine.evaluate(events);
     const fallback = this.cfg.default_suppress;
     this.sinceSave += events.length;
-    return { pending: findings.map((finding) => ({ finding, suppressMs: this.suppressById.get(finding.rule_id) ?? fallback })), seq: ++this.seq };
+    return {
+      pending: findings.map((finding) => ({ finding, suppressMs: this.suppressById.get(finding.rule_id) ?? fallback })),
+      policy: this.policy,
+      state: this.stateIfDue(),
+    };
   }
 
-  persist(tx: BatchTx, output: DetectionOutput): void {
-    const hook = this.opts.onAlertsWritten;
-    const written: AlertWritten[] | undefined = hook ? [] : undefined;
-    applyFindings(tx, output.pending, this.policy, written);
-    if (hook && written!.length > 0) hook(tx, written!);
-    this.maybeSaveState(tx, output.seq);
-  }
-
-  /**
-   * Saves the rules' state in the batch's transaction when it is due. Only with the latest batch
-   * detected: then the state has seen exactly the events stored up to this transaction (a batch
-   * detected but not yet stored would otherwise be replayed into the state a second time).
-   */
-  private maybeSaveState(tx: BatchTx, seq: number): void {
+  private stateIfDue(): DetectionWrite['state'] {
     const st = this.cfg.state;
-    if (!st.save || seq !== this.seq) return;
+    if (!st.save) return null;
     const now = Date.now();
-    if (this.sinceSave < st.every_events && now - this.lastSaveAt < st.every) return;
+    if (this.sinceSave < st.every_events && now - this.lastSaveAt < st.every) return null;
     const { saved, failed } = this.engine.snapshot(DETECTION_STATE_CODEC);
     for (const f of failed) {
       if (this.unsaved.has(f.id)) continue;
       this.unsaved.add(f.id);
       this.logger.warn('a rule\'s state cannot be saved; it will start afresh after a restart', { rule: f.id, error: f.error });
     }
-    writeDetectionState(tx, saved, newestLogId(tx), now);
     this.sinceSave = 0;
     this.lastSaveAt = now;
+    return { rules: saved, savedAt: now };
   }
 
   /**

@@ -7,17 +7,31 @@ import { pruneAll, retentionCutoffs } from '../store/retention.js';
 import { createKafka } from '../ingest/kafka-client.js';
 import { KafkaSource } from '../ingest/kafka-source.js';
 import { IngestPipeline, type BatchDetector } from '../ingest/pipeline.js';
+import { runCommitJob } from '../ingest/commit-job.js';
+import { CommitQueue, inProcessExecutor, type CommitExecutor } from '../ingest/commit-queue.js';
+import { startWriterThread } from '../ingest/writer/writer-thread.js';
+import type { EnqueueSettings } from '../notify/outbox.js';
 import { IngestStats } from '../ingest/ingest-stats.js';
 import { loadEnrichContext } from './enrich-context.js';
 import { storeOptionsFromConfig } from './store-options.js';
 
 /**
- * The ingest service: the one SQLite writer, the pipeline, the Kafka source and the
- * retention timer, started and stopped together. `consume` runs it alone; `serve` runs it
- * beside the API.
+ * The ingest service: the writer, the pipeline, the Kafka source and the retention timer,
+ * started and stopped together. `consume` runs it alone; `serve` runs it beside the API.
+ *
+ * Batches are stored by the committer (src/ingest/commit-queue.ts), in the order they were
+ * prepared: with storage.writer_thread (the default) on the writer thread
+ * (src/ingest/writer/), so the next chunk is decoded and detected here while this one is
+ * stored there; else on this thread. `store` is this thread's connection (the control
+ * connection): it opens and migrates the database, and carries the rare short writes that are
+ * not batches (docs/storage.md, "The writer thread"): rule overrides, alert state changes from
+ * the API, the notification sender's bookkeeping and retention. SQLite lets one connection
+ * write at a time; each of these waits (busy_timeout) for at most the batch being stored.
  */
 export interface IngestService {
   readonly store: Store;
+  /** Rejects when nothing more can be stored (the writer thread died): the process must stop. */
+  readonly crashed: Promise<never>;
   readonly stats: IngestStats;
   /** The pipeline on the one writer, for the other sources of this process (src/listen). */
   readonly pipeline: IngestPipeline;
@@ -35,7 +49,11 @@ export interface IngestServiceOptions {
    * migrated, before consuming starts (detection reads its rule overrides there).
    */
   detector?: BatchDetector | ((store: Store) => BatchDetector);
+  /** The notification outbox written with alerts, and the sender woken after such a batch. */
+  notify?: { enqueue: EnqueueSettings; wake(): void } | null;
   clock?: () => number;
+  /** The writer thread's entry (tests give another). */
+  writerEntry?: URL;
 }
 
 export async function startIngest(opts: IngestServiceOptions): Promise<IngestService> {
@@ -52,8 +70,24 @@ export async function startIngest(opts: IngestServiceOptions): Promise<IngestSer
     store.close();
     throw e;
   }
+  const outbox = opts.notify?.enqueue ?? null;
+  let executor: CommitExecutor;
+  try {
+    executor = config.storage.writer_thread
+      ? await startWriterThread({ storage: config.storage, outbox, logger, ...(opts.writerEntry ? { entry: opts.writerEntry } : {}) })
+      : inProcessExecutor(((writer) => (job) => runCommitJob(writer, job, outbox))(new LogWriter(store)));
+  } catch (e) {
+    store.close();
+    throw e;
+  }
+  const committer = new CommitQueue({
+    executor,
+    logger,
+    onFailure: () => stats.storeFailures++,
+    ...(opts.notify ? { onOutbox: opts.notify.wake } : {}),
+  });
   const pipeline = new IngestPipeline({
-    writer: new LogWriter(store),
+    committer,
     enrichContext: () => enrichContext,
     formats: config.kafka.formats,
     maxMessageBytes: config.storage.max_message_bytes,
@@ -85,6 +119,7 @@ export async function startIngest(opts: IngestServiceOptions): Promise<IngestSer
     await source?.start();
   } catch (e) {
     await source?.stop().catch(() => undefined);
+    await committer.close();
     store.close();
     throw e;
   }
@@ -94,6 +129,7 @@ export async function startIngest(opts: IngestServiceOptions): Promise<IngestSer
 
   return {
     store,
+    crashed: committer.fatal,
     stats,
     pipeline,
     source,
@@ -101,6 +137,8 @@ export async function startIngest(opts: IngestServiceOptions): Promise<IngestSer
       if (retentionTimer) clearInterval(retentionTimer);
       await source?.stop();
       await pruning;
+      // What the sources still wait for is committed first; what is not running is given up.
+      await committer.close();
       store.close();
       logger.info('stopped', { events: stats.events, batches: stats.batches });
     },

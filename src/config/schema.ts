@@ -97,6 +97,11 @@ const storageSchema = z
     max_message_bytes: z.number().int().min(256).max(64 * 1024 * 1024).default(256 * 1024),
     /** SQLite page cache per connection, in MiB. */
     cache_mb: z.number().int().min(1).max(4096).default(64),
+    /**
+     * Store batches on a thread of their own (consume, serve), so the next batch is decoded and
+     * detected while this one is written. false: on the main thread, one step after the other.
+     */
+    writer_thread: z.boolean().default(true),
     /** Encryption at rest of the database file and its WAL. */
     encryption: encryptionSchema,
   })

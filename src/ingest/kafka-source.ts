@@ -1,8 +1,8 @@
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import type { FrozenConfig } from '../config/load.js';
 import type { Logger } from '../logger.js';
-import { isLogaggError } from '../errors.js';
 import type { IncomingMessage, IngestPipeline, PreparedBatch } from './pipeline.js';
+import type { CommitOutcome, CommitTicket } from './commit-queue.js';
 import type { IngestStats } from './ingest-stats.js';
 
 /**
@@ -15,8 +15,18 @@ import type { IngestStats } from './ingest-stats.js';
  *    and seek, and a Kafka commit that lags the database);
  *  - offsets are committed to Kafka only after SQLite, so Kafka's committed offset is
  *    never ahead of the database; Kafka commits exist for lag monitoring.
- * Backpressure: a failed store is retried with backoff while the batch handler holds
- * (no further fetches for it), heartbeating; nothing is acknowledged that was not stored.
+ * Pipelining: chunks are prepared here and stored by the committer in order (on the writer
+ * thread with storage.writer_thread), at most `ahead` chunks behind the one being stored, also
+ * across batches (the next batch is fetched and prepared while the last chunk of this one is
+ * stored). The in-memory offsets (`next`) and the Kafka commit advance only for chunks whose
+ * transaction landed, in order. resolveOffset is kafkajs' fetch position only (autoCommit is
+ * off): it moves at submit, and a chunk given up moves it back with a seek. A chunk is chained
+ * to the previous one of its partition (`after`): if that one is given up, it is never stored.
+ * A batch first waits until its partition has nothing in flight, so the floor it filters with
+ * is what SQLite holds.
+ * Backpressure: a failed store is retried with backoff by the committer while the batch
+ * handler holds (no further chunks prepared, no further batches taken), heartbeating;
+ * nothing is acknowledged that was not stored.
  */
 
 export interface KafkaSourceOptions {
@@ -27,8 +37,11 @@ export interface KafkaSourceOptions {
   storedOffsets: () => Map<string, Map<number, string>>;
   logger: Logger;
   stats: IngestStats;
-  /** Store retry backoff, milliseconds (tests shorten it). */
-  retry?: { initialMs: number; maxMs: number };
+  /**
+   * Chunks of a batch prepared and queued behind the one being stored (1 = prepare the next
+   * while this one is stored). While the store fails, preparation stops at this bound.
+   */
+  ahead?: number;
 }
 
 export class KafkaSource {
@@ -38,6 +51,19 @@ export class KafkaSource {
   private readonly next = new Map<string, bigint>();
   private stopping = false;
   private connected = false;
+  /**
+   * Chunks submitted and not yet acknowledged, in submit order (all partitions); at most
+   * `ahead` + 1 while a batch is being prepared.
+   */
+  private readonly inflight: InFlight[] = [];
+  private ackLoopRunning = false;
+  private acking: Promise<void> = Promise.resolve();
+  private batchRunning: Promise<void> = Promise.resolve();
+  /** The latest batch's handle (heartbeats, isRunning) for chunks acknowledged after it returned. */
+  private payload: EachBatchPayload | null = null;
+  /** Stored offsets not yet committed to Kafka, by partition. */
+  private readonly kafkaDue = new Map<string, { topic: string; partition: number; offset: string }>();
+  private lastKafkaCommit = 0;
 
   constructor(private readonly opts: KafkaSourceOptions) {}
 
@@ -103,20 +129,46 @@ export class KafkaSource {
     logger.info('consuming', { brokers: config.brokers, group: config.group_id, topics: topics.map(String) });
   }
 
-  /** Finish the batch in flight, commit, leave the group, close. */
+  /**
+   * Stops preparing, lets the chunks in flight land (or gives them up if the store is failing),
+   * commits the stored offsets to Kafka, leaves the group, closes.
+   */
   async stop(): Promise<void> {
     this.stopping = true;
+    await this.batchRunning;
+    await this.acking;
+    await this.commitKafka();
     await this.consumer?.disconnect();
     await this.producer?.disconnect();
     this.connected = false;
   }
 
   private async onBatch(payload: EachBatchPayload): Promise<void> {
+    if (this.stopping) return;
+    let done!: () => void;
+    this.batchRunning = new Promise<void>((r) => (done = r));
+    try {
+      await this.processBatch(payload);
+    } finally {
+      done();
+    }
+  }
+
+  private async processBatch(payload: EachBatchPayload): Promise<void> {
     const { batch } = payload;
     const { topic, partition } = batch;
     const k = key(topic, partition);
     const chunkSize = this.opts.config.batch.max_messages;
-    let lastResolved: string | null = null;
+    const ahead = this.opts.ahead ?? 1;
+    this.payload = payload;
+
+    // Chunks of this partition still in flight (from its previous batch) land first, so the
+    // floor below is what SQLite holds (a batch fetched again after a seek must not be
+    // prepared, and detected, a second time).
+    for (let f = this.lastOf(k); f !== undefined; f = this.lastOf(k)) {
+      if (!(await f.acked)) return;
+    }
+    if (this.stopping || !payload.isRunning() || payload.isStale()) return;
 
     // Skip what SQLite already holds (replays after a crash, or a Kafka commit behind the DB).
     const floor = this.next.get(k);
@@ -124,11 +176,21 @@ export class KafkaSource {
     if (messages.length < batch.messages.length) {
       this.opts.stats.skippedDuplicates += batch.messages.length - messages.length;
       const lastSkipped = batch.messages[batch.messages.length - messages.length - 1];
-      if (messages.length === 0 && lastSkipped) lastResolved = lastSkipped.offset;
+      if (messages.length === 0 && lastSkipped) {
+        payload.resolveOffset(lastSkipped.offset);
+        const offset = (BigInt(lastSkipped.offset) + 1n).toString();
+        const due = this.kafkaDue.get(k);
+        if (due === undefined || BigInt(due.offset) < BigInt(offset)) this.kafkaDue.set(k, { topic, partition, offset });
+        this.kickAcks();
+      }
     }
 
+    // Chunks are prepared here and stored by the committer (on the writer thread), in order:
+    // chunk N+1 is decoded and detected while chunk N is stored, also across batches. At most
+    // `ahead` chunks wait behind the one being stored; a failing or slow store therefore stops
+    // preparation here.
     for (let i = 0; i < messages.length; i += chunkSize) {
-      if (!payload.isRunning() || payload.isStale()) break;
+      if (!payload.isRunning() || payload.isStale() || this.stopping) return;
       const chunk = messages.slice(i, i + chunkSize);
       const last = chunk[chunk.length - 1] as KafkaMessage;
       const started = performance.now();
@@ -137,60 +199,130 @@ export class KafkaSource {
         source: { kind: 'kafka', topic, partition, offset: m.offset },
       }));
       const prepared = this.opts.pipeline.prepare(incoming);
+      const nextOffset = (BigInt(last.offset) + 1n).toString();
+      // Submitted right after prepare (nothing awaited in between): stored in detection order,
+      // and only if the chunk before it of this partition was.
+      const previous = this.lastOf(k);
+      const ticket = this.opts.pipeline.submit(prepared, [{ group: this.opts.config.group_id, topic, partition, nextOffset }], previous ? { after: previous.ticket } : {});
+      let settle!: (ok: boolean) => void;
+      const acked = new Promise<boolean>((r) => (settle = r));
+      this.inflight.push({ ticket, k, topic, partition, chunk, prepared, first: chunk[0] as KafkaMessage, last, nextOffset, started, acked, settle });
+      // The fetch position only (autoCommit is off: kafkajs commits nothing by itself), so the
+      // next batch is fetched while this chunk is stored. What is stored is tracked in `next`
+      // and committed to Kafka by commitKafka(); a chunk given up rewinds the fetch position.
+      payload.resolveOffset(last.offset);
+      this.kickAcks();
       // Give the event loop a turn between the CPU-bound steps, so the API served from the same
       // process (`serve`) waits for one step, not for a whole multi-megabyte fetch.
       await yieldToEventLoop();
-      const nextOffset = (BigInt(last.offset) + 1n).toString();
-      const stored = await this.commitWithRetry(prepared, { group: this.opts.config.group_id, topic, partition, nextOffset }, payload);
-      if (!stored) return; // shutting down or partition revoked: nothing acknowledged
-      this.next.set(k, BigInt(nextOffset));
-      payload.resolveOffset(last.offset);
-      lastResolved = last.offset;
-      this.opts.stats.recordBatch(chunk.length, prepared.parseErrors, performance.now() - started);
-      if (prepared.parseErrors > 0) await this.deadLetter(topic, chunk, prepared);
-      await payload.heartbeat();
-      await yieldToEventLoop();
-    }
-
-    if (lastResolved !== null) {
-      try {
-        await this.consumer?.commitOffsets([{ topic, partition, offset: (BigInt(lastResolved) + 1n).toString() }]);
-      } catch (e) {
-        // SQLite holds the truth; a failed Kafka commit only makes lag look higher for a while.
-        this.opts.logger.warn('kafka offset commit failed (the database has the offsets)', { topic, partition, err: e });
+      while (this.inflight.length > ahead) {
+        if (!(await (this.inflight[0] as InFlight).acked)) return;
       }
     }
   }
 
-  /** Returns false when the batch must be abandoned (stopping, or the partition moved away). */
-  private async commitWithRetry(prepared: PreparedBatch, mark: { group: string; topic: string; partition: number; nextOffset: string }, payload: EachBatchPayload): Promise<boolean> {
-    const { initialMs, maxMs } = this.opts.retry ?? { initialMs: 200, maxMs: 30_000 };
-    for (let attempt = 0; ; attempt++) {
+  /** The newest chunk of a partition still in flight. */
+  private lastOf(k: string): InFlight | undefined {
+    for (let x = this.inflight.length - 1; x >= 0; x--) if (this.inflight[x]!.k === k) return this.inflight[x];
+    return undefined;
+  }
+
+  /** Acknowledges the chunks in flight in order, as their commits land (one loop at a time). */
+  private kickAcks(): void {
+    if (this.ackLoopRunning) return;
+    this.ackLoopRunning = true;
+    this.acking = (async () => {
       try {
-        this.opts.pipeline.commit(prepared, [mark]);
-        if (attempt > 0) this.opts.logger.info('store recovered', { attempts: attempt + 1 });
-        return true;
+        while (this.inflight.length > 0) await this.settleOldest();
+        await this.commitKafka();
+      } finally {
+        this.ackLoopRunning = false;
+      }
+    })();
+  }
+
+  private async settleOldest(): Promise<void> {
+    const f = this.inflight[0] as InFlight;
+    let o = await this.awaitTicket(f.ticket);
+    if (o === null) {
+      // Give up every chunk in flight (latest first, so none of them starts meanwhile; the
+      // chains stop them anyway). One being stored ends as it ends.
+      for (let x = this.inflight.length - 1; x >= 0; x--) this.inflight[x]!.ticket.cancel();
+      o = await f.ticket.done;
+    }
+    this.inflight.shift();
+    if (!o.committed) {
+      this.giveUp(f);
+      return;
+    }
+    const { topic, partition } = f;
+    this.next.set(f.k, BigInt(f.nextOffset));
+    this.kafkaDue.set(f.k, { topic, partition, offset: f.nextOffset });
+    this.opts.stats.recordBatch(f.chunk.length, f.prepared.parseErrors, performance.now() - f.started);
+    f.settle(true);
+    if (f.prepared.parseErrors > 0) await this.deadLetter(topic, f.chunk, f.prepared);
+    if (this.inflight.length === 0 || Date.now() - this.lastKafkaCommit > 1000) await this.commitKafka();
+  }
+
+  /**
+   * A chunk not stored: it and the chunks after it of its partition are not acknowledged, and
+   * the partition's fetch position goes back to it (unless stopping), so it is read again.
+   */
+  private giveUp(f: InFlight): void {
+    f.settle(false);
+    for (let x = 0; x < this.inflight.length; ) {
+      const g = this.inflight[x]!;
+      if (g.k !== f.k) {
+        x++;
+        continue;
+      }
+      g.ticket.cancel();
+      this.inflight.splice(x, 1);
+      void g.ticket.done.then((o) => {
+        // Cannot be committed (chained after f); kept for clarity of the invariant.
+        if (o.committed) this.opts.logger.error('a chunk was stored after the chunk before it was given up', { topic: g.topic, partition: g.partition });
+      });
+      g.settle(false);
+    }
+    if (!this.stopping && this.consumer) {
+      try {
+        this.consumer.seek({ topic: f.topic, partition: f.partition, offset: f.first.offset });
       } catch (e) {
-        this.opts.stats.storeFailures++;
-        const wait = Math.min(maxMs, initialMs * 2 ** attempt) * (0.5 + Math.random() / 2);
-        this.opts.logger.warn('store failed; holding the batch and retrying', {
-          topic: mark.topic,
-          partition: mark.partition,
-          attempt: attempt + 1,
-          retry_in_ms: Math.round(wait),
-          code: isLogaggError(e) ? e.code : undefined,
-          err: e,
-        });
-        const until = Date.now() + wait;
-        while (Date.now() < until) {
-          if (this.stopping || !payload.isRunning() || payload.isStale()) return false;
-          await sleep(Math.min(1000, until - Date.now()));
-          try {
-            await payload.heartbeat();
-          } catch {
-            return false; // rebalanced away while we waited
-          }
-        }
+        this.opts.logger.warn('could not rewind the partition after a chunk was given up; it is read again after the next rebalance or restart', { topic: f.topic, partition: f.partition, err: e });
+      }
+    }
+  }
+
+  /** Commits the offsets stored in SQLite to Kafka (lag monitoring only). */
+  private async commitKafka(): Promise<void> {
+    if (this.kafkaDue.size === 0 || !this.consumer) return;
+    const offsets = [...this.kafkaDue.values()];
+    this.kafkaDue.clear();
+    this.lastKafkaCommit = Date.now();
+    try {
+      await this.consumer.commitOffsets(offsets);
+    } catch (e) {
+      // SQLite holds the truth; a failed Kafka commit only makes lag look higher for a while.
+      this.opts.logger.warn('kafka offset commit failed (the database has the offsets)', { offsets, err: e });
+    }
+  }
+
+  /**
+   * Waits for a chunk's commit, heartbeating every second. Returns null when the chunks in
+   * flight must be given up: the store is failing and logagg is stopping or the group is
+   * rebalancing, or the heartbeat failed (rebalanced while we waited).
+   */
+  private async awaitTicket(ticket: CommitTicket): Promise<CommitOutcome | null> {
+    for (;;) {
+      const o = await within(ticket.done, 1000);
+      if (o !== undefined) return o;
+      const payload = this.payload;
+      if (ticket.failures > 0 && (this.stopping || (payload !== null && (!payload.isRunning() || payload.isStale())))) return null;
+      if (payload === null || this.stopping) continue;
+      try {
+        await payload.heartbeat();
+      } catch {
+        return null; // rebalanced away while we waited
       }
     }
   }
@@ -225,6 +357,24 @@ function yieldToEventLoop(): Promise<void> {
   return new Promise((r) => setImmediate(r));
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, Math.max(0, ms)));
+/** The promise's value, or undefined after `ms` (the timer is cleared when it settles first). */
+function within<T>(p: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([p, new Promise<undefined>((r) => (timer = setTimeout(() => r(undefined), ms)))]).finally(() => clearTimeout(timer));
+}
+
+interface InFlight {
+  ticket: CommitTicket;
+  k: string;
+  topic: string;
+  partition: number;
+  chunk: KafkaMessage[];
+  prepared: PreparedBatch;
+  first: KafkaMessage;
+  last: KafkaMessage;
+  nextOffset: string;
+  started: number;
+  /** true once stored and acknowledged; false when given up. */
+  acked: Promise<boolean>;
+  settle(ok: boolean): void;
 }

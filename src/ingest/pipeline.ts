@@ -1,14 +1,24 @@
 import type { EventSource, Format, NormalizedEvent } from '../core/event.js';
 import { normalizeMessage } from '../core/normalize.js';
 import { enrich, type EnrichContext } from '../core/enrich.js';
-import type { LogWriter, BatchTx } from '../store/log-writer.js';
+import { LogaggError } from '../errors.js';
+import { createLogger, type Logger } from '../logger.js';
+import type { EnqueueSettings } from '../notify/outbox.js';
+import { toBatchRows } from '../store/batch-rows.js';
+import type { LogWriter } from '../store/log-writer.js';
+import { runCommitJob, type CommitJob, type CommitResult, type DetectionWrite } from './commit-job.js';
+import { CommitQueue, inProcessExecutor, type CommitQueueOptions, type Committer, type CommitTicket, type SubmitOptions } from './commit-queue.js';
+
+export type { CommitResult } from './commit-job.js';
 
 /**
  * The ingest pipeline, independent of where messages come from (Kafka, syslog, HTTP):
  *   prepare: decode -> normalize -> enrich -> detect   (pure work, done once per batch)
- *   commit:  events + offsets + detection output in ONE SQLite transaction (may be retried)
+ *   submit:  events + offsets + detection output in ONE SQLite transaction (may be retried),
+ *            queued on the committer (commit-queue.ts) in the order batches were prepared
  * Splitting the two lets a source retry a failed commit without re-running detection,
- * whose windows and counters must see each event exactly once.
+ * whose windows and counters must see each event exactly once, and lets the next batch be
+ * prepared while this one is stored (on the writer thread).
  */
 
 export interface IncomingMessage {
@@ -24,27 +34,20 @@ export interface OffsetMark {
   nextOffset: string;
 }
 
-/** Detection hook (rules engine): sees every event once, in order; writes inside the batch's transaction. */
-export interface BatchDetector<Output = unknown> {
-  detect(events: readonly NormalizedEvent[]): Output;
-  /** Write what detect() produced, inside the batch's transaction; `ids[i]` is events[i]'s id (null if a duplicate). */
-  persist(tx: BatchTx, output: Output, ids: readonly (number | null)[], events: readonly NormalizedEvent[]): void;
+/** Detection (rules engine): sees every event once, in order; what it returns is written in the batch's transaction. */
+export interface BatchDetector {
+  detect(events: readonly NormalizedEvent[]): DetectionWrite;
 }
 
 export interface PreparedBatch {
   events: NormalizedEvent[];
-  detection: unknown;
+  detection: DetectionWrite | null;
   parseErrors: number;
 }
 
-export interface CommitResult {
-  inserted: number;
-  ignored: number;
-  ids: readonly (number | null)[];
-}
-
 export interface PipelineOptions {
-  writer: LogWriter;
+  /** Where commits go, in order (commit-queue.ts). */
+  committer: Committer;
   enrichContext: () => EnrichContext;
   /** Formats pinned per topic; others are detected per message. */
   formats: Readonly<Record<string, Format | 'auto'>>;
@@ -56,6 +59,10 @@ export interface PipelineOptions {
 
 export class IngestPipeline {
   constructor(private readonly opts: PipelineOptions) {}
+
+  get committer(): Committer {
+    return this.opts.committer;
+  }
 
   prepare(messages: readonly IncomingMessage[]): PreparedBatch {
     const receivedAt = this.opts.clock();
@@ -76,17 +83,41 @@ export class IngestPipeline {
       if (event.parse_error !== null) parseErrors++;
       events[i] = event;
     }
-    const detection = this.opts.detector ? this.opts.detector.detect(events) : undefined;
+    const detection = this.opts.detector ? this.opts.detector.detect(events) : null;
     return { events, detection, parseErrors };
   }
 
-  commit(batch: PreparedBatch, offsets: readonly OffsetMark[]): CommitResult {
-    const detector = this.opts.detector;
-    const result = this.opts.writer.writeBatch({
-      events: batch.events,
-      offsets: [...offsets],
-      inTransaction: detector ? (tx) => detector.persist(tx, batch.detection, tx.ids, batch.events) : undefined,
-    });
-    return { inserted: result.inserted, ignored: result.ignored, ids: result.ids };
+  /**
+   * Queues the batch's commit behind every batch submitted before it and returns at once; the
+   * job is retried until committed or cancelled (opts.attempts bounds it). Submit right after
+   * prepare, without awaiting anything in between: batches must be committed in the order
+   * they were detected (the saved detection state relies on it).
+   */
+  submit(batch: PreparedBatch, offsets: readonly OffsetMark[], opts?: SubmitOptions): CommitTicket {
+    return this.opts.committer.submit(this.job(batch, offsets), opts);
   }
+
+  /** The batch's commit as data (commit-job.ts); runCommitJob stores it synchronously (tests, tools). */
+  job(batch: PreparedBatch, offsets: readonly OffsetMark[]): CommitJob {
+    return { rows: toBatchRows(batch.events), offsets: [...offsets], detection: batch.detection };
+  }
+
+  /** One attempt: resolves once committed, rejects with the store's error (nothing stored). */
+  async commit(batch: PreparedBatch, offsets: readonly OffsetMark[]): Promise<CommitResult> {
+    const o = await this.submit(batch, offsets, { attempts: 1 }).done;
+    if (o.committed) return o.result;
+    throw o.error ?? new LogaggError('STORE_UNAVAILABLE', 'the commit was cancelled', { canRetry: true });
+  }
+}
+
+/** A committer storing on this thread with `writer` (replay, tools, tests). */
+export function inProcessCommitter(writer: LogWriter, opts: { logger?: Logger; outbox?: EnqueueSettings | null; retry?: CommitQueueOptions['retry']; onFailure?: (e: unknown) => void; onOutbox?: () => void } = {}): Committer {
+  const outbox = opts.outbox ?? null;
+  return new CommitQueue({
+    executor: inProcessExecutor((job) => runCommitJob(writer, job, outbox)),
+    logger: opts.logger ?? createLogger({ level: 'silent', format: 'text' }),
+    ...(opts.retry ? { retry: opts.retry } : {}),
+    ...(opts.onFailure ? { onFailure: opts.onFailure } : {}),
+    ...(opts.onOutbox ? { onOutbox: opts.onOutbox } : {}),
+  });
 }

@@ -2,18 +2,19 @@
  * The queue between the direct listeners (syslog UDP/TCP/TLS, HTTP) and the ingest pipeline:
  * messages are grouped into batches (listeners.batch: max_messages, linger), each batch goes
  * through prepare (decode … detect) once and is committed in ONE SQLite transaction, with an
- * empty offsets list (these sources have no offsets). The writer is shared with the Kafka
- * source; both run on this one thread, so their transactions never interleave.
+ * empty offsets list (these sources have no offsets). The committer is shared with the Kafka
+ * source: their transactions are stored one after the other, in the order they were prepared.
  *
  * Units: a listener hands over a unit (one datagram, the frames of one TCP read, one HTTP
  * request). A unit is never split across transactions, so an HTTP request is stored whole or
- * not at all. A failed commit is retried with exponential backoff and jitter without running
- * detection again; while it waits the queue fills, and when it is full (queue_max messages)
+ * not at all. A failed commit is retried by the committer (src/ingest/commit-queue.ts) with
+ * exponential backoff and jitter, without running detection again; while it waits the queue fills, and when it is full (queue_max messages)
  * UDP datagrams are dropped and counted, TCP connections pause, HTTP answers 503.
  */
 import { LogaggError, isLogaggError } from '../errors.js';
 import type { IngestStats, ListenerCounters } from '../ingest/ingest-stats.js';
 import type { IncomingMessage, IngestPipeline } from '../ingest/pipeline.js';
+import type { CommitOutcome, CommitTicket } from '../ingest/commit-queue.js';
 import type { Logger } from '../logger.js';
 
 export interface IngestOutcome {
@@ -26,7 +27,7 @@ export interface IngestOutcome {
 }
 
 export interface DirectIngestOptions {
-  pipeline: Pick<IngestPipeline, 'prepare' | 'commit'>;
+  pipeline: Pick<IngestPipeline, 'prepare' | 'submit'>;
   stats: IngestStats;
   logger: Logger;
   /** Messages per transaction at most (a larger unit is committed alone). */
@@ -35,8 +36,6 @@ export interface DirectIngestOptions {
   lingerMs: number;
   /** Messages queued at most. */
   queueMax: number;
-  /** Store retry backoff, ms (tests shorten it). */
-  retry?: { initialMs: number; maxMs: number };
 }
 
 interface Unit {
@@ -55,10 +54,13 @@ export class DirectIngest {
   private closing = false;
   /** Epoch ms after which a failing store is given up on (set by close). */
   private giveUpAt = Infinity;
-  private wakeRetry: (() => void) | null = null;
+  /** Resolves (undefined) when close() is called. */
+  private readonly closed: Promise<undefined>;
+  private onClose: () => void = () => {};
 
   constructor(private readonly opts: DirectIngestOptions) {
     opts.stats.directQueue.max = opts.queueMax;
+    this.closed = new Promise((resolve) => (this.onClose = () => resolve(undefined)));
   }
 
   /** Messages waiting to be stored. */
@@ -129,7 +131,7 @@ export class DirectIngest {
     this.closing = true;
     this.giveUpAt = Date.now() + graceMs;
     this.wakeRoomWaiters(true);
-    this.wakeRetry?.();
+    this.onClose();
     await this.flush();
   }
 
@@ -204,54 +206,38 @@ export class DirectIngest {
       this.fail(units, e);
       return;
     }
-    const { initialMs, maxMs } = this.opts.retry ?? { initialMs: 200, maxMs: 30_000 };
-    for (let attempt = 0; ; attempt++) {
-      try {
-        const r = pipeline.commit(prepared, []);
-        if (attempt > 0) logger.info('store recovered', { attempts: attempt + 1 });
-        stats.recordBatch(n, prepared.parseErrors, performance.now() - started);
-        let at = 0;
-        for (const u of units) {
-          const outcome: IngestOutcome = { stored: 0, duplicates: 0, parse_errors: 0 };
-          for (let i = 0; i < u.messages.length; i++, at++) {
-            if (r.ids[at] === null) outcome.duplicates++;
-            else outcome.stored++;
-            if (prepared.events[at]!.parse_error !== null) outcome.parse_errors++;
-          }
-          u.counters.stored += u.messages.length;
-          u.settle?.resolve(outcome);
-        }
-        return;
-      } catch (e) {
-        stats.storeFailures++;
-        const now = Date.now();
-        const wait = Math.min(this.giveUpAt - now, Math.min(maxMs, initialMs * 2 ** attempt) * (0.5 + Math.random() / 2));
-        if (wait <= 0) {
-          logger.error('store failed while stopping; listener messages not stored', { messages: n, code: isLogaggError(e) ? e.code : undefined, err: e });
-          this.fail(units, e);
-          return;
-        }
-        logger.warn('store failed; holding the listener batch and retrying', {
-          messages: n,
-          queued: this.depth,
-          attempt: attempt + 1,
-          retry_in_ms: Math.round(wait),
-          code: isLogaggError(e) ? e.code : undefined,
-          err: e,
-        });
-        await new Promise<void>((resolve) => {
-          const t = setTimeout(() => {
-            this.wakeRetry = null;
-            resolve();
-          }, wait);
-          // close() cuts the wait short: the store is tried once more, then until the grace ends.
-          this.wakeRetry = () => {
-            clearTimeout(t);
-            this.wakeRetry = null;
-            resolve();
-          };
-        });
+    // Queued behind the Kafka chunks submitted before it, retried there until stored (commit-queue.ts).
+    const ticket = pipeline.submit(prepared, []);
+    const o = await this.settled(ticket);
+    if (!o.committed) {
+      const e = o.error ?? new LogaggError('STORE_UNAVAILABLE', 'logagg stopped before the messages could be stored', { canRetry: true });
+      logger.error('store failed while stopping; listener messages not stored', { messages: n, code: isLogaggError(e) ? e.code : undefined, err: e });
+      this.fail(units, e);
+      return;
+    }
+    const r = o.result;
+    stats.recordBatch(n, prepared.parseErrors, performance.now() - started);
+    let at = 0;
+    for (const u of units) {
+      const outcome: IngestOutcome = { stored: 0, duplicates: 0, parse_errors: 0 };
+      for (let i = 0; i < u.messages.length; i++, at++) {
+        if (r.ids[at] === null) outcome.duplicates++;
+        else outcome.stored++;
+        if (prepared.events[at]!.parse_error !== null) outcome.parse_errors++;
       }
+      u.counters.stored += u.messages.length;
+      u.settle?.resolve(outcome);
+    }
+  }
+
+  /** The ticket's end; once closing, a store still failing after the grace is given up. */
+  private async settled(ticket: CommitTicket): Promise<CommitOutcome> {
+    const first = await Promise.race([ticket.done, this.closed]);
+    if (first !== undefined) return first;
+    for (;;) {
+      if (ticket.failures > 0 && Date.now() >= this.giveUpAt) ticket.cancel();
+      const o = await Promise.race([ticket.done, sleep(100)]);
+      if (o !== undefined) return o;
     }
   }
 
@@ -268,4 +254,8 @@ export class DirectIngest {
     this.roomWaiters = [];
     for (const w of waiters) w();
   }
+}
+
+function sleep(ms: number): Promise<undefined> {
+  return new Promise((r) => setTimeout(() => r(undefined), ms));
 }

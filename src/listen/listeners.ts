@@ -26,11 +26,10 @@ export interface DirectListeners {
 
 export interface StartListenersOptions {
   config: FrozenConfig['listeners'];
-  pipeline: Pick<IngestPipeline, 'prepare' | 'commit'>;
+  /** Store retries (backoff) happen in the pipeline's committer. */
+  pipeline: Pick<IngestPipeline, 'prepare' | 'submit'>;
   stats: IngestStats;
   logger: Logger;
-  /** Store retry backoff, ms (tests shorten it). */
-  retry?: { initialMs: number; maxMs: number };
 }
 
 /** Whether any listener is enabled. */
@@ -47,7 +46,6 @@ export async function startListeners(opts: StartListenersOptions): Promise<Direc
     maxMessages: config.batch.max_messages,
     lingerMs: config.batch.linger,
     queueMax: config.queue_max,
-    ...(opts.retry ? { retry: opts.retry } : {}),
   });
   const deps = { ingest, stats, logger };
   const udp = config.udp.enabled ? new SyslogUdpListener({ config: config.udp, ...deps }) : null;

@@ -1,15 +1,13 @@
 /**
- * Notifications in a running ingest process: the batch hook that writes the outbox inside the
- * batch's transaction, and the sender that delivers from it. Built from the validated config
+ * Notifications in a running ingest process: the settings with which the writer writes the
+ * outbox inside each batch's transaction, and the sender that delivers from it. Built from the validated config
  * before anything connects (a missing secret stops start-up, exit 2), started once the writer
  * connection is open, stopped before it closes.
  */
 import type { FrozenConfig } from '../config/load.js';
 import type { Logger } from '../logger.js';
-import type { AlertWritten } from '../store/alert-store.js';
-import type { BatchTx } from '../store/log-writer.js';
 import type { Store } from '../store/store.js';
-import { enqueueForAlerts, type EnqueueSettings } from './outbox.js';
+import type { EnqueueSettings } from './outbox.js';
 import type { RouteConfig } from './routing.js';
 import { resolveChannels, type Env } from './secrets.js';
 import { NotifySender, type SenderSettings } from './sender.js';
@@ -19,8 +17,13 @@ export type NotifySettings = FrozenConfig['notify'];
 
 export interface NotifyService {
   readonly channels: readonly Channel[];
-  /** For the detector: runs inside the batch's transaction, after the alerts were written. */
-  onAlertsWritten(tx: BatchTx, written: readonly AlertWritten[]): void;
+  /**
+   * How the outbox is written inside each batch's transaction, after its alerts (by the writer,
+   * on whichever thread it runs: src/ingest/commit-job.ts). Plain data.
+   */
+  readonly enqueue: EnqueueSettings;
+  /** Called after a batch that queued outbox rows was committed: the sender looks at once. */
+  wake(): void;
   /** Starts delivering, on the writer connection. */
   start(store: Store): void;
   stop(): Promise<void>;
@@ -62,9 +65,9 @@ export function createNotifyService(cfg: NotifySettings, opts: NotifyServiceOpti
   let wakeQueued = false;
   return {
     channels,
-    onAlertsWritten(tx, written) {
-      if (enqueueForAlerts(tx.statement.bind(tx), written, settings, tx.now) === 0 || wakeQueued) return;
-      // The transaction commits before this callback runs: the sender will see the new rows.
+    enqueue: settings,
+    wake() {
+      if (wakeQueued) return;
       wakeQueued = true;
       setImmediate(() => {
         wakeQueued = false;

@@ -164,7 +164,7 @@ export function applyFindings(tx: BatchTx, pending: readonly PendingFinding[], p
  * First and last event time of a finding's occurrences: its samples include the batch's first
  * occurrence, and its own ts is the representative (by default the latest) occurrence.
  */
-function occurrenceSpan(f: Finding, events: readonly NormalizedEvent[]): { first: number; last: number } {
+function occurrenceSpan(f: Finding, events: ArrayLike<{ readonly ts: number }>): { first: number; last: number } {
   let first = f.ts;
   let last = f.ts;
   for (const i of f.event_indexes) {

@@ -5,7 +5,7 @@
 import { SEVERITIES, type Format, type LevelName, type NormalizedEvent, type Severity, type StoredEvent, type Threat } from '../core/event.js';
 
 /** Column order of INSERT_LOG; keep the two in step. */
-const COLUMNS = [
+export const COLUMNS = [
   'ts', 'ts_fallback', 'received_at', 'source_kind', 'topic', 'partition', 'offset', 'source_peer', 'format',
   'host', 'level', 'level_name', 'message', 'process', 'pid', 'user', 'src_ip', 'dst_ip', 'src_port', 'dst_port',
   'domain', 'file_hash', 'metrics', 'threats', 'threat_severity', 'tags', 'asset', 'attributes', 'raw',

@@ -5,7 +5,8 @@
  */
 import type { NormalizedEvent } from '../core/event.js';
 import { LogaggError } from '../errors.js';
-import { INSERT_LOG, INSERT_LOG_FTS, logRowParams } from './log-row.js';
+import { INSERT_LOG, INSERT_LOG_FTS } from './log-row.js';
+import { COL_HOST, COL_MESSAGE, COL_PROCESS, eventTimes, LOG_COLUMNS, toBatchRows, type BatchRows } from './batch-rows.js';
 import { offsetParams, UPSERT_OFFSET, type OffsetUpdate } from './offsets.js';
 import { RollupWriter } from './rollup-writer.js';
 import type { SqlStatement } from './sqlite.js';
@@ -14,8 +15,8 @@ import type { Store } from './store.js';
 
 /** What a batch hook sees: the ids just assigned, and statements on the same connection. */
 export interface BatchTx {
-  /** The batch's events, in input order. */
-  readonly events: readonly NormalizedEvent[];
+  /** The batch's events (their event times), in input order. */
+  readonly events: ArrayLike<{ readonly ts: number }>;
   /** The id of each event, in input order; null where a duplicate was skipped. */
   readonly ids: readonly (number | null)[];
   /** The time the batch was written, epoch ms. */
@@ -59,35 +60,45 @@ export class LogWriter {
    * I/O error) or STORE_FAILED; in both cases nothing of the batch was stored.
    */
   writeBatch(input: BatchInput): BatchResult {
-    const now = input.now ?? Date.now();
+    const rows = toBatchRows(input.events);
+    return this.writeRows(rows, input.offsets, input.inTransaction, input.now);
+  }
+
+  /**
+   * Stores one batch given as flat rows (batch-rows.ts): what the writer thread receives.
+   * Same guarantees as writeBatch.
+   */
+  writeRows(rows: BatchRows, offsets: readonly OffsetUpdate[], inTransaction?: (tx: BatchTx) => void, at?: number): BatchResult {
+    const now = at ?? Date.now();
+    const n = rows.n;
     // Validate before the transaction opens, so a bad offset never holds the write lock.
-    const offsetRows = input.offsets.map((o) => offsetParams(o, now));
+    const offsetRows = offsets.map((o) => offsetParams(o, now));
+    const { params, nums } = rows;
     try {
       return this.store.db.immediateTransaction(() => {
-        const ids: (number | null)[] = new Array(input.events.length);
-        const stored: NormalizedEvent[] = [];
-        for (let i = 0; i < input.events.length; i++) {
-          const e = input.events[i]!;
-          const r = this.insertLog.run(...logRowParams(e));
+        const ids: (number | null)[] = new Array(n);
+        const stored: number[] = [];
+        for (let i = 0, at = 0; i < n; i++, at += LOG_COLUMNS) {
+          const r = this.insertLog.run(...params.slice(at, at + LOG_COLUMNS));
           if (r.changes === 1) {
             const id = Number(r.lastInsertRowid);
-            this.insertFts.run(id, e.message, e.host, e.process);
+            this.insertFts.run(id, params[at + COL_MESSAGE], params[at + COL_HOST], params[at + COL_PROCESS]);
             ids[i] = id;
-            stored.push(e);
+            stored.push(i);
           } else {
             ids[i] = null;
           }
         }
         // Only stored events count: a replayed duplicate must not be counted twice.
-        this.rollups.apply(stored);
+        this.rollups.applyRows(rows, stored);
         for (const p of offsetRows) this.upsertOffset.run(...p);
-        if (input.inTransaction) {
-          input.inTransaction({ events: input.events, ids, now, statement: (sql) => this.store.statement(sql) });
+        if (inTransaction) {
+          inTransaction({ events: eventTimes(nums, n), ids, now, statement: (sql) => this.store.statement(sql) });
         }
-        return { ids, inserted: stored.length, ignored: input.events.length - stored.length };
+        return { ids, inserted: stored.length, ignored: n - stored.length };
       });
     } catch (e) {
-      throw toStoreError(e, `storing a batch of ${input.events.length} events`);
+      throw toStoreError(e, `storing a batch of ${n} events`);
     }
   }
 }

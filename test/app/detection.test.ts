@@ -10,7 +10,8 @@ import { loadConfig } from '../../src/config/load.js';
 import { buildAssetInventory, type EnrichContext } from '../../src/core/enrich.js';
 import { buildIntelIndex } from '../../src/core/intel.js';
 import { ConfigError } from '../../src/errors.js';
-import { IngestPipeline } from '../../src/ingest/pipeline.js';
+import { IngestPipeline, inProcessCommitter } from '../../src/ingest/pipeline.js';
+import { runCommitJob } from '../../src/ingest/commit-job.js';
 import { createLogger, type Logger } from '../../src/logger.js';
 import { LogWriter } from '../../src/store/log-writer.js';
 import { readRuleStats } from '../../src/store/rule-state.js';
@@ -78,7 +79,8 @@ async function rig(opts: { dir?: string; config?: Record<string, unknown>; file?
   const detection = (await DetectionService.load(settings(opts.dir ?? rulesDir(), opts.config), { logger: opts.logger ?? logs().logger, reloadDebounceMs: 50 })).attach(store);
   deferCleanup(() => detection.close());
   const enrichContext = opts.enrich ?? { assets: buildAssetInventory([]), intel: buildIntelIndex([]) };
-  const pipeline = new IngestPipeline({ writer: new LogWriter(store), enrichContext: () => enrichContext, formats: {}, maxMessageBytes: 65536, clock: () => T0, detector: detection });
+  const writer = new LogWriter(store);
+  const pipeline = new IngestPipeline({ committer: inProcessCommitter(writer), enrichContext: () => enrichContext, formats: {}, maxMessageBytes: 65536, clock: () => T0, detector: detection });
   let offset = 0;
   return {
     store,
@@ -87,7 +89,8 @@ async function rig(opts: { dir?: string; config?: Record<string, unknown>; file?
     run(messages) {
       const topic = opts.topic ?? 't';
       const prepared = pipeline.prepare(messages.map((m) => ({ value: Buffer.from(JSON.stringify(m)), source: { kind: 'kafka', topic, partition: 0, offset: String(offset++) } })));
-      pipeline.commit(prepared, [{ group: 'g', topic, partition: 0, nextOffset: String(offset) }]);
+      // Synchronously, as the writer (on whichever thread) runs the job.
+      runCommitJob(writer, pipeline.job(prepared, [{ group: 'g', topic, partition: 0, nextOffset: String(offset) }]), null);
     },
     alerts: () => store.db.prepare('SELECT id, rule_id, severity, host, count, state, first_seen, last_seen, title FROM alerts ORDER BY id').all() as never,
   };
@@ -198,10 +201,10 @@ describe('alerts from batches', () => {
     r.store.db.exec('PRAGMA busy_timeout = 50');
     const prepared = r.pipeline.prepare([cpu('web-01', 99, T0), cpu('web-01', 98, T0 + 1)].map((m, i) => ({ value: Buffer.from(JSON.stringify(m)), source: { kind: 'kafka', topic: 't', partition: 0, offset: String(i) } })));
     blocker.exec('BEGIN IMMEDIATE');
-    expect(() => r.pipeline.commit(prepared, [{ group: 'g', topic: 't', partition: 0, nextOffset: '2' }])).toThrow(/locked|busy/i);
+    await expect(r.pipeline.commit(prepared, [{ group: 'g', topic: 't', partition: 0, nextOffset: '2' }])).rejects.toThrow(/locked|busy/i);
     blocker.exec('ROLLBACK');
     blocker.close();
-    r.pipeline.commit(prepared, [{ group: 'g', topic: 't', partition: 0, nextOffset: '2' }]);
+    await r.pipeline.commit(prepared, [{ group: 'g', topic: 't', partition: 0, nextOffset: '2' }]);
     expect(r.alerts()).toEqual([expect.objectContaining({ count: 2 })]);
     expect(readRuleStats(r.store).get('cpu-high')!.hits).toBe(2);
   });

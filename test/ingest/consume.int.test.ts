@@ -1,12 +1,16 @@
 // `logagg consume` against a real Kafka broker and a real SQLite file: every format stored,
 // malformed messages kept with their reason, exactly once across SIGKILL, SIGTERM, a broker
 // restart and a locked database.
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { expect, test } from 'vitest';
 import { createTopic, describeKafka, kafkaClient, produce, requireKafka, startOwnBroker, uniqueTopic, consume } from '../helpers/kafka.js';
 import { tempDir } from '../helpers/temp.js';
 import { countRows, startCli, waitFor } from '../helpers/cli.js';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
 
 function env(brokers: string, topic: string, db: string, extra: Record<string, string> = {}): Record<string, string> {
   return {
@@ -148,6 +152,21 @@ describeKafka('logagg consume (real broker, real SQLite)', () => {
     expect(countRows(db, 'SELECT sum(next_offset) FROM offsets')).toBe(N);
   });
 
+  test('storage.writer_thread: false stores on the main thread, exactly once as well', async () => {
+    const brokers = requireKafka();
+    const topic = uniqueTopic('nothread');
+    await createTopic(brokers, topic, 2);
+    const N = 5000;
+    await produce(brokers, topic, seqMessages(N));
+    const db = path.join(tempDir(), 'logagg.db');
+    const cli = startCli(['consume'], env(brokers, topic, db, { LOGAGG_STORAGE_WRITER_THREAD: 'false', LOGAGG_KAFKA_BATCH_MAX_MESSAGES: '500' }));
+    await waitFor('all rows', () => countRows(db) === N, 60_000);
+    cli.proc.kill('SIGTERM');
+    expect((await cli.exited).code).toBe(0);
+    expectExactlyOnce(db, N);
+    expect(countRows(db, 'SELECT sum(next_offset) FROM offsets')).toBe(N);
+  });
+
   test('a broker restart mid-stream loses nothing and doubles nothing', async () => {
     const broker = await startOwnBroker();
     const topic = uniqueTopic('restart');
@@ -189,6 +208,105 @@ describeKafka('logagg consume (real broker, real SQLite)', () => {
     expect((await cli.exited).code).toBe(0);
     expectExactlyOnce(db, 1000);
   }, 120_000);
+
+  test('a failing writer thread: chunks stay in order, at most one waits behind the failing one, nothing lost', async () => {
+    const brokers = requireKafka();
+    const topic = uniqueTopic('wfail');
+    await createTopic(brokers, topic, 1);
+    const db = path.join(tempDir(), 'logagg.db');
+    await produce(brokers, topic, seqMessages(100));
+    // Small chunks, so one fetched batch is many chunks: the pipeline would run far ahead if it could.
+    const cli = startCli(['consume'], env(brokers, topic, db, { LOGAGG_KAFKA_BATCH_MAX_MESSAGES: '100', LOGAGG_LOG_FORMAT: 'json' }));
+    await waitFor('first rows', () => countRows(db) === 100, 60_000);
+    const blocker = new Database(db);
+    blocker.exec('BEGIN IMMEDIATE');
+    await produce(brokers, topic, seqMessages(4900, 100));
+    await waitFor('two store failures in the log', () => (cli.output().match(/store failed; holding the batch/g) ?? []).length >= 2, 30_000);
+    expect(countRows(db)).toBe(100);
+    const failures = cli
+      .output()
+      .split('\n')
+      .filter((l) => l.includes('store failed; holding the batch'))
+      .map((l) => JSON.parse(l) as { queued_behind: number; attempt: number; events: number });
+    // Backpressure: besides the failing chunk, at most one prepared chunk waits (kafka.ahead = 1).
+    expect(Math.max(...failures.map((f) => f.queued_behind))).toBeLessThanOrEqual(1);
+    // The same job is retried: attempts count up on one chunk.
+    expect(failures.map((f) => f.attempt)).toEqual(failures.map((_f, i) => i + 1));
+    blocker.exec('ROLLBACK');
+    blocker.close();
+    await waitFor('all rows after the lock is released', () => countRows(db) === 5000, 60_000);
+    // Stored in offset order: ids grow with offsets.
+    expect(countRows(db, 'SELECT count(*) FROM logs a JOIN logs b ON b.id > a.id AND CAST(b.offset AS INTEGER) < CAST(a.offset AS INTEGER)')).toBe(0);
+    cli.proc.kill('SIGTERM');
+    expect((await cli.exited).code).toBe(0);
+    expectExactlyOnce(db, 5000);
+    expect(countRows(db, 'SELECT sum(next_offset) FROM offsets')).toBe(5000);
+  }, 120_000);
+
+  test('SIGTERM while the writer fails: what is prepared is stored or not acknowledged; a restart stores the rest once', async () => {
+    const brokers = requireKafka();
+    const topic = uniqueTopic('wterm');
+    await createTopic(brokers, topic, 1);
+    const db = path.join(tempDir(), 'logagg.db');
+    await produce(brokers, topic, seqMessages(100));
+    const e = env(brokers, topic, db, { LOGAGG_KAFKA_BATCH_MAX_MESSAGES: '100' });
+    const cli = startCli(['consume'], e);
+    await waitFor('first rows', () => countRows(db) === 100, 60_000);
+    const blocker = new Database(db);
+    blocker.exec('BEGIN IMMEDIATE');
+    await produce(brokers, topic, seqMessages(900, 100));
+    await waitFor('a store failure in the log', () => /store failed; holding the batch/.test(cli.output()), 30_000);
+    cli.proc.kill('SIGTERM');
+    expect((await cli.exited).code).toBe(0);
+    blocker.exec('ROLLBACK');
+    blocker.close();
+    expect(countRows(db)).toBe(100);
+    expect(countRows(db, 'SELECT sum(next_offset) FROM offsets')).toBe(100);
+    // Kafka was told no more than the database holds.
+    const admin = kafkaClient(brokers).admin();
+    await admin.connect();
+    const committed = await admin.fetchOffsets({ groupId: `g-${topic}`, topics: [topic] });
+    await admin.disconnect();
+    expect(committed[0]!.partitions.reduce((s, p) => s + Math.max(0, Number(p.offset)), 0)).toBeLessThanOrEqual(100);
+    const again = startCli(['consume'], e);
+    await waitFor('all rows after the restart', () => countRows(db) >= 1000, 60_000);
+    await new Promise((r) => setTimeout(r, 1000));
+    again.proc.kill('SIGTERM');
+    expect((await again.exited).code).toBe(0);
+    expectExactlyOnce(db, 1000);
+  }, 120_000);
+
+  test('the writer thread crashes: consume exits non-zero, acknowledges nothing unstored, and a restart stores the rest once', async () => {
+    const brokers = requireKafka();
+    const topic = uniqueTopic('wcrash');
+    await createTopic(brokers, topic, 2);
+    const N = 20_000;
+    await produce(brokers, topic, seqMessages(N));
+    const dir = tempDir();
+    const db = path.join(dir, 'logagg.db');
+    const trigger = path.join(dir, 'crash-now');
+    const e = env(brokers, topic, db, { LOGAGG_KAFKA_BATCH_MAX_MESSAGES: '500', LOGAGG_KAFKA_BATCH_MAX_BYTES_PER_PARTITION: '65536' });
+    const cli = startCli(['consume'], { ...e, NODE_OPTIONS: `--import ${path.join(HERE, 'fixtures/crash-writer-thread.mjs')}`, TEST_CRASH_WRITER_THREAD_FILE: trigger });
+    await waitFor('some rows', () => countRows(db) > 2000, 60_000, 20);
+    writeFileSync(trigger, '');
+    const { code } = await cli.exited;
+    expect(code, cli.output()).not.toBe(0);
+    expect(cli.output()).toMatch(/the writer thread failed/);
+    const stored = countRows(db);
+    expect(stored).toBeLessThan(N);
+    expect(countRows(db, 'SELECT sum(next_offset) FROM offsets')).toBe(stored);
+    const admin = kafkaClient(brokers).admin();
+    await admin.connect();
+    const committed = await admin.fetchOffsets({ groupId: `g-${topic}`, topics: [topic] });
+    await admin.disconnect();
+    expect(committed[0]!.partitions.reduce((s, p) => s + Math.max(0, Number(p.offset)), 0)).toBeLessThanOrEqual(stored);
+    const again = startCli(['consume'], e);
+    await waitFor('all rows after the restart', () => countRows(db) >= N, 90_000);
+    await new Promise((r) => setTimeout(r, 1000));
+    again.proc.kill('SIGTERM');
+    expect((await again.exited).code).toBe(0);
+    expectExactlyOnce(db, N);
+  }, 180_000);
 
   test('malformed messages are also produced to the dead-letter topic when configured', async () => {
     const brokers = requireKafka();

@@ -6,7 +6,7 @@ import { describe, expect, test } from 'vitest';
 import { buildAssetInventory } from '../../src/core/enrich.js';
 import { buildIntelIndex } from '../../src/core/intel.js';
 import { IngestStats } from '../../src/ingest/ingest-stats.js';
-import { IngestPipeline, type IncomingMessage } from '../../src/ingest/pipeline.js';
+import { inProcessCommitter, IngestPipeline, type IncomingMessage } from '../../src/ingest/pipeline.js';
 import { DirectIngest } from '../../src/listen/direct-ingest.js';
 import { createLogger } from '../../src/logger.js';
 import { LogWriter } from '../../src/store/log-writer.js';
@@ -18,20 +18,20 @@ function setup(opts: { maxMessages?: number; lingerMs?: number; queueMax?: numbe
   const store = openStore(file, { busyTimeoutMs: opts.busyTimeoutMs ?? 5000 });
   deferCleanup(() => store.close());
   const ctx = { assets: buildAssetInventory([]), intel: buildIntelIndex([]) };
-  const pipeline = new IngestPipeline({ writer: new LogWriter(store), enrichContext: () => ctx, formats: {}, maxMessageBytes: 65536, clock: Date.now });
+  const lines: { level: string; msg: string }[] = [];
+  const logger = createLogger({ level: 'debug', format: 'json', write: (l) => lines.push(JSON.parse(l)) });
+  const pipeline = new IngestPipeline({ committer: inProcessCommitter(new LogWriter(store), { logger, retry: { initialMs: 10, maxMs: 50 }, onFailure: () => stats.storeFailures++ }), enrichContext: () => ctx, formats: {}, maxMessageBytes: 65536, clock: Date.now });
   const commits: number[] = [];
   const counted = {
     prepare: (m: readonly IncomingMessage[]) => pipeline.prepare(m),
-    commit: (...a: Parameters<IngestPipeline['commit']>) => {
-      const r = pipeline.commit(...a);
-      commits.push(a[0].events.length);
+    submit: (...a: Parameters<IngestPipeline['submit']>) => {
       expect(a[1]).toEqual([]); // no offsets for these sources
-      return r;
+      const t = pipeline.submit(...a);
+      void t.done.then((o) => o.committed && commits.push(a[0].events.length));
+      return t;
     },
   };
   const stats = new IngestStats();
-  const lines: { level: string; msg: string }[] = [];
-  const logger = createLogger({ level: 'debug', format: 'json', write: (l) => lines.push(JSON.parse(l)) });
   const ingest = new DirectIngest({
     pipeline: counted,
     stats,
@@ -39,7 +39,6 @@ function setup(opts: { maxMessages?: number; lingerMs?: number; queueMax?: numbe
     maxMessages: opts.maxMessages ?? 100,
     lingerMs: opts.lingerMs ?? 10,
     queueMax: opts.queueMax ?? 1000,
-    retry: { initialMs: 10, maxMs: 50 },
   });
   deferCleanup(() => ingest.close(0));
   const count = () => Number(store.db.prepare('SELECT count(*) FROM logs').pluck().get());
@@ -116,7 +115,7 @@ describe('DirectIngest', () => {
     await new Promise((r) => setTimeout(r, 150));
     expect(stats.storeFailures).toBeGreaterThan(1);
     expect(count()).toBe(0);
-    expect(lines.some((l) => l.msg === 'store failed; holding the listener batch and retrying')).toBe(true);
+    expect(lines.some((l) => l.msg === 'store failed; holding the batch and retrying')).toBe(true);
     locker.exec('ROLLBACK');
     await expect(done).resolves.toMatchObject({ stored: 5 });
     expect(count()).toBe(5);

@@ -8,7 +8,7 @@ import type { StoredEvent } from '../../src/core/event.js';
 import { buildAssetInventory } from '../../src/core/enrich.js';
 import { buildIntelIndex } from '../../src/core/intel.js';
 import { IngestStats } from '../../src/ingest/ingest-stats.js';
-import { IngestPipeline } from '../../src/ingest/pipeline.js';
+import { inProcessCommitter, IngestPipeline } from '../../src/ingest/pipeline.js';
 import { startListeners, type DirectListeners } from '../../src/listen/listeners.js';
 import { createLogger, type Logger } from '../../src/logger.js';
 import { LogReader } from '../../src/store/log-reader.js';
@@ -75,7 +75,7 @@ export async function listenRig(opts: RigOptions = {}): Promise<Rig> {
   }
   const enrichContext = { assets: buildAssetInventory([]), intel: buildIntelIndex([]) };
   const pipeline = new IngestPipeline({
-    writer: new LogWriter(writer),
+    committer: inProcessCommitter(new LogWriter(writer), { retry: { initialMs: 10, maxMs: 50 }, onFailure: () => stats.storeFailures++ }),
     enrichContext: () => enrichContext,
     formats: {},
     maxMessageBytes: config.storage.max_message_bytes,
@@ -83,7 +83,7 @@ export async function listenRig(opts: RigOptions = {}): Promise<Rig> {
     detector,
   });
   const stats = new IngestStats();
-  const listeners = await startListeners({ config: config.listeners, pipeline, stats, logger, retry: { initialMs: 20, maxMs: 100 } });
+  const listeners = await startListeners({ config: config.listeners, pipeline, stats, logger });
   deferCleanup(() => listeners.stop(1_000));
   const reader = openStore(dbFile, { readonly: true });
   deferCleanup(() => reader.close());

@@ -49,11 +49,10 @@ export interface IngestWithDetection {
  */
 export async function startIngestWithDetection(config: FrozenConfig, logger: Logger): Promise<IngestWithDetection> {
   const notify = createNotifyService(config.notify, { logger, env: process.env });
-  const onAlertsWritten = notify ? { onAlertsWritten: notify.onAlertsWritten } : {};
-  const detection = config.detection.enabled ? await DetectionService.load(config.detection, { logger, ...onAlertsWritten }) : null;
+  const detection = config.detection.enabled ? await DetectionService.load(config.detection, { logger }) : null;
   let service: IngestService;
   try {
-    service = await startIngest({ config, logger, ...(detection ? { detector: (store) => detection.attach(store) } : {}) });
+    service = await startIngest({ config, logger, notify, ...(detection ? { detector: (store) => detection.attach(store) } : {}) });
   } catch (e) {
     detection?.close();
     throw e;
@@ -121,6 +120,7 @@ Examples:
   ).action(async (flags: IngestFlags, cmd: Command) => {
     const { config, logger } = cliContext(cmd, ingestOverrides(flags));
     const ingest = await startIngestWithDetection(config, logger);
-    await runUntilSignal(() => ingest.stop(), logger);
+    // A dead writer thread stops the process (exit non-zero): nothing unstored was acknowledged.
+    await runUntilSignal(() => ingest.stop(), logger, ingest.service.crashed);
   });
 }

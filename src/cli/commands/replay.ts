@@ -6,7 +6,7 @@ import type { FrozenConfig } from '../../config/load.js';
 import { parseDuration } from '../../config/units.js';
 import { LogaggError, isLogaggError } from '../../errors.js';
 import { createKafka } from '../../ingest/kafka-client.js';
-import { IngestPipeline, type PreparedBatch } from '../../ingest/pipeline.js';
+import { inProcessCommitter, IngestPipeline, type PreparedBatch } from '../../ingest/pipeline.js';
 import type { Logger } from '../../logger.js';
 import { LogWriter } from '../../store/log-writer.js';
 import { openStore, type Store } from '../../store/store.js';
@@ -221,7 +221,8 @@ async function replay(config: FrozenConfig, logger: Logger, req: ReplayRequest):
     throw e;
   }
   const pipeline = new IngestPipeline({
-    writer: new LogWriter(store),
+    // Replay stores on this thread: one batch at a time, awaited, no detection.
+    committer: inProcessCommitter(new LogWriter(store)),
     enrichContext: () => enrichContext,
     formats: config.kafka.formats,
     maxMessageBytes: config.storage.max_message_bytes,
@@ -371,7 +372,7 @@ class ReplayRun {
   private async store(prepared: PreparedBatch): Promise<void> {
     for (let attempt = 0; ; attempt++) {
       try {
-        const r = this.pipeline.commit(prepared, []);
+        const r = await this.pipeline.commit(prepared, []);
         this.summary.inserted += r.inserted;
         this.summary.already_present += r.ignored;
         return;

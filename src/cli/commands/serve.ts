@@ -68,7 +68,8 @@ Examples:
         await ingest.stop();
       },
       logger,
-      api?.crashed,
+      // The API thread or the writer thread dying stops serve (exit non-zero).
+      Promise.race(api ? [service.crashed, api.crashed] : [service.crashed]),
     );
   });
 }
