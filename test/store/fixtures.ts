@@ -1,6 +1,6 @@
 // Shared fixtures of the store tests: events and stores on real SQLite files in temp dirs.
 import path from 'node:path';
-import type { NormalizedEvent } from '../../src/core/event.js';
+import { emptyEvent, type NormalizedEvent } from '../../src/core/event.js';
 import { openStore, type OpenStoreOptions, type Store } from '../../src/store/store.js';
 import { deferCleanup, tempDir } from '../helpers/temp.js';
 
@@ -11,9 +11,8 @@ let offsetCounter = 0;
 /** A realistic event; every field can be overridden. Offsets are unique unless given. */
 export function makeEvent(over: Partial<NormalizedEvent> = {}): NormalizedEvent {
   const offset = String(offsetCounter++);
-  return {
+  return emptyEvent({
     ts: T0,
-    ts_fallback: false,
     received_at: T0 + 5,
     source: { kind: 'kafka', topic: 'system-metrics', partition: 0, offset },
     format: 'json',
@@ -21,25 +20,11 @@ export function makeEvent(over: Partial<NormalizedEvent> = {}): NormalizedEvent 
     level: 6,
     level_name: 'info',
     message: 'request served',
-    metrics: {},
     process: 'nginx',
     pid: 1234,
-    user: null,
-    src_ip: null,
-    dst_ip: null,
-    src_port: null,
-    dst_port: null,
-    domain: null,
-    file_hash: null,
-    threats: [],
-    tags: [],
-    asset: null,
-    attributes: {},
     raw: '{"msg":"request served"}',
-    raw_truncated: false,
-    parse_error: null,
     ...over,
-  };
+  });
 }
 
 /** A fresh database file in a temp dir; closed and removed after the test. */
