@@ -27,6 +27,23 @@ export function apiConfig(overrides: Record<string, unknown> = {}): ApiSettings 
   }).api;
 }
 
+/**
+ * Environment for `logagg serve` as a child process with the API on an ephemeral port, the
+ * test secret, no rate limits, JSON logs, no retention and no Kafka; `extra` wins.
+ */
+export function serveEnv(db: string, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    LOGAGG_KAFKA_ENABLED: 'false',
+    LOGAGG_STORAGE_PATH: db,
+    LOGAGG_API_PORT: '0',
+    LOGAGG_API_AUTH_SECRET: SECRET,
+    LOGAGG_API_RATE_LIMIT_ENABLED: 'false',
+    LOGAGG_LOG_FORMAT: 'json',
+    LOGAGG_RETENTION_DAYS: '0',
+    ...extra,
+  };
+}
+
 export interface LogLine {
   level: string;
   msg: string;

@@ -5,19 +5,10 @@ import path from 'node:path';
 import { expect, test } from 'vitest';
 import { countRows, startCli, waitFor, type CliProcess } from '../helpers/cli.js';
 import { tempDir } from '../helpers/temp.js';
-import { SECRET, token } from './harness.js';
+import { serveEnv, token } from './harness.js';
 
 function env(db: string): Record<string, string> {
-  return {
-    LOGAGG_KAFKA_ENABLED: 'false',
-    LOGAGG_STORAGE_PATH: db,
-    LOGAGG_API_PORT: '0',
-    LOGAGG_API_AUTH_SECRET: SECRET,
-    LOGAGG_API_RATE_LIMIT_ENABLED: 'false',
-    LOGAGG_LISTENERS_HTTP_ENABLED: 'true',
-    LOGAGG_LOG_FORMAT: 'json',
-    LOGAGG_RETENTION_DAYS: '0',
-  };
+  return serveEnv(db, { LOGAGG_LISTENERS_HTTP_ENABLED: 'true' });
 }
 
 /** The URL from the "API listening" log line, once it is printed. */

@@ -9,22 +9,10 @@ import { describe, expect, test } from 'vitest';
 import { countRows, runCli, startCli, waitFor, type CliProcess } from '../../helpers/cli.js';
 import { createTopic, describeKafka, produce, requireKafka, uniqueTopic } from '../../helpers/kafka.js';
 import { deferCleanup, tempDir } from '../../helpers/temp.js';
-import { SECRET, admin, analyst, token, viewer } from '../harness.js';
+import { admin, analyst, serveEnv, token, viewer } from '../harness.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 
-function baseEnv(db: string, extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    LOGAGG_KAFKA_ENABLED: 'false',
-    LOGAGG_STORAGE_PATH: db,
-    LOGAGG_API_PORT: '0',
-    LOGAGG_API_AUTH_SECRET: SECRET,
-    LOGAGG_API_RATE_LIMIT_ENABLED: 'false',
-    LOGAGG_LOG_FORMAT: 'json',
-    LOGAGG_RETENTION_DAYS: '0',
-    ...extra,
-  };
-}
 
 interface LogLine {
   msg: string;
@@ -64,7 +52,7 @@ describeKafka('serve: the API on its thread beside ingest (real broker)', () => 
     const db = path.join(tempDir('logagg-api-thread-'), 'logagg.db');
     const cli = startCli(
       ['serve'],
-      baseEnv(db, { LOGAGG_KAFKA_ENABLED: 'true', LOGAGG_KAFKA_BROKERS: brokers, LOGAGG_KAFKA_TOPICS: topic, LOGAGG_KAFKA_GROUP_ID: `g-${topic}` }),
+      serveEnv(db, { LOGAGG_KAFKA_ENABLED: 'true', LOGAGG_KAFKA_BROKERS: brokers, LOGAGG_KAFKA_TOPICS: topic, LOGAGG_KAFKA_GROUP_ID: `g-${topic}` }),
     );
     const url = await apiUrl(cli);
     const headers = { Authorization: `Bearer ${viewer()}` };
@@ -114,7 +102,7 @@ describeKafka('serve: the API on its thread beside ingest (real broker)', () => 
 describe('serve: start-up and failure of the API thread', () => {
   test('POST /api/v1/ingest through the API thread is stored by the writer', async () => {
     const db = path.join(tempDir(), 'logagg.db');
-    const cli = startCli(['serve'], baseEnv(db, { LOGAGG_LISTENERS_HTTP_ENABLED: 'true' }));
+    const cli = startCli(['serve'], serveEnv(db, { LOGAGG_LISTENERS_HTTP_ENABLED: 'true' }));
     const url = await apiUrl(cli);
     const res = await fetch(`${url}/api/v1/ingest`, {
       method: 'POST',
@@ -133,14 +121,14 @@ describe('serve: start-up and failure of the API thread', () => {
     await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r));
     deferCleanup(() => new Promise<void>((r) => blocker.close(() => r())));
     const port = (blocker.address() as { port: number }).port;
-    const r = await runCli(['serve'], baseEnv(path.join(tempDir(), 'logagg.db'), { LOGAGG_API_PORT: String(port) }));
+    const r = await runCli(['serve'], serveEnv(path.join(tempDir(), 'logagg.db'), { LOGAGG_API_PORT: String(port) }));
     expect(r.code, r.output).toBe(1);
     expect(r.output).toContain(`logagg: unexpected error: Error: listen EADDRINUSE: address already in use 127.0.0.1:${port}`);
   });
 
   test('an unreadable TLS certificate: serve stops with exit code 2 naming the key', async () => {
     const missing = path.join(tempDir(), 'cert.pem');
-    const r = await runCli(['serve'], baseEnv(path.join(tempDir(), 'logagg.db'), { LOGAGG_API_TLS_CERT_FILE: missing, LOGAGG_API_TLS_KEY_FILE: missing }));
+    const r = await runCli(['serve'], serveEnv(path.join(tempDir(), 'logagg.db'), { LOGAGG_API_TLS_CERT_FILE: missing, LOGAGG_API_TLS_KEY_FILE: missing }));
     expect(r.code, r.output).toBe(2);
     expect(r.output).toContain(`logagg: invalid configuration:\n  api.tls.cert_file: cannot read ${missing}: ENOENT`);
   });
@@ -150,7 +138,7 @@ describe('serve: start-up and failure of the API thread', () => {
     const trigger = path.join(dir, 'crash-now');
     const cli = startCli(
       ['serve'],
-      baseEnv(path.join(dir, 'logagg.db'), { NODE_OPTIONS: `--import ${path.join(HERE, 'fixtures/crash-api-thread.mjs')}`, TEST_CRASH_API_THREAD_FILE: trigger }),
+      serveEnv(path.join(dir, 'logagg.db'), { NODE_OPTIONS: `--import ${path.join(HERE, 'fixtures/crash-api-thread.mjs')}`, TEST_CRASH_API_THREAD_FILE: trigger }),
     );
     const url = await apiUrl(cli);
     expect((await fetch(`${url}/healthz`)).status).toBe(200);
