@@ -1,5 +1,4 @@
 import type { NormalizedEvent } from '../../event.js';
-import { compileCidrs } from '../../net/cidr.js';
 import { compileFieldGetter, type FieldGetter } from './field-getter.js';
 
 /**
@@ -29,16 +28,17 @@ export class FieldCache {
   private readonly literalRe: (RegExp | undefined)[] = [];
   /** Per slot, per event: 0 not computed, 1 no literal in the text, 2 some literal. */
   private hits: (Uint8Array | undefined)[] = [];
-  /** Guard atoms (see guard.ts): a per-event test each, and its positions for the current batch. */
+  /**
+   * Guard atoms (guard.ts): a test over the bound event each, made on first use (once every rule
+   * registered its values), and its positions for the current batch.
+   */
   private readonly atomSlots = new Map<string, number>();
-  private readonly atomTests: ((i: number, e: NormalizedEvent) => boolean)[] = [];
+  private readonly atomMakers: (() => (m: EventMemo) => boolean)[] = [];
+  private atomTests: (((m: EventMemo) => boolean) | undefined)[] = [];
   private atomLists: (Int32Array | undefined)[] = [];
-  /** Per slot: values some rule compares the field with by plain equality (see equalAtom). */
-  private readonly equalTexts: (Set<string> | undefined)[] = [];
-  private readonly equalNums: (Set<number> | undefined)[] = [];
-  /** Per slot: CIDR ranges some rule matches the field against, and their compiled matcher. */
-  private readonly cidrs: (Set<string> | undefined)[] = [];
-  private readonly cidrTests: (((ip: string) => boolean) | undefined)[] = [];
+  /** Values atoms are made from (the values any rule compares a field with, its CIDR ranges…), by atom key. */
+  private readonly atomValueSets = new Map<string, Set<string | number | boolean>>();
+  private readonly cursor = new EventMemo(this);
 
   /** The slot number of a logagg field path (registered on first use). */
   slot(path: string): number {
@@ -69,91 +69,46 @@ export class FieldCache {
     this.atomLists = [];
   }
 
-  /** A guard atom: `test` (memoized reads of this cache) for the event at index i; `key` must be unique. */
-  atom(key: string, test: (i: number, e: NormalizedEvent) => boolean): number {
+  /**
+   * The number of a guard atom; `make` builds its test over the bound event when first needed.
+   * `key` must be unique to what the test does.
+   */
+  atom(key: string, make: () => (m: EventMemo) => boolean): number {
     let a = this.atomSlots.get(key);
     if (a === undefined) {
-      a = this.atomTests.length;
-      this.atomTests.push(test);
+      a = this.atomMakers.length;
+      this.atomMakers.push(make);
       this.atomSlots.set(key, a);
     }
     return a;
   }
 
-  /** Atom: the field has a value other than null. */
-  presentAtom(slot: number): number {
-    return this.atom(`present\0${slot}`, (i, e) => !isAbsent(this.value(slot, i, e)));
-  }
-
-  /** Atom: the field's text holds one of the slot's registered literals (see hasLiteral). */
-  literalAtom(slot: number): number {
-    return this.atom(`literal\0${slot}`, (i, e) => this.hasLiteral(slot, i, e));
-  }
-
-  /**
-   * Atom: one of the field's values equals, case-insensitively or as a number, one of the
-   * values registered with addEquals for the slot by any rule.
-   */
-  equalAtom(slot: number): number {
-    return this.atom(`equal\0${slot}`, (i, e) => {
-      const texts = this.equalTexts[slot];
-      const nums = this.equalNums[slot];
-      const v = this.value(slot, i, e);
-      if (Array.isArray(v)) {
-        for (const x of v) if (equalsOne(x, texts, nums)) return true;
-        return false;
-      }
-      if (v === undefined || v === null) return false;
-      const s = this.text(slot, i, e);
-      if (s === null) return false;
-      return (texts !== undefined && texts.has(this.lower(slot, i, e))) || (nums !== undefined && nums.has(numberOf(v, s)));
-    });
-  }
-
-  /** Atom: one of the field's values is an address in one of the slot's registered CIDR ranges. */
-  cidrAtom(slot: number): number {
-    return this.atom(`cidr\0${slot}`, (i, e) => {
-      let inRange = this.cidrTests[slot];
-      if (inRange === undefined) inRange = this.cidrTests[slot] = compileCidrs([...(this.cidrs[slot] ?? [])]);
-      const v = this.value(slot, i, e);
-      if (Array.isArray(v)) {
-        for (const x of v) {
-          const s = textOf(x);
-          if (s !== null && inRange(s)) return true;
-        }
-        return false;
-      }
-      const s = v === undefined || v === null ? null : this.text(slot, i, e);
-      return s !== null && inRange(s);
-    });
-  }
-
-  /** Registers CIDR ranges (valid ones: compileCidrs must accept them) for cidrAtom. */
-  addCidrs(slot: number, ranges: readonly string[]): void {
-    const set = (this.cidrs[slot] ??= new Set());
-    for (const r of ranges) set.add(r);
-    this.cidrTests[slot] = undefined;
+  /** Adds values an atom is made from; atoms are made again, with every value so far. */
+  addAtomValues(key: string, values: readonly (string | number | boolean)[]): void {
+    let set = this.atomValueSets.get(key);
+    if (set === undefined) this.atomValueSets.set(key, (set = new Set()));
+    for (const v of values) set.add(v);
+    this.atomTests = [];
     this.atomLists = [];
   }
 
-  /** Registers values compared with the field by plain equality (for equalAtom). */
-  addEquals(slot: number, values: readonly (string | number | boolean)[]): void {
-    const texts = (this.equalTexts[slot] ??= new Set());
-    for (const v of values) {
-      texts.add(String(v).toLowerCase());
-      if (typeof v === 'number') (this.equalNums[slot] ??= new Set()).add(v);
-    }
-    this.atomLists = [];
+  /** The values registered for an atom, in registration order. */
+  atomValues(key: string): (string | number | boolean)[] {
+    return [...(this.atomValueSets.get(key) ?? [])];
   }
 
   /** Ascending positions of the current batch's events passing atom `a` (computed once per batch). */
   positions(a: number, events: readonly NormalizedEvent[]): Int32Array {
     let list = this.atomLists[a];
     if (list !== undefined) return list;
-    const test = this.atomTests[a] as (i: number, e: NormalizedEvent) => boolean;
+    const test = (this.atomTests[a] ??= (this.atomMakers[a] as () => (m: EventMemo) => boolean)());
+    const m = this.cursor;
     const out = new Int32Array(this.size);
     let n = 0;
-    for (let i = 0; i < this.size; i++) if (test(i, events[i] as NormalizedEvent)) out[n++] = i;
+    for (let i = 0; i < this.size; i++) {
+      m.bind(events[i] as NormalizedEvent, i);
+      if (test(m)) out[n++] = i;
+    }
     list = this.atomLists[a] = out.subarray(0, n);
     return list;
   }
@@ -206,6 +161,7 @@ export class FieldCache {
     for (const t of texts) set.add(t);
     this.literalRe[slot] = undefined;
     this.hits = [];
+    this.atomTests = [];
     this.atomLists = [];
   }
 
@@ -272,28 +228,6 @@ export class EventMemo {
   lower(slot: number): string {
     return this.cache.lower(slot, this.i, this.e as NormalizedEvent);
   }
-}
-
-/** True when the field has no value other than null (Sigma `field: null`). */
-export function isAbsent(raw: unknown): boolean {
-  if (raw === undefined || raw === null) return true;
-  if (Array.isArray(raw)) return raw.every((v) => v === null || v === undefined);
-  return false;
-}
-
-function equalsOne(v: unknown, texts: Set<string> | undefined, nums: Set<number> | undefined): boolean {
-  const s = textOf(v);
-  if (s === null) return false;
-  return (texts !== undefined && texts.has(s.toLowerCase())) || (nums !== undefined && nums.has(numberOf(v, s)));
-}
-
-const NUMERIC = /^\s*[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?\s*$/;
-
-/** The value as a number when it is one or is numeric text; NaN otherwise. */
-export function numberOf(v: unknown, s: string): number {
-  if (typeof v === 'number') return v;
-  if (typeof v === 'bigint') return Number(v);
-  return typeof v === 'string' && NUMERIC.test(s) ? Number(s) : NaN;
 }
 
 /** Text form of a scalar field value; null for objects (which no string test matches). */

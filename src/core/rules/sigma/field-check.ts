@@ -1,4 +1,3 @@
-import type { NormalizedEvent } from '../../event.js';
 import { compileCidrs } from '../../net/cidr.js';
 import { base64, base64Offsets, encodeText } from './encoding.js';
 import { textOf, type EventMemo, type FieldCache } from './field-cache.js';
@@ -78,12 +77,10 @@ export function compileFieldCheck(key: string, value: unknown, env: CheckEnv, wh
   let guard: Guard = NO_GUARD;
   const equal = absentOk ? null : plainValues(values, plan);
   const literals = equal ? null : textLiterals(values, plan);
-  if (equal) {
-    reg.addEquals(slot, equal);
-    guard = atomGuard(reg.equalAtom(slot));
-  } else if (literals) {
+  if (equal) guard = atomGuard(equalAtom(reg, slot, equal));
+  else if (literals) {
     reg.addLiterals(slot, literals.texts);
-    guard = atomGuard(reg.literalAtom(slot));
+    guard = atomGuard(literalAtom(reg, slot));
     // A substring search is dearer than the shared prefilter, which then runs first.
     if (literals.contains) {
       const inner = test;
@@ -91,9 +88,8 @@ export function compileFieldCheck(key: string, value: unknown, env: CheckEnv, wh
     }
   } else if (plan.type === 'cidr') {
     // buildTest has checked the ranges.
-    reg.addCidrs(slot, values as string[]);
-    guard = atomGuard(reg.cidrAtom(slot));
-  } else if (!absentOk) guard = atomGuard(reg.presentAtom(slot));
+    guard = atomGuard(cidrAtom(reg, slot, values as string[]));
+  } else if (!absentOk) guard = atomGuard(presentAtom(reg, slot));
   return {
     test,
     cost: costOf(plan),
@@ -131,10 +127,10 @@ export function keywordCheck(values: readonly (Scalar | null)[], plan: ModifierP
   if (literals) {
     reg.addLiterals(msg, literals.texts);
     reg.addLiterals(raw, literals.texts);
-    const inText = (i: number, e: NormalizedEvent): boolean => (reg.value(rawOnly, i, e) === true ? reg.hasLiteral(raw, i, e) : reg.hasLiteral(msg, i, e) || reg.hasLiteral(raw, i, e));
+    const inText: MemoTest = (m) => (m.value(rawOnly) === true ? m.hasLiteral(raw) : m.hasLiteral(msg) || m.hasLiteral(raw));
     const inner = test;
-    test = (m) => (m.value(rawOnly) === true ? m.hasLiteral(raw) : m.hasLiteral(msg) || m.hasLiteral(raw)) && inner(m);
-    guard = atomGuard(reg.atom('keyword-literal', inText));
+    test = (m) => inText(m) && inner(m);
+    guard = atomGuard(reg.atom('keyword-literal', () => inText));
   }
   const each = values.map((v) => ({ label: v, test: buildTest([v], kwPlan, target, present, env, w) }));
   return {
@@ -148,6 +144,39 @@ export function keywordCheck(values: readonly (Scalar | null)[], plan: ModifierP
       into['keywords'] = Array.isArray(prev) ? [...prev, ...hit] : hit;
     },
   };
+}
+
+/*
+ * Guard atoms (guard.ts), shared by every rule of a collection: each is computed once per batch.
+ * The equal and CIDR atoms test the union of the values every rule registered for the field,
+ * with the same value tests the checks use, so they are supersets of every check.
+ */
+
+/** Atom: the field has a value other than null. */
+export function presentAtom(reg: FieldCache, slot: number): number {
+  return reg.atom(`present\0${slot}`, () => (m) => !isAbsent(m.value(slot)));
+}
+
+/** Atom: the field's lower-cased text holds one of the substrings registered for it (FieldCache.hasLiteral). */
+export function literalAtom(reg: FieldCache, slot: number): number {
+  return reg.atom(`literal\0${slot}`, () => (m) => m.hasLiteral(slot));
+}
+
+/** Atom: a value of the field equals one any rule compares it with, case-insensitively or as a number. */
+export function equalAtom(reg: FieldCache, slot: number, values: readonly Scalar[]): number {
+  const key = `equal\0${slot}`;
+  reg.addAtomValues(key, values);
+  return reg.atom(key, () => onField(slot, equalsAny(reg.atomValues(key), false)));
+}
+
+/** Atom: a value of the field is an address in one of the ranges any rule names for it. */
+export function cidrAtom(reg: FieldCache, slot: number, ranges: readonly string[]): number {
+  const key = `cidr\0${slot}`;
+  reg.addAtomValues(key, ranges);
+  return reg.atom(key, () => {
+    const inRange = compileCidrs(reg.atomValues(key) as string[]);
+    return onField(slot, { lower: false, fn: (s) => inRange(s) });
+  });
 }
 
 /**

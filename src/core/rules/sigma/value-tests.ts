@@ -1,8 +1,6 @@
 import { refuse } from './sigma-error.js';
 import { compilePatterns, shapeOf, type Token } from './sigma-string.js';
-import { isAbsent, numberOf, textOf, type EventMemo } from './field-cache.js';
-
-export { isAbsent, numberOf };
+import { textOf, type EventMemo } from './field-cache.js';
 import type { CompareOp } from './modifiers.js';
 
 /**
@@ -35,6 +33,13 @@ export function onField(slot: number, t: ValueTest): MemoTest {
     const s = m.text(slot);
     return s !== null && fn(s, lower ? m.lower(slot) : s, raw);
   };
+}
+
+/** True when the field has no value other than null (Sigma `field: null`). */
+export function isAbsent(raw: unknown): boolean {
+  if (raw === undefined || raw === null) return true;
+  if (Array.isArray(raw)) return raw.every((v) => v === null || v === undefined);
+  return false;
 }
 
 export function anyOf(tests: readonly ValueTest[]): ValueTest {
@@ -77,6 +82,15 @@ export function orAny(tests: readonly MemoTest[]): MemoTest {
 export function patternsTest(list: readonly (readonly Token[])[], cased: boolean): ValueTest {
   const p = compilePatterns(list.map((t) => shapeOf(t, cased)));
   return cased ? { lower: false, fn: (s) => p(s) } : { lower: true, fn: (_s, lo) => p(lo) };
+}
+
+const NUMERIC = /^\s*[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?\s*$/;
+
+/** The value as a number when it is one or is numeric text; NaN otherwise. */
+export function numberOf(v: unknown, s: string): number {
+  if (typeof v === 'number') return v;
+  if (typeof v === 'bigint') return Number(v);
+  return typeof v === 'string' && NUMERIC.test(s) ? Number(s) : NaN;
 }
 
 /**

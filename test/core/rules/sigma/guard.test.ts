@@ -6,6 +6,7 @@ import type { NormalizedEvent } from '../../../../src/core/event.js';
 import { compileSigmaCollection, type SigmaDocInput } from '../../../../src/core/rules/sigma/collection.js';
 import { compileEventMatcher } from '../../../../src/core/rules/sigma/event-matcher.js';
 import { FieldCache } from '../../../../src/core/rules/sigma/field-cache.js';
+import { presentAtom } from '../../../../src/core/rules/sigma/field-check.js';
 import { allOf, anyOf, atomGuard, guardPositions, NO_GUARD, unionOf } from '../../../../src/core/rules/sigma/guard.js';
 import { makeEvent } from './event-factory.js';
 import { sigmaCtx } from './sigma-kit.js';
@@ -26,8 +27,8 @@ describe('guard trees', () => {
     const cache = new FieldCache();
     const events = [0, 1, 2, 3, 4, 5].map((n) => makeEvent({ pid: n % 2 === 0 ? n : null, user: n < 2 ? 'u' : null }));
     cache.begin(events);
-    const even = atomGuard(cache.presentAtom(cache.slot('pid')));
-    const low = atomGuard(cache.presentAtom(cache.slot('user')));
+    const even = atomGuard(presentAtom(cache, cache.slot('pid')));
+    const low = atomGuard(presentAtom(cache, cache.slot('user')));
     expect([...(guardPositions(even, cache, events) ?? [])]).toEqual([0, 2, 4]);
     expect([...(guardPositions(allOf([even, low]), cache, events) ?? [])]).toEqual([0, 1]);
     expect([...(guardPositions(anyOf([even, low]), cache, events) ?? [])]).toEqual([0, 1, 2, 4]);
@@ -41,7 +42,7 @@ describe('guard trees', () => {
 
   test('positions are recomputed for a new batch, never reused', () => {
     const cache = new FieldCache();
-    const atom = cache.presentAtom(cache.slot('user'));
+    const atom = presentAtom(cache, cache.slot('user'));
     const one = [makeEvent({ user: 'a' }), makeEvent()];
     cache.begin(one);
     expect([...cache.positions(atom, one)]).toEqual([0]);
