@@ -5,7 +5,7 @@
  */
 import type { NormalizedEvent } from '../core/event.js';
 import { binOf, encodeBins } from '../core/histogram.js';
-import { COL_HOST, COL_LEVEL, LOG_COLUMNS, NUMS_PER_EVENT, type BatchRows } from './batch-rows.js';
+import { COL_HOST, COL_LEVEL, LOG_COLUMNS, NUMS_PER_EVENT, toBatchRows, type BatchRows } from './batch-rows.js';
 import { HIST_MERGE } from './rollup-histogram.js';
 import type { SqlDb, SqlStatement } from './sqlite.js';
 
@@ -56,55 +56,46 @@ export function bucketStart(ts: number, bucketMs: number): number {
   return Math.floor(ts / bucketMs) * bucketMs;
 }
 
-/** The delta of (bucket, host) in `byKey`, created empty on first use. */
-function deltaOf(byKey: Map<string, RollupDelta>, bucket: number, host: string): RollupDelta {
-  const key = `${bucket}\u0000${host}`;
-  let d = byKey.get(key);
-  if (!d) {
-    d = {
-      bucket_start: bucket, host, count: 0, errors: 0, threats: 0,
-      cpu: emptyAgg(), mem: emptyAgg(), net_in: emptyAgg(), net_out: emptyAgg(), cpu_bins: [], mem_bins: [],
-    };
-    byKey.set(key, d);
-  }
-  return d;
-}
-
-/** Counts one event into its delta. */
-function addEvent(d: RollupDelta, level: number | null, threat: boolean, cpu: number | undefined, mem: number | undefined, netIn: number | undefined, netOut: number | undefined): void {
-  d.count += 1;
-  if (level !== null && level <= 3) d.errors += 1;
-  if (threat) d.threats += 1;
-  // Exactly the samples addMetric counts, so a histogram's total equals its row's *_n.
-  if (typeof cpu === 'number' && Number.isFinite(cpu)) d.cpu_bins.push(binOf(cpu));
-  if (typeof mem === 'number' && Number.isFinite(mem)) d.mem_bins.push(binOf(mem));
-  addMetric(d.cpu, cpu);
-  addMetric(d.mem, mem);
-  addMetric(d.net_in, netIn);
-  addMetric(d.net_out, netOut);
-}
-
-/** Pure: the batch's contribution per (bucket, host). */
+/**
+ * Pure: the batch's contribution per (bucket, host). The same as the writer computes from the
+ * batch's flat rows (aggregateRollupRows), of which this is the event-shaped entry point.
+ */
 export function aggregateRollups(events: readonly NormalizedEvent[], bucketMs: number): RollupDelta[] {
-  const byKey = new Map<string, RollupDelta>();
-  for (const e of events) {
-    const d = deltaOf(byKey, bucketStart(e.ts, bucketMs), e.host ?? '');
-    const m = e.metrics;
-    addEvent(d, e.level, e.threats.length > 0, m.cpu_pct, m.mem_pct, m.net_in, m.net_out);
-  }
-  return [...byKey.values()];
+  return aggregateRollupRows(toBatchRows(events), events.map((_, i) => i), bucketMs);
 }
 
-/** aggregateRollups over flat rows (batch-rows.ts), for the events at `indexes`. */
+/** The contribution per (bucket, host) of the events at `indexes` of flat rows (batch-rows.ts). */
 export function aggregateRollupRows(rows: BatchRows, indexes: readonly number[], bucketMs: number): RollupDelta[] {
   const byKey = new Map<string, RollupDelta>();
   const { params, nums } = rows;
-  const num = (v: number): number | undefined => (Number.isNaN(v) ? undefined : v);
   for (const i of indexes) {
     const at = i * LOG_COLUMNS;
     const k = i * NUMS_PER_EVENT;
-    const d = deltaOf(byKey, bucketStart(nums[k]!, bucketMs), (params[at + COL_HOST] as string | null) ?? '');
-    addEvent(d, params[at + COL_LEVEL] as number | null, nums[k + 5] === 1, num(nums[k + 1]!), num(nums[k + 2]!), num(nums[k + 3]!), num(nums[k + 4]!));
+    const bucket = bucketStart(nums[k]!, bucketMs);
+    const host = (params[at + COL_HOST] as string | null) ?? '';
+    const key = `${bucket}\u0000${host}`;
+    let d = byKey.get(key);
+    if (!d) {
+      d = {
+        bucket_start: bucket, host, count: 0, errors: 0, threats: 0,
+        cpu: emptyAgg(), mem: emptyAgg(), net_in: emptyAgg(), net_out: emptyAgg(), cpu_bins: [], mem_bins: [],
+      };
+      byKey.set(key, d);
+    }
+    d.count += 1;
+    const level = params[at + COL_LEVEL] as number | null;
+    if (level !== null && level <= 3) d.errors += 1;
+    if (nums[k + 5] === 1) d.threats += 1;
+    // NaN marks a missing metric (batch-rows.ts). Exactly the samples addMetric counts go into
+    // the histograms, so a histogram's total equals its row's *_n.
+    const cpu = nums[k + 1]!;
+    const mem = nums[k + 2]!;
+    if (!Number.isNaN(cpu)) d.cpu_bins.push(binOf(cpu));
+    if (!Number.isNaN(mem)) d.mem_bins.push(binOf(mem));
+    addMetric(d.cpu, cpu);
+    addMetric(d.mem, mem);
+    addMetric(d.net_in, nums[k + 3]!);
+    addMetric(d.net_out, nums[k + 4]!);
   }
   return [...byKey.values()];
 }
@@ -152,14 +143,7 @@ export class RollupWriter {
     this.upsert1h = db.prepare(upsertSql('rollup_1h'));
   }
 
-  /** Merges the events into both tables; call inside the batch's transaction. */
-  apply(events: readonly NormalizedEvent[]): void {
-    if (events.length === 0) return;
-    for (const d of aggregateRollups(events, MINUTE_MS)) this.upsert1m.run(...deltaParams(d));
-    for (const d of aggregateRollups(events, HOUR_MS)) this.upsert1h.run(...deltaParams(d));
-  }
-
-  /** The same for flat rows: the events at `indexes` (those stored). */
+  /** Merges the events at `indexes` of the rows (those stored) into both tables; call inside the batch's transaction. */
   applyRows(rows: BatchRows, indexes: readonly number[]): void {
     if (indexes.length === 0) return;
     for (const d of aggregateRollupRows(rows, indexes, MINUTE_MS)) this.upsert1m.run(...deltaParams(d));
