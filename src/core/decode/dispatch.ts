@@ -8,6 +8,8 @@ import { decodeSyslog3164, readHeader } from './syslog-3164.js';
 import { decodeSyslog5424 } from './syslog-5424.js';
 import { scanPri } from './syslog-pri.js';
 import { decodeText } from './text.js';
+import { recognizeLine } from '../recognize/line.js';
+import { decodeProgram } from '../recognize/programs/index.js';
 
 /** How far into a line `CEF:` may start after a syslog header without PRI. */
 const CEF_HEADER_MAX = 256;
@@ -18,8 +20,11 @@ const CEF_HEADER_MAX = 256;
  * Auto-detection looks at the first non-blank character first:
  * `{` JSON (a failure is a JSON parse error only if the text looks like a JSON object);
  * `[…]` JSON array, else on; `<PRI>` syslog — 5424 when a version digit follows, else 3164;
- * `CEF:` at the start or after a PRI-less syslog header; logfmt when the line has ≥ 2
+ * `CEF:` at the start or after a PRI-less syslog header; a line shape one of the line
+ * recognizers claims (src/core/recognize/line.ts); logfmt when the line has ≥ 2
  * `key=value` pairs and no more bare words than pairs; otherwise text.
+ * Then, when the draft names a program and holds its message, the program's decoder
+ * (src/core/recognize/programs/) reads the message.
  *
  * A pinned format that fails leaves `error` set, `format` the pinned one and `message` null.
  * A leading BOM and trailing CR/LF are not part of what is decoded.
@@ -29,10 +34,13 @@ export function decodeByFormat(text: string, format: Format | 'auto', ctx: Decod
   const draft = newDraft(format === 'auto' ? 'text' : format);
   if (format === 'auto') {
     autoDetect(body, draft, ctx);
-    return draft;
+  } else {
+    draft.error = decodePinned(body, format, draft, ctx);
+    if (draft.error !== null) draft.format = format;
   }
-  draft.error = decodePinned(body, format, draft, ctx);
-  if (draft.error !== null) draft.format = format;
+  // Whatever named the program (a syslog header, an envelope), its message is read by the
+  // program's decoder when there is one.
+  if (draft.process !== null && draft.message !== null) decodeProgram(draft);
   return draft;
 }
 
@@ -96,6 +104,7 @@ function autoDetect(body: string, draft: Draft, ctx: DecodeContext): void {
     draft.error = cef;
     return;
   }
+  if (recognizeLine(body, draft, ctx)) return;
   if (hasTwoEquals(body)) {
     const r = parseLogfmt(body);
     if (r.ok && r.assignments >= 2 && r.assignments >= r.bare) {

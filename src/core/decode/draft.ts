@@ -1,4 +1,5 @@
 import type { Format, NormalizedEvent } from '../event.js';
+import { emptyEvent } from '../event.js';
 
 /** The fields a decoder fills as the event will carry them (documented in event.ts). */
 type DecodedFields = Pick<
@@ -19,6 +20,11 @@ export interface Draft extends DecodedFields {
   message: string | null;
   /** Why (part of) decoding failed; null when it did not. */
   error: string | null;
+  /**
+   * Which recognizers claimed the message, outermost first, joined by `>` (e.g.
+   * `json>ecs>syslog-file>sshd`); null when none did. Shown by `logagg parse`, not stored.
+   */
+  parser: string | null;
 }
 
 /** Decoder inputs besides the text. */
@@ -28,28 +34,35 @@ export interface DecodeContext {
 }
 
 export function newDraft(format: Format): Draft {
+  const e = emptyEvent();
   return {
     format,
     ts: null,
     tsOriginal: undefined,
-    host: null,
-    level: null,
+    host: e.host,
+    level: e.level,
     message: null,
-    metrics: {},
-    process: null,
-    pid: null,
-    user: null,
-    src_ip: null,
-    dst_ip: null,
-    src_port: null,
-    dst_port: null,
-    domain: null,
-    file_hash: null,
-    threats: [],
-    tags: [],
-    attributes: {},
+    metrics: e.metrics,
+    process: e.process,
+    pid: e.pid,
+    user: e.user,
+    src_ip: e.src_ip,
+    dst_ip: e.dst_ip,
+    src_port: e.src_port,
+    dst_port: e.dst_port,
+    domain: e.domain,
+    file_hash: e.file_hash,
+    threats: e.threats,
+    tags: e.tags,
+    attributes: e.attributes,
     error: null,
+    parser: null,
   };
+}
+
+/** Records that the recognizer `name` claimed (part of) the message. */
+export function claim(draft: Draft, name: string): void {
+  draft.parser = draft.parser === null ? name : `${draft.parser}>${name}`;
 }
 
 /**
