@@ -8,6 +8,7 @@
 import { homedir, tmpdir } from 'node:os';
 import { getAsset, getRawAsset, isSea } from 'node:sea';
 import { pathToFileURL } from 'node:url';
+import { processEnv } from '../config/environment.js';
 import { openCacheDir } from './cache-dir.js';
 import { cacheDirName, MANIFEST_ASSET, parseManifest } from './manifest.js';
 import { materialize, type AssetReader } from './materialize.js';
@@ -31,7 +32,7 @@ async function run(): Promise<number> {
   try {
     const manifest = parseManifest(getAsset(MANIFEST_ASSET, 'utf8'));
     const cacheDir = openCacheDir(cacheDirName(manifest), {
-      env: process.env,
+      env: processEnv().vars,
       home: safeHomedir(),
       tmp: tmpdir(),
       uid: process.getuid?.(),

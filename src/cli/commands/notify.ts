@@ -35,8 +35,8 @@ Examples:
 Exit status: 0 when the endpoint accepted every message (2xx), 1 otherwise.`,
     )
     .action(async (name: string, flags: { resolve?: boolean }, cmd: Command) => {
-      const { config } = cliContext(cmd);
-      const channels = resolveChannels(config.notify.channels, process.env);
+      const { config, env } = cliContext(cmd);
+      const channels = resolveChannels(config.notify.channels, env.vars);
       const channel = channels.find((c) => c.name === name);
       if (channel === undefined) {
         const known = channels.map((c) => c.name);

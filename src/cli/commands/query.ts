@@ -12,6 +12,7 @@ import { openStore, type Store } from '../../store/store.js';
 import { storeOptionsFromConfig } from '../../app/store-options.js';
 import type { FrozenConfig } from '../../config/load.js';
 import type { SortOrder } from '../../store/cursor.js';
+import { processEnv } from '../../config/environment.js';
 import { cliContext } from '../context.js';
 import { ALERT_LAYOUT } from '../output/alert-layout.js';
 import { COLOR_MODES, useColor, type ColorMode } from '../output/colors.js';
@@ -232,14 +233,15 @@ Exit codes: 0 ok, 1 runtime error (database or appliance unreachable), 2 usage e
 
 async function runQuery(flags: QueryFlags, cmd: Command): Promise<void> {
   checkCombination(flags, cmd);
-  const url = flags.url ?? (flags.db === undefined ? nonEmpty(process.env.LOGAGG_URL) : undefined);
-  const token = flags.token ?? nonEmpty(process.env.LOGAGG_TOKEN);
+  const env = processEnv();
+  const url = flags.url ?? (flags.db === undefined ? nonEmpty(env.url) : undefined);
+  const token = flags.token ?? nonEmpty(env.token);
   const { config } = cliContext(cmd, { 'storage.path': flags.db });
   const now = Date.now();
   const sink = new OutputSink(process.stdout);
   const table: TableOptions = {
     width: process.stdout.isTTY ? (process.stdout.columns ?? 80) : null,
-    color: useColor(flags.color, process.stdout, process.env),
+    color: useColor(flags.color, process.stdout, env.vars),
   };
   try {
     if (flags.alerts) {

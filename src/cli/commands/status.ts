@@ -285,10 +285,10 @@ Exit codes: 0 ok, 1 runtime error, 2 usage or config error.`,
     .action(async (flags: StatusFlags, cmd: Command) => {
       const timeoutMs = parseDuration(flags.kafkaTimeout);
       if (timeoutMs === null || timeoutMs < 100 || timeoutMs > 120_000) throw new LogaggError('USAGE', `--kafka-timeout ${flags.kafkaTimeout}: give a duration from 100ms to 2m, e.g. 5s`);
-      const { config } = cliContext(cmd, { 'storage.path': flags.db, 'kafka.brokers': list(flags.brokers) });
+      const { config, env } = cliContext(cmd, { 'storage.path': flags.db, 'kafka.brokers': list(flags.brokers) });
       const globals = rootOpts(cmd);
       const report = await buildStatus(config, {
-        configFile: globals.config ?? nonEmpty(process.env.LOGAGG_CONFIG) ?? null,
+        configFile: globals.config ?? nonEmpty(env.configFile) ?? null,
         exact: flags.exact === true,
         kafka: flags.kafka !== false,
         timeoutMs,
