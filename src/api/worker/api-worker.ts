@@ -6,7 +6,7 @@
  * unless it needs the ingest side (PATCH /rules, PATCH /alerts, POST /ingest, /metrics).
  */
 import { type MessagePort } from 'node:worker_threads';
-import { storeOptionsFromConfig } from '../../app/store-options.js';
+import { storeOptionsFromConfig } from '../../store/store-options.js';
 import { IngestStats } from '../../ingest/ingest-stats.js';
 import type { IngestOutcome } from '../../listen/direct-ingest.js';
 import { createLogger } from '../../logger.js';

@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import { storeOptionsFromConfig } from '../../app/store-options.js';
+import { storeOptionsFromConfig } from '../../store/store-options.js';
 import { LogaggError } from '../../errors.js';
 import { httpSender } from '../../notify/http-send.js';
 import { sampleMessage } from '../../notify/message-view.js';

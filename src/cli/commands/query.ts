@@ -9,7 +9,7 @@ import { LogReader, MAX_PAGE, type LogStats } from '../../store/log-reader.js';
 import type { LogFilter } from '../../store/log-filter.js';
 import { SqliteAlertsPort } from '../../store/alert-port.js';
 import { openStore, type Store } from '../../store/store.js';
-import { storeOptionsFromConfig } from '../../app/store-options.js';
+import { storeOptionsFromConfig } from '../../store/store-options.js';
 import type { FrozenConfig } from '../../config/load.js';
 import type { SortOrder } from '../../store/cursor.js';
 import { processEnv } from '../../config/environment.js';

@@ -11,7 +11,7 @@ import type { Logger } from '../../logger.js';
 import { LogWriter } from '../../store/log-writer.js';
 import { openStore, type Store } from '../../store/store.js';
 import type { EnrichContext } from '../../core/enrich.js';
-import { storeOptionsFromConfig } from '../../app/store-options.js';
+import { storeOptionsFromConfig } from '../../store/store-options.js';
 import { cliContext, list } from '../context.js';
 import { createProgress, type Progress } from '../output/progress.js';
 

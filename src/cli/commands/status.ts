@@ -6,7 +6,7 @@ import { ConfigError, isLogaggError } from '../../errors.js';
 import { lagRows, probeKafka, type KafkaProbe, type PartitionLag } from '../../ingest/kafka-admin.js';
 import { maskSecrets } from '../../logger.js';
 import { openStore, type Store } from '../../store/store.js';
-import { storeOptionsFromConfig } from '../../app/store-options.js';
+import { storeOptionsFromConfig } from '../../store/store-options.js';
 import { storeStats, type StoreStats } from '../../store/store-stats.js';
 import type { OffsetRow } from '../../store/offsets.js';
 import { countAlerts } from '../../store/alert-reader.js';

@@ -6,7 +6,7 @@ import { parseLevel } from '../../api/params.js';
 import { LogaggError } from '../../errors.js';
 import { SqliteAlertsPort } from '../../store/alert-port.js';
 import { openStore, type Store } from '../../store/store.js';
-import { storeOptionsFromConfig } from '../../app/store-options.js';
+import { storeOptionsFromConfig } from '../../store/store-options.js';
 import { LocalTailSource, MAX_RECENT } from '../../tui/local-source.js';
 import { runPlainTail } from '../../tui/plain-tail.js';
 import { RemoteTailSource } from '../../tui/remote-source.js';

@@ -3,7 +3,7 @@
  * by the main thread) and stores each job in one transaction, in the order received.
  */
 import type { MessagePort } from 'node:worker_threads';
-import { storeOptionsFromConfig } from '../../app/store-options.js';
+import { storeOptionsFromConfig } from '../../store/store-options.js';
 import { toWireError } from '../../api/worker/rpc.js';
 import { LogWriter } from '../../store/log-writer.js';
 import { openStore, type Store } from '../../store/store.js';

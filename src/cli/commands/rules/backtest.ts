@@ -10,7 +10,7 @@ import { parseTime } from '../../../api/params.js';
 import { LogaggError } from '../../../errors.js';
 import { LogReader, MAX_PAGE } from '../../../store/log-reader.js';
 import { openStore } from '../../../store/store.js';
-import { storeOptionsFromConfig } from '../../../app/store-options.js';
+import { storeOptionsFromConfig } from '../../../store/store-options.js';
 import { cliContext } from '../../context.js';
 import { OutputSink } from '../../output/sink.js';
 import { batchSizeFlag, batchSpanFlag, DryRun } from './dry-run.js';

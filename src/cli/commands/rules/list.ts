@@ -16,7 +16,7 @@ import { cliContext } from '../../context.js';
 import { OutputSink } from '../../output/sink.js';
 import { TableWriter } from '../../output/table.js';
 import { allRules, loadRuleSet, openIfPresent, overridesOf } from './rule-set.js';
-import { storeOptionsFromConfig } from '../../../app/store-options.js';
+import { storeOptionsFromConfig } from '../../../store/store-options.js';
 
 export interface RuleListItem {
   id: string;

@@ -12,7 +12,7 @@ import { ConfigError, isLogaggError, LogaggError } from '../../../errors.js';
 import { loadRules } from '../../../rules/rule-files.js';
 import { readRuleOverrides, type RuleOverride } from '../../../store/rule-state.js';
 import { openStore, type Store } from '../../../store/store.js';
-import type { StoreConnectionOptions } from '../../../app/store-options.js';
+import type { StoreConnectionOptions } from '../../../store/store-options.js';
 
 export interface RuleSet {
   /** The rules folder read. */

@@ -18,7 +18,7 @@ import { batchSizeFlag, batchSpanFlag, DryRun } from './dry-run.js';
 import { renderTest, testJson, type TestSummary } from './dry-run-output.js';
 import { readInputLines } from './input-lines.js';
 import { enabledInAppliance, findRule, loadRuleSet, openIfPresent, overridesOf, requireValid } from './rule-set.js';
-import { storeOptionsFromConfig } from '../../../app/store-options.js';
+import { storeOptionsFromConfig } from '../../../store/store-options.js';
 
 interface TestFlags {
   input: string;
