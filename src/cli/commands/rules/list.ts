@@ -15,7 +15,8 @@ import { emptyRuleStats, readRuleStats, type RuleOverride, type RuleStats } from
 import { cliContext } from '../../context.js';
 import { OutputSink } from '../../output/sink.js';
 import { TableWriter } from '../../output/table.js';
-import { allRules, loadRuleSet, openIfPresent, overridesOf } from './rule-set.js';
+import { allRules, loadRuleSet } from '../../../app/detection-rules.js';
+import { openIfPresent, overridesOf } from './rule-set.js';
 import { storeOptionsFromConfig } from '../../../store/store-options.js';
 
 export interface RuleListItem {
