@@ -8,7 +8,6 @@
 import { homedir, tmpdir } from 'node:os';
 import { getAsset, getRawAsset, isSea } from 'node:sea';
 import { pathToFileURL } from 'node:url';
-import { processEnv } from '../config/environment.js';
 import { openCacheDir } from './cache-dir.js';
 import { cacheDirName, MANIFEST_ASSET, parseManifest } from './manifest.js';
 import { materialize, type AssetReader } from './materialize.js';
@@ -32,7 +31,9 @@ async function run(): Promise<number> {
   try {
     const manifest = parseManifest(getAsset(MANIFEST_ASSET, 'utf8'));
     const cacheDir = openCacheDir(cacheDirName(manifest), {
-      env: processEnv().vars,
+      // The executable's main may import lib/sea and built-ins only (scripts/package/build.mjs),
+      // so it reads the environment itself, before the app (and its config loading) is unpacked.
+      env: process.env,
       home: safeHomedir(),
       tmp: tmpdir(),
       uid: process.getuid?.(),
