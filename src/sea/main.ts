@@ -11,7 +11,7 @@ import { pathToFileURL } from 'node:url';
 import { openCacheDir } from './cache-dir.js';
 import { cacheDirName, MANIFEST_ASSET, parseManifest } from './manifest.js';
 import { materialize, type AssetReader } from './materialize.js';
-import type { SeaRuntime } from './runtime-handoff.js';
+import type { SeaRuntime } from '../runtime/runtime-handoff.js';
 import { createSeaRuntime } from './sea-runtime.js';
 
 interface AppBundle {

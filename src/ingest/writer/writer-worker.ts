@@ -4,7 +4,7 @@
  */
 import type { MessagePort } from 'node:worker_threads';
 import { storeOptionsFromConfig } from '../../store/store-options.js';
-import { toWireError } from '../../api/worker/rpc.js';
+import { toWireError } from '../../runtime/thread-rpc.js';
 import { LogWriter } from '../../store/log-writer.js';
 import { openStore, type Store } from '../../store/store.js';
 import { runCommitJob } from '../commit-job.js';
