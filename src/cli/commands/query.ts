@@ -15,13 +15,13 @@ import type { SortOrder } from '../../store/cursor.js';
 import { processEnv } from '../../config/environment.js';
 import { cliContext } from '../context.js';
 import { ALERT_LAYOUT } from '../output/alert-layout.js';
-import { COLOR_MODES, useColor, type ColorMode } from '../output/colors.js';
+import { COLOR_MODES, useColor, type ColorMode } from '../../client/colors.js';
 import { LOG_LAYOUT } from '../output/log-layout.js';
 import { OUTPUT_FORMATS, recordOutput, type OutputFormat, type RecordLayout } from '../output/record-output.js';
 import { OutputSink } from '../output/sink.js';
 import { renderCount, renderStats } from '../output/stats-output.js';
 import type { TableOptions } from '../output/table.js';
-import { RemoteClient } from '../remote.js';
+import { RemoteClient } from '../../client/api-client.js';
 
 /**
  * `logagg query`: the filters of GET /logs, from the local database (a read-only connection,

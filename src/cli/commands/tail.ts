@@ -15,7 +15,7 @@ import { parseHostsInput, parseQueryInput, type TailFilter } from '../../tui/tai
 import type { TailSource } from '../../tui/tail-source.js';
 import { processEnv, type Env } from '../../config/environment.js';
 import { cliContext } from '../context.js';
-import { COLOR_MODES, useColor, type ColorMode } from '../output/colors.js';
+import { COLOR_MODES, useColor, type ColorMode } from '../../client/colors.js';
 
 /**
  * `logagg tail`: new logs and alerts as they land. A live TUI on a terminal (src/tui/tail-app.tsx);
