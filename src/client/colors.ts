@@ -1,7 +1,8 @@
 /**
- * Terminal colors for severities, shared by the CLI's printed output and the TUI. Colors are used only when asked for (`always`), or in `auto`
- * mode when the stream is a terminal and NO_COLOR is unset or empty (https://no-color.org):
- * a pipe or a file never receives escape sequences.
+ * Terminal colors for severities, shared by the CLI's printed output and the TUI. Colors are
+ * used only when asked for (`always`), or in `auto` mode when the stream is a terminal and
+ * NO_COLOR is unset or empty (https://no-color.org): a pipe or a file never receives escape
+ * sequences.
  */
 import type { Severity } from '../core/event.js';
 
