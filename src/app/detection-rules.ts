@@ -13,7 +13,7 @@ import type { SigmaOptions } from '../core/rules/sigma/options.js';
 import type { CompiledRule } from '../core/rules/types.js';
 import { formatDuration } from '../core/rules/units.js';
 import { ConfigError, isLogaggError } from '../errors.js';
-import { loadRules, type RuleContextBase } from '../rules/rule-files.js';
+import { loadRules, type LoadedRules, type RuleContextBase } from '../rules/rule-files.js';
 
 export type DetectionSettings = FrozenConfig['detection'];
 
@@ -98,16 +98,95 @@ export interface InitialRules {
   fileNames: string[];
 }
 
-/** Loads the built-in rules and the rules folder; any problem is a ConfigError listing them all. */
-export async function loadInitialRules(cfg: DetectionSettings): Promise<InitialRules> {
+/** The rule set as one load finds it: every piece, with the problems of each kept apart. */
+interface CompiledRuleSet {
+  builtins: CompiledRule[];
+  /** Why the built-ins of `detection:` did not compile (then `builtins` is empty). */
+  builtinError: ConfigError | null;
+  /** The rules folder as read and compiled. */
+  loaded: LoadedRules;
+  /** Folder rules that do not take a built-in's id, in file order. */
+  folder: CompiledRule[];
+  /** Folder rules that do (left out of `folder`). */
+  clashes: CompiledRule[];
+}
+
+/** The one load of built-ins and folder, behind both views below (start-up's and `logagg rules`'). */
+async function compileRuleSet(cfg: DetectionSettings, dir: string): Promise<CompiledRuleSet> {
   const base = ruleContextBase(cfg);
-  const builtins = builtinRules(cfg, base);
-  const loaded = await loadRules(cfg.rules_dir, base);
-  if (loaded.errors.length > 0) throw new ConfigError(ruleProblems(loaded.errors));
-  const ids = new Set(builtins.map((r) => r.meta.id));
-  const clash = loaded.rules.filter((r) => ids.has(r.meta.id));
-  if (clash.length > 0) {
-    throw new ConfigError(clash.map((r) => ({ key: r.meta.file ?? cfg.rules_dir, message: `rule "${r.meta.id}": the id is taken by a built-in rule of detection:; rename it` })));
+  let builtins: CompiledRule[] = [];
+  let builtinError: ConfigError | null = null;
+  try {
+    builtins = builtinRules(cfg, base);
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    builtinError = e;
   }
-  return { builtins, files: loaded.rules, fileNames: loaded.files };
+  const loaded = await loadRules(dir, base);
+  const ids = new Set(builtins.map((r) => r.meta.id));
+  const folder: CompiledRule[] = [];
+  const clashes: CompiledRule[] = [];
+  for (const r of loaded.rules) (ids.has(r.meta.id) ? clashes : folder).push(r);
+  return { builtins, builtinError, loaded, folder, clashes };
+}
+
+const CLASH = 'the id is taken by a built-in rule of detection:; rename it';
+
+/**
+ * Loads the built-in rules and the rules folder for detection's start-up: any problem is a
+ * ConfigError listing them (the built-ins' first, then the folder's, then id clashes).
+ */
+export async function loadInitialRules(cfg: DetectionSettings): Promise<InitialRules> {
+  const set = await compileRuleSet(cfg, cfg.rules_dir);
+  if (set.builtinError) throw set.builtinError;
+  if (set.loaded.errors.length > 0) throw new ConfigError(ruleProblems(set.loaded.errors));
+  if (set.clashes.length > 0) {
+    throw new ConfigError(set.clashes.map((r) => ({ key: r.meta.file ?? cfg.rules_dir, message: `rule "${r.meta.id}": ${CLASH}` })));
+  }
+  return { builtins: set.builtins, files: set.loaded.rules, fileNames: set.loaded.files };
+}
+
+/**
+ * The rule set the appliance would run, as the `logagg rules` subcommands see it. Unlike
+ * start-up (loadInitialRules, which refuses a bad set), every problem is collected, so
+ * `validate` can list them all and `list` can show what does load.
+ */
+export interface RuleSet {
+  /** The rules folder read. */
+  dir: string;
+  /** Rule files read (paths joined to `dir`). */
+  files: string[];
+  /** Built-in rules from `detection:` (threshold and baseline anomaly). */
+  builtins: CompiledRule[];
+  /** Rules from the folder that compiled (and do not take a built-in's id). */
+  folder: CompiledRule[];
+  /** Every problem: unreadable files, rules that do not compile, config keys, id clashes. */
+  problems: RuleError[];
+}
+
+/** Compiles the built-ins and the folder `dir` (default: detection.rules_dir); never throws for a bad rule. */
+export async function loadRuleSet(cfg: DetectionSettings, dir: string = cfg.rules_dir): Promise<RuleSet> {
+  const set = await compileRuleSet(cfg, dir);
+  const problems: RuleError[] = (set.builtinError?.problems ?? []).map((p) => ({ file: `config (${p.key})`, message: p.message }));
+  problems.push(...set.loaded.errors);
+  for (const r of set.clashes) problems.push({ file: r.meta.file ?? dir, rule: r.meta.id, message: CLASH });
+  return { dir, files: set.loaded.files, builtins: set.builtins, folder: set.folder, problems };
+}
+
+export function allRules(set: RuleSet): CompiledRule[] {
+  return [...set.builtins, ...set.folder];
+}
+
+/**
+ * The rule set, or a ConfigError (exit code 2) listing every problem: a set the appliance
+ * would refuse to start with is not one to test against.
+ */
+export function requireValid(set: RuleSet): CompiledRule[] {
+  if (set.problems.length > 0) {
+    throw new ConfigError([
+      ...set.problems.map((p) => ({ key: p.file, message: p.rule === undefined ? p.message : `rule "${p.rule}": ${p.message}` })),
+      { key: 'hint', message: '`logagg rules validate` lists these problems; fix them first' },
+    ]);
+  }
+  return allRules(set);
 }

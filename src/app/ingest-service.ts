@@ -13,7 +13,7 @@ import { startWriterThread } from '../ingest/writer/writer-thread.js';
 import type { EnqueueSettings } from '../notify/outbox.js';
 import { IngestStats } from '../ingest/ingest-stats.js';
 import { loadEnrichContext } from './enrich-context.js';
-import { storeOptionsFromConfig } from './store-options.js';
+import { storeOptionsFromConfig } from '../store/store-options.js';
 
 /**
  * The ingest service: the writer, the pipeline, the Kafka source and the retention timer,

@@ -5,7 +5,7 @@
  * benchmark only reads. Configured by LOGAGG_* variables; stops on SIGTERM. Not part of the appliance.
  */
 import { startApiServer } from '../api/server.js';
-import { storeOptionsFromConfig } from '../app/store-options.js';
+import { storeOptionsFromConfig } from '../store/store-options.js';
 import { loadConfig } from '../config/load.js';
 import { createLogger } from '../logger.js';
 import { SqliteAlertsPort } from '../store/alert-port.js';

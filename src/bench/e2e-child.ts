@@ -5,7 +5,8 @@
  */
 import { loadConfig } from '../config/load.js';
 import { createLogger } from '../logger.js';
-import { startIngestWithDetection } from '../cli/commands/consume.js';
+import { startIngestWithDetection } from '../app/appliance.js';
+import { processEnv } from '../config/environment.js';
 
 interface ChildArgs {
   brokers: string;
@@ -42,7 +43,7 @@ async function run(args: ChildArgs): Promise<ChildResult> {
     },
   });
   const logger = createLogger({ level: 'warn', format: 'text' });
-  const running = await startIngestWithDetection(config, logger);
+  const running = await startIngestWithDetection(config, logger, processEnv().vars);
   const service = running.service;
   // The clock starts when the group hands the consumer its partitions, so connecting and
   // joining are not counted (the consume-only ceiling is measured the same way).

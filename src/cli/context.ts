@@ -1,28 +1,31 @@
 import type { Command } from 'commander';
+import { processEnv, type CliEnv } from '../config/environment.js';
 import { loadConfig, type FrozenConfig } from '../config/load.js';
 import { createLogger, type Logger } from '../logger.js';
 
 /**
  * What every subcommand needs: the validated config (global --config, LOGAGG_* env, and the
- * command's own flags as overrides) and a logger. The CLI layer is the only place that
- * reads process.env.
+ * command's own flags as overrides), a logger, and the environment as config read it
+ * (src/config/environment.ts: the one place that reads process.env).
  */
 export interface CliContext {
   config: FrozenConfig;
   logger: Logger;
+  env: CliEnv;
 }
 
 export function cliContext(cmd: Command, overrides: Record<string, unknown> = {}): CliContext {
   const root = rootOf(cmd);
   const globals = root.opts<{ config?: string; logLevel?: string }>();
-  const file = globals.config ?? process.env.LOGAGG_CONFIG;
+  const env = processEnv();
+  const file = globals.config ?? env.configFile;
   const config = loadConfig({
     file,
-    env: process.env,
+    env: env.vars,
     overrides: { ...overrides, ...(globals.logLevel ? { 'log.level': globals.logLevel } : {}) },
   });
   const logger = createLogger({ level: config.log.level, format: config.log.format });
-  return { config, logger };
+  return { config, logger, env };
 }
 
 function rootOf(cmd: Command): Command {

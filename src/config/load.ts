@@ -12,10 +12,11 @@ import { getEmbeddedDir } from '../runtime/embedded.js';
  *   1. config/default.yaml (shipped; equal to the schema's defaults),
  *   2. the file named by --config (or LOGAGG_CONFIG),
  *   3. LOGAGG_* environment variables, one per key: kafka.group_id -> LOGAGG_KAFKA_GROUP_ID.
- * Nothing below this module reads process.env.
+ * The process environment itself is read in environment.ts, beside this module, and nowhere
+ * below config.
  */
 
-/** Environment variables that are not config keys but are read by the CLI itself. */
+/** Environment variables that are not config keys but are read by the CLI itself (environment.ts: CliEnv). */
 export const RESERVED_ENV = new Set(['LOGAGG_CONFIG', 'LOGAGG_TOKEN', 'LOGAGG_URL', 'LOGAGG_JWT_SECRET']);
 
 export interface LoadConfigOptions {

@@ -2,7 +2,7 @@
  * Folders the single executable carries (scripts/package/contents.mjs), unpacked on demand
  * into its private cache dir: e.g. the default rule set, for when the user has no rules folder.
  */
-import { currentRuntime } from '../sea/runtime-handoff.js';
+import { currentRuntime } from './runtime-handoff.js';
 
 /**
  * The path of the shipped folder `name` (e.g. 'rules': the package's config/rules), unpacked

@@ -4,7 +4,7 @@
  * cannot require() it there). From node_modules the answer is undefined and the driver loads
  * its addon the usual way. src/store/sqlite.ts asks when its caller passes no nativeBinding.
  */
-import { currentRuntime } from '../sea/runtime-handoff.js';
+import { currentRuntime } from './runtime-handoff.js';
 
 /** The SQLite driver's addon; another shipped addon is asked for by its name. */
 export const SQLITE_ADDON = 'better-sqlite3';

@@ -9,7 +9,7 @@ import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { API_WORKER_KIND, type ApiWorkerData } from '../api/worker/protocol.js';
 import { WRITER_WORKER_KIND, type WriterWorkerData } from '../ingest/writer/protocol.js';
 import { main } from '../cli/main.js';
-import { installRuntime, type SeaRuntime } from './runtime-handoff.js';
+import { installRuntime, type SeaRuntime } from '../runtime/runtime-handoff.js';
 import { workerSeaRuntime } from './sea-runtime.js';
 
 /** Runs the CLI with the executable's runtime installed; resolves to the exit code. */

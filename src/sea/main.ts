@@ -11,7 +11,7 @@ import { pathToFileURL } from 'node:url';
 import { openCacheDir } from './cache-dir.js';
 import { cacheDirName, MANIFEST_ASSET, parseManifest } from './manifest.js';
 import { materialize, type AssetReader } from './materialize.js';
-import type { SeaRuntime } from './runtime-handoff.js';
+import type { SeaRuntime } from '../runtime/runtime-handoff.js';
 import { createSeaRuntime } from './sea-runtime.js';
 
 interface AppBundle {
@@ -31,6 +31,8 @@ async function run(): Promise<number> {
   try {
     const manifest = parseManifest(getAsset(MANIFEST_ASSET, 'utf8'));
     const cacheDir = openCacheDir(cacheDirName(manifest), {
+      // The executable's main may import lib/sea and built-ins only (scripts/package/build.mjs),
+      // so it reads the environment itself, before the app (and its config loading) is unpacked.
       env: process.env,
       home: safeHomedir(),
       tmp: tmpdir(),

@@ -8,7 +8,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { materialize, type AssetReader } from './materialize.js';
 import type { SeaManifest } from './manifest.js';
-import type { SeaRuntime, SeaWorkerRuntime } from './runtime-handoff.js';
+import type { SeaRuntime, SeaWorkerRuntime } from '../runtime/runtime-handoff.js';
 
 /** Loads an addon file and returns its exports. */
 export type AddonLoader = (file: string) => unknown;

@@ -6,7 +6,7 @@
  */
 import { SEVERITIES, type Severity, type StoredEvent } from '../core/event.js';
 import type { Alert } from '../api/ports.js';
-import { levelStyle, paint, severityStyle } from '../cli/output/colors.js';
+import { levelStyle, paint, severityStyle } from '../client/colors.js';
 
 /** An event as a tail source delivers it: list items from the API carry no raw text. */
 export type TailEvent = Omit<StoredEvent, 'raw'> & { raw?: string };
@@ -69,7 +69,7 @@ export function levelLabel(level: number | null): string {
   return (level === null ? '-' : (LEVEL_LABELS[level] ?? String(level))).padEnd(6);
 }
 
-/** How the TUI (Ink) shows a level or a severity; the same scheme as src/cli/output/colors.ts. */
+/** How the TUI (Ink) shows a level or a severity; the same scheme as src/client/colors.ts. */
 export interface InkStyle {
   color?: string;
   backgroundColor?: string;

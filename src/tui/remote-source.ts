@@ -13,7 +13,7 @@
  */
 import type { Alert } from '../api/ports.js';
 import type { ApiAlert, ApiLog } from '../api/render.js';
-import { apiBase, RemoteClient } from '../cli/remote.js';
+import { apiBase, RemoteClient } from '../client/api-client.js';
 import { LogaggError } from '../errors.js';
 import type { TailEvent } from './event-line.js';
 import { RateWindow } from './rate.js';

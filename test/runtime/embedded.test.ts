@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, test } from 'vitest';
 import { getEmbeddedDir } from '../../src/runtime/embedded.js';
-import { installRuntime } from '../../src/sea/runtime-handoff.js';
+import { installRuntime } from '../../src/runtime/runtime-handoff.js';
 
 afterEach(() => installRuntime(undefined));
 

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { getNativeBinding, SQLITE_ADDON } from '../../src/runtime/native.js';
 import { dlopenExports } from '../../src/sea/sea-runtime.js';
-import { installRuntime, type SeaRuntime } from '../../src/sea/runtime-handoff.js';
+import { installRuntime, type SeaRuntime } from '../../src/runtime/runtime-handoff.js';
 import { openSqlite } from '../../src/store/sqlite.js';
 import { writeAtomic } from '../../src/sea/materialize.js';
 import { tempDir } from '../helpers/temp.js';

@@ -10,7 +10,7 @@ import { LogWriter } from '../../src/store/log-writer.js';
 import { openStore, type OpenStoreOptions, type Store } from '../../src/store/store.js';
 import { STORE_CIPHERS, type StoreCipher, type StoreEncryption } from '../../src/store/cipher.js';
 import { CIPHER_ADDON } from '../../src/store/sqlite.js';
-import { installRuntime, type SeaRuntime } from '../../src/sea/runtime-handoff.js';
+import { installRuntime, type SeaRuntime } from '../../src/runtime/runtime-handoff.js';
 import { dlopenExports } from '../../src/sea/sea-runtime.js';
 import { writeAtomic } from '../../src/sea/materialize.js';
 import { caught, makeEvent, tempDbPath } from './fixtures.js';

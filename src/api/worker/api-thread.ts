@@ -15,13 +15,13 @@ import type { FrozenConfig } from '../../config/load.js';
 import { LogaggError } from '../../errors.js';
 import type { IngestStats } from '../../ingest/ingest-stats.js';
 import type { Logger } from '../../logger.js';
-import { currentRuntime } from '../../sea/runtime-handoff.js';
+import { currentRuntime } from '../../runtime/runtime-handoff.js';
 import { SqliteAlertsPort } from '../../store/alert-port.js';
 import type { Store } from '../../store/store.js';
 import type { IngestPort } from '../env.js';
 import type { RulesPort } from '../ports.js';
 import { API_WORKER_KIND, STATS_PUSH_MS, type ApiWorkerData, type FromWorker, type IngestSideCalls, type IngestState, type ToWorker } from './protocol.js';
-import { fromWireError, serveRpc } from './rpc.js';
+import { fromWireError, serveRpc } from '../../runtime/thread-rpc.js';
 
 /** Known before ingest starts. */
 export interface ApiThreadSettings {

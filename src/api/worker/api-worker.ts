@@ -6,7 +6,7 @@
  * unless it needs the ingest side (PATCH /rules, PATCH /alerts, POST /ingest, /metrics).
  */
 import { type MessagePort } from 'node:worker_threads';
-import { storeOptionsFromConfig } from '../../app/store-options.js';
+import { storeOptionsFromConfig } from '../../store/store-options.js';
 import { IngestStats } from '../../ingest/ingest-stats.js';
 import type { IngestOutcome } from '../../listen/direct-ingest.js';
 import { createLogger } from '../../logger.js';
@@ -16,7 +16,7 @@ import type { IngestPort } from '../env.js';
 import type { Alert, AlertChange, AlertFeed, AlertFilter, AlertPage, AlertsPort, AlertState, RuleInfo, RulesPort } from '../ports.js';
 import { startApiServer, type ApiServer } from '../server.js';
 import { API_WORKER_KIND, type ApiWorkerData, type ApiWorkerStart, type FromWorker, type IngestSideCalls, type IngestState, type ToWorker } from './protocol.js';
-import { RpcClient, toWireError } from './rpc.js';
+import { RpcClient, toWireError } from '../../runtime/thread-rpc.js';
 import type { Severity } from '../../core/event.js';
 
 /** Rules and alert changes wait this long for the main thread, ms (it answers between two ingest steps). */

@@ -6,16 +6,16 @@
  * - parentPort, main -> worker: `start` once ingest runs (what runs, the first ingest snapshot),
  *   then ingest snapshots every STATS_PUSH_MS, and `close`.
  * - parentPort, worker -> main: `listening` (or `failed` with the start-up error), `closed`.
- * - the RPC port (rpc.ts): the calls of IngestSideCalls, made by the worker, answered by main.
+ * - the RPC port (src/runtime/thread-rpc.ts): the calls of IngestSideCalls, made by the worker, answered by main.
  */
 import type { MessagePort } from 'node:worker_threads';
 import type { FrozenConfig } from '../../config/load.js';
 import type { IngestStatsSnapshot } from '../../ingest/ingest-stats.js';
 import type { IngestOutcome } from '../../listen/direct-ingest.js';
 import type { LogLevel } from '../../logger.js';
-import type { SeaWorkerRuntime } from '../../sea/runtime-handoff.js';
+import type { SeaWorkerRuntime } from '../../runtime/runtime-handoff.js';
 import type { Alert, AlertChange, RuleInfo } from '../ports.js';
-import type { WireError } from './rpc.js';
+import type { WireError } from '../../runtime/thread-rpc.js';
 
 /** Marks the workerData of the API worker (the single executable starts its one bundle as the worker). */
 export const API_WORKER_KIND = 'logagg-api-worker';
@@ -36,7 +36,7 @@ export interface ApiWorkerData {
   api: FrozenConfig['api'];
   storage: FrozenConfig['storage'];
   log: { level: LogLevel; format: 'json' | 'text' };
-  /** The RPC port (rpc.ts), transferred. */
+  /** The RPC port (src/runtime/thread-rpc.ts), transferred. */
   rpc: MessagePort;
   /** Set when running as the single executable: its addons for this thread. */
   seaRuntime?: SeaWorkerRuntime;

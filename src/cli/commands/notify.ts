@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import { storeOptionsFromConfig } from '../../app/store-options.js';
+import { storeOptionsFromConfig } from '../../store/store-options.js';
 import { LogaggError } from '../../errors.js';
 import { httpSender } from '../../notify/http-send.js';
 import { sampleMessage } from '../../notify/message-view.js';
@@ -35,8 +35,8 @@ Examples:
 Exit status: 0 when the endpoint accepted every message (2xx), 1 otherwise.`,
     )
     .action(async (name: string, flags: { resolve?: boolean }, cmd: Command) => {
-      const { config } = cliContext(cmd);
-      const channels = resolveChannels(config.notify.channels, process.env);
+      const { config, env } = cliContext(cmd);
+      const channels = resolveChannels(config.notify.channels, env.vars);
       const channel = channels.find((c) => c.name === name);
       if (channel === undefined) {
         const known = channels.map((c) => c.name);

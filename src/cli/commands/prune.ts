@@ -5,7 +5,7 @@ import { LogaggError } from '../../errors.js';
 import { pruneAll, retentionCutoffs, type PruneOptions, type PruneSummary } from '../../store/retention.js';
 import { toStoreError } from '../../store/sqlite.js';
 import { openStore, type Store } from '../../store/store.js';
-import { storeOptionsFromConfig } from '../../app/store-options.js';
+import { storeOptionsFromConfig } from '../../store/store-options.js';
 import { cliContext } from '../context.js';
 import { createProgress } from '../output/progress.js';
 

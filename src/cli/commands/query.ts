@@ -9,18 +9,19 @@ import { LogReader, MAX_PAGE, type LogStats } from '../../store/log-reader.js';
 import type { LogFilter } from '../../store/log-filter.js';
 import { SqliteAlertsPort } from '../../store/alert-port.js';
 import { openStore, type Store } from '../../store/store.js';
-import { storeOptionsFromConfig } from '../../app/store-options.js';
+import { storeOptionsFromConfig } from '../../store/store-options.js';
 import type { FrozenConfig } from '../../config/load.js';
 import type { SortOrder } from '../../store/cursor.js';
+import { processEnv } from '../../config/environment.js';
 import { cliContext } from '../context.js';
 import { ALERT_LAYOUT } from '../output/alert-layout.js';
-import { COLOR_MODES, useColor, type ColorMode } from '../output/colors.js';
+import { COLOR_MODES, useColor, type ColorMode } from '../../client/colors.js';
 import { LOG_LAYOUT } from '../output/log-layout.js';
 import { OUTPUT_FORMATS, recordOutput, type OutputFormat, type RecordLayout } from '../output/record-output.js';
 import { OutputSink } from '../output/sink.js';
 import { renderCount, renderStats } from '../output/stats-output.js';
 import type { TableOptions } from '../output/table.js';
-import { RemoteClient } from '../remote.js';
+import { RemoteClient } from '../../client/api-client.js';
 
 /**
  * `logagg query`: the filters of GET /logs, from the local database (a read-only connection,
@@ -232,14 +233,15 @@ Exit codes: 0 ok, 1 runtime error (database or appliance unreachable), 2 usage e
 
 async function runQuery(flags: QueryFlags, cmd: Command): Promise<void> {
   checkCombination(flags, cmd);
-  const url = flags.url ?? (flags.db === undefined ? nonEmpty(process.env.LOGAGG_URL) : undefined);
-  const token = flags.token ?? nonEmpty(process.env.LOGAGG_TOKEN);
+  const env = processEnv();
+  const url = flags.url ?? (flags.db === undefined ? nonEmpty(env.url) : undefined);
+  const token = flags.token ?? nonEmpty(env.token);
   const { config } = cliContext(cmd, { 'storage.path': flags.db });
   const now = Date.now();
   const sink = new OutputSink(process.stdout);
   const table: TableOptions = {
     width: process.stdout.isTTY ? (process.stdout.columns ?? 80) : null,
-    color: useColor(flags.color, process.stdout, process.env),
+    color: useColor(flags.color, process.stdout, env.vars),
   };
   try {
     if (flags.alerts) {

@@ -6,8 +6,8 @@ import { registerRulesValidate } from './rules/validate.js';
 
 /**
  * `logagg rules list|validate|test|backtest`: the detection rules from a terminal. Each
- * subcommand lives in rules/; they share the rule set loader (rules/rule-set.ts) and the dry
- * run that decides alerts as the appliance does (rules/dry-run.ts).
+ * subcommand lives in rules/; they share the rule set loader (src/app/detection-rules.ts) and the dry
+ * run that decides alerts as the appliance does (src/app/rules-dry-run.ts).
  */
 export function registerRules(program: Command): void {
   const rules = program

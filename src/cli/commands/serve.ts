@@ -3,7 +3,9 @@ import { DetectionRulesPort } from '../../app/rules-port.js';
 import { spawnApiThread, type ApiThread } from '../../api/worker/api-thread.js';
 import { anyListenerEnabled, startListeners, type DirectListeners } from '../../listen/listeners.js';
 import { cliContext } from '../context.js';
-import { addIngestFlags, ingestOverrides, runUntilSignal, startIngestWithDetection, type IngestFlags } from './consume.js';
+import { startIngestWithDetection, type IngestWithDetection } from '../../app/appliance.js';
+import { runUntilSignal } from '../../app/signals.js';
+import { addIngestFlags, ingestOverrides, type IngestFlags } from './consume.js';
 
 /**
  * The appliance: ingest (the one SQLite writer) on the main thread and the REST API on a
@@ -25,12 +27,12 @@ Examples:
   LOGAGG_API_PORT=8443 LOGAGG_API_TLS_CERT_FILE=cert.pem LOGAGG_API_TLS_KEY_FILE=key.pem logagg serve`,
       ),
   ).action(async (flags: IngestFlags & { api: boolean }, cmd: Command) => {
-    const { config, logger } = cliContext(cmd, { ...ingestOverrides(flags), ...(flags.api === false ? { 'api.enabled': false } : {}) });
+    const { config, logger, env } = cliContext(cmd, { ...ingestOverrides(flags), ...(flags.api === false ? { 'api.enabled': false } : {}) });
     // The API thread loads the app while ingest starts; it opens the database once ingest has.
     const thread = config.api.enabled ? spawnApiThread({ config, logger }) : null;
-    let ingest: Awaited<ReturnType<typeof startIngestWithDetection>>;
+    let ingest: IngestWithDetection;
     try {
-      ingest = await startIngestWithDetection(config, logger);
+      ingest = await startIngestWithDetection(config, logger, env.vars);
     } catch (e) {
       await thread?.abort();
       throw e;

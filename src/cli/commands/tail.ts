@@ -6,15 +6,16 @@ import { parseLevel } from '../../api/params.js';
 import { LogaggError } from '../../errors.js';
 import { SqliteAlertsPort } from '../../store/alert-port.js';
 import { openStore, type Store } from '../../store/store.js';
-import { storeOptionsFromConfig } from '../../app/store-options.js';
+import { storeOptionsFromConfig } from '../../store/store-options.js';
 import { LocalTailSource, MAX_RECENT } from '../../tui/local-source.js';
 import { runPlainTail } from '../../tui/plain-tail.js';
 import { RemoteTailSource } from '../../tui/remote-source.js';
 import { TailApp } from '../../tui/tail-app.js';
 import { parseHostsInput, parseQueryInput, type TailFilter } from '../../tui/tail-filter.js';
 import type { TailSource } from '../../tui/tail-source.js';
+import { processEnv, type Env } from '../../config/environment.js';
 import { cliContext } from '../context.js';
-import { COLOR_MODES, useColor, type ColorMode } from '../output/colors.js';
+import { COLOR_MODES, useColor, type ColorMode } from '../../client/colors.js';
 
 /**
  * `logagg tail`: new logs and alerts as they land. A live TUI on a terminal (src/tui/tail-app.tsx);
@@ -119,14 +120,15 @@ async function runTail(flags: TailFlags, cmd: Command): Promise<void> {
   const tty = process.stdout.isTTY === true && process.stdin.isTTY === true;
   const plain = flags.plain === true || !flags.follow || flags.output !== 'text' || !tty;
   const lines = flags.lines ?? (plain ? 10 : 100);
-  const url = flags.url ?? (flags.db === undefined ? nonEmpty(process.env.LOGAGG_URL) : undefined);
+  const env = processEnv();
+  const url = flags.url ?? (flags.db === undefined ? nonEmpty(env.url) : undefined);
 
   let store: Store | null = null;
   /** The writable connection acknowledging opens, if it was used. */
   const ack: { writer: Store | null } = { writer: null };
   let source: TailSource;
   if (url !== undefined) {
-    const token = flags.token ?? nonEmpty(process.env.LOGAGG_TOKEN);
+    const token = flags.token ?? nonEmpty(env.token);
     source = new RemoteTailSource({ url, ...(token !== undefined ? { token } : {}), window: lines, maxAlerts: 200 });
   } else {
     const { config } = cliContext(cmd, { 'storage.path': flags.db });
@@ -150,7 +152,7 @@ async function runTail(flags: TailFlags, cmd: Command): Promise<void> {
   }
 
   try {
-    if (plain) await followPlain(source, filter, flags, lines);
+    if (plain) await followPlain(source, filter, flags, lines, env.vars);
     else await runTui(source, filter, flags);
   } finally {
     await source.close();
@@ -167,7 +169,7 @@ function safeUser(): string {
   }
 }
 
-async function followPlain(source: TailSource, filter: TailFilter, flags: TailFlags, lines: number): Promise<void> {
+async function followPlain(source: TailSource, filter: TailFilter, flags: TailFlags, lines: number, env: Env): Promise<void> {
   const ac = new AbortController();
   const stop = (): void => ac.abort();
   // A reader that went away (`| head`) ends the tail quietly, like tail -f.
@@ -186,7 +188,7 @@ async function followPlain(source: TailSource, filter: TailFilter, flags: TailFl
       lines,
       out: process.stdout,
       note: (text) => process.stderr.write(`logagg tail: ${text}\n`),
-      color: flags.output === 'text' && useColor(flags.color, process.stdout, process.env),
+      color: flags.output === 'text' && useColor(flags.color, process.stdout, env),
       json: flags.output === 'ndjson',
       alerts: flags.withAlerts === true,
       signal: ac.signal,

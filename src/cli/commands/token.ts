@@ -4,6 +4,7 @@ import { ROLES, type Role } from '../../api/auth/roles.js';
 import { mintToken } from '../../api/auth/token-signer.js';
 import { parseDuration } from '../../config/units.js';
 import { LogaggError } from '../../errors.js';
+import { processEnv } from '../../config/environment.js';
 import { cliContext, list } from '../context.js';
 
 interface TokenFlags {
@@ -34,7 +35,7 @@ Examples:
     )
     .action((flags: TokenFlags, cmd: Command) => {
       // LOGAGG_JWT_SECRET is accepted as another name for the secret (reserved for this use).
-      const envSecret = process.env.LOGAGG_JWT_SECRET;
+      const envSecret = processEnv().jwtSecret;
       const { config } = cliContext(cmd, envSecret ? { 'api.auth.secret': envSecret } : {});
       const auth = config.api.auth;
       if (auth.algorithm !== 'HS256') {

@@ -4,7 +4,7 @@
  */
 import { SEVERITIES, type Severity } from '../../core/event.js';
 import type { ApiLog } from '../../api/render.js';
-import { levelStyle, severityStyle } from './colors.js';
+import { levelStyle, severityStyle } from '../../client/colors.js';
 import type { RecordLayout } from './record-output.js';
 
 /** The most severe threat of an event; null when it has none. */

@@ -4,7 +4,7 @@
  */
 import { LEVEL_NAMES, type Severity } from '../../core/event.js';
 import type { LogStats } from '../../store/log-reader.js';
-import { levelStyle, severityStyle } from './colors.js';
+import { levelStyle, severityStyle } from '../../client/colors.js';
 import { csvRow } from './csv.js';
 import type { OutputFormat } from './record-output.js';
 import { TableWriter } from './table.js';

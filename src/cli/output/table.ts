@@ -5,7 +5,7 @@
  * column (the message) takes the rest of the terminal line and is cut to fit; with no known
  * terminal width (output piped) it is written whole.
  */
-import { paint, type Style } from './colors.js';
+import { paint, type Style } from '../../client/colors.js';
 import { displayWidth, fit, oneLine, truncate } from './text-width.js';
 
 export interface TableColumn<T> {

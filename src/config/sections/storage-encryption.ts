@@ -5,7 +5,7 @@ import { parseStoreKey, STORE_CIPHERS, STORE_KEY_FORMAT } from '../../store/ciph
  * `storage.encryption`: the whole database file (and its WAL) encrypted at rest
  * (docs/encryption.md). Wired into storageSchema in src/config/schema.ts; config/default.yaml
  * documents the same keys. The key file is read when the store opens
- * (src/app/store-options.ts); a key given inline (or through LOGAGG_STORAGE_ENCRYPTION_KEY)
+ * (src/store/store-options.ts); a key given inline (or through LOGAGG_STORAGE_ENCRYPTION_KEY)
  * is checked here.
  */
 export const encryptionSchema = z

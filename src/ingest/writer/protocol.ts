@@ -11,8 +11,8 @@
  */
 import type { FrozenConfig } from '../../config/load.js';
 import type { EnqueueSettings } from '../../notify/outbox.js';
-import type { SeaWorkerRuntime } from '../../sea/runtime-handoff.js';
-import type { WireError } from '../../api/worker/rpc.js';
+import type { SeaWorkerRuntime } from '../../runtime/runtime-handoff.js';
+import type { WireError } from '../../runtime/thread-rpc.js';
 import type { CommitJob, CommitResult } from '../commit-job.js';
 
 /** Marks the workerData of the writer thread (the single executable runs its one bundle as every worker). */

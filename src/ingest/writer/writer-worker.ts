@@ -3,8 +3,8 @@
  * by the main thread) and stores each job in one transaction, in the order received.
  */
 import type { MessagePort } from 'node:worker_threads';
-import { storeOptionsFromConfig } from '../../app/store-options.js';
-import { toWireError } from '../../api/worker/rpc.js';
+import { storeOptionsFromConfig } from '../../store/store-options.js';
+import { toWireError } from '../../runtime/thread-rpc.js';
 import { LogWriter } from '../../store/log-writer.js';
 import { openStore, type Store } from '../../store/store.js';
 import { runCommitJob } from '../commit-job.js';

@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, test, vi } from 'vitest';
-import { lagRows, maskConfig, type KafkaProbe } from '../../../src/cli/commands/status.js';
+import { maskConfig } from '../../../src/cli/commands/status.js';
 import { addRuleStats, writeRuleOverride } from '../../../src/store/rule-state.js';
 import { finding, writeBatch } from '../../store/alert-fixtures.js';
 import { tempDir } from '../../helpers/temp.js';
@@ -137,43 +137,6 @@ describe('logagg status', () => {
     const r = await cli(['status', '--db', db.path, ...args], env);
     expect(r.code, r.stderr).toBe(2);
     expect(r.stderr).toMatch(msg);
-  });
-});
-
-describe('lagRows', () => {
-  const probe: KafkaProbe = {
-    brokers: ['b:9092'],
-    reachable: true,
-    topics: { t: [{ partition: 0, high: '100', low: '0' }, { partition: 1, high: '50', low: '40' }, { partition: 2, high: '9', low: '9' }] },
-    missing_topics: [],
-  };
-  const stored = (partition: number, next: string) => ({ group: 'g', topic: 't', partition, next_offset: next, updated_at: 1 });
-
-  test('lag = high watermark − stored next offset; a stored offset below the low watermark counts from the low one', () => {
-    const rows = lagRows([stored(0, '60'), stored(1, '10')], probe, 'g', true);
-    expect(rows.map((r) => [r.partition, r.lag])).toEqual([
-      [0, 40],
-      [1, 10],
-      [2, 0],
-    ]);
-  });
-
-  test('partitions of the configured group with nothing stored: what Kafka holds (from the beginning) or 0 (from the end)', () => {
-    expect(lagRows([], probe, 'g', true).map((r) => r.lag)).toEqual([100, 10, 0]);
-    expect(lagRows([], probe, 'g', false).map((r) => r.lag)).toEqual([0, 0, 0]);
-    expect(lagRows([], probe, 'g', true).every((r) => r.stored_next_offset === null)).toBe(true);
-  });
-
-  test('Kafka unknown: stored offsets listed with lag null; offsets of other groups stay their own rows', () => {
-    const rows = lagRows([stored(0, '5'), { ...stored(0, '7'), group: 'a' }], null, 'g', true);
-    expect(rows.map((r) => [r.group, r.lag, r.high_watermark])).toEqual([
-      ['a', null, null],
-      ['g', null, null],
-    ]);
-  });
-
-  test('an offset beyond the high watermark (topic recreated) is lag 0, not negative', () => {
-    expect(lagRows([stored(2, '500')], probe, 'g', true).find((r) => r.partition === 2)!.lag).toBe(0);
   });
 });
 

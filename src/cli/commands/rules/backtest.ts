@@ -1,7 +1,7 @@
 /**
  * `logagg rules backtest RULE --since 24h [--until …]`: the stored events of a time range, read
  * through a read-only connection in time order (keyset pages on (ts, id)), fed in batches (see
- * dry-run.ts) to a fresh engine holding only that rule; reports the events that matched and the alerts the rule
+ * src/app/rules-dry-run.ts) to a fresh engine holding only that rule; reports the events that matched and the alerts the rule
  * would have raised over that range, starting from no alerts and no rule state. The real
  * database is never written: alerts are decided in a private in-memory one.
  */
@@ -10,12 +10,14 @@ import { parseTime } from '../../../api/params.js';
 import { LogaggError } from '../../../errors.js';
 import { LogReader, MAX_PAGE } from '../../../store/log-reader.js';
 import { openStore } from '../../../store/store.js';
-import { storeOptionsFromConfig } from '../../../app/store-options.js';
+import { storeOptionsFromConfig } from '../../../store/store-options.js';
 import { cliContext } from '../../context.js';
 import { OutputSink } from '../../output/sink.js';
-import { batchSizeFlag, batchSpanFlag, DryRun } from './dry-run.js';
+import { DryRun } from '../../../app/rules-dry-run.js';
+import { batchSizeFlag, batchSpanFlag } from './batch-flags.js';
 import { backtestJson, renderBacktest, type BacktestSummary } from './dry-run-output.js';
-import { enabledInAppliance, findRule, loadRuleSet, overridesOf, requireValid } from './rule-set.js';
+import { loadRuleSet, requireValid } from '../../../app/detection-rules.js';
+import { enabledInAppliance, findRule, overridesOf } from './rule-set.js';
 
 interface BacktestFlags {
   since: string;

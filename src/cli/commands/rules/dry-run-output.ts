@@ -5,7 +5,7 @@
 import { iso } from '../../../api/render.js';
 import { formatDuration } from '../../../core/rules/units.js';
 import { TableWriter } from '../../output/table.js';
-import type { DryRunReport, MatchedEvent, RuleOutcome, WouldBeAlert } from './dry-run.js';
+import type { DryRunReport, MatchedEvent, RuleOutcome, WouldBeAlert } from '../../../app/rules-dry-run.js';
 
 /** What `rules test` ran on and found. */
 export interface TestSummary {

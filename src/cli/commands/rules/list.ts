@@ -15,8 +15,9 @@ import { emptyRuleStats, readRuleStats, type RuleOverride, type RuleStats } from
 import { cliContext } from '../../context.js';
 import { OutputSink } from '../../output/sink.js';
 import { TableWriter } from '../../output/table.js';
-import { allRules, loadRuleSet, openIfPresent, overridesOf } from './rule-set.js';
-import { storeOptionsFromConfig } from '../../../app/store-options.js';
+import { allRules, loadRuleSet } from '../../../app/detection-rules.js';
+import { openIfPresent, overridesOf } from './rule-set.js';
+import { storeOptionsFromConfig } from '../../../store/store-options.js';
 
 export interface RuleListItem {
   id: string;

@@ -1,72 +1,14 @@
 /**
- * The rule set the appliance would run, as the `logagg rules` subcommands see it: the built-in
- * rules of `detection:` plus the rules folder, compiled with the config's settings. Unlike
- * detection's start-up (which stops at the first bad set), every problem is collected, so
- * `validate` can list them all and `list` can show what does load.
+ * What the `logagg rules` subcommands share around the rule set (loaded by
+ * src/app/detection-rules.ts:loadRuleSet): finding a rule by id with close-id hints, the
+ * database read-only when present, and the API's enable/disable overrides.
  */
 import { existsSync } from 'node:fs';
-import { builtinRules, ruleContextBase, type DetectionSettings } from '../../../app/detection-rules.js';
-import type { RuleError } from '../../../core/rules/compile.js';
 import type { CompiledRule } from '../../../core/rules/types.js';
-import { ConfigError, isLogaggError, LogaggError } from '../../../errors.js';
-import { loadRules } from '../../../rules/rule-files.js';
+import { isLogaggError, LogaggError } from '../../../errors.js';
 import { readRuleOverrides, type RuleOverride } from '../../../store/rule-state.js';
 import { openStore, type Store } from '../../../store/store.js';
-import type { StoreConnectionOptions } from '../../../app/store-options.js';
-
-export interface RuleSet {
-  /** The rules folder read. */
-  dir: string;
-  /** Rule files read (paths joined to `dir`). */
-  files: string[];
-  /** Built-in rules from `detection:` (threshold and baseline anomaly). */
-  builtins: CompiledRule[];
-  /** Rules from the folder that compiled (and do not take a built-in's id). */
-  folder: CompiledRule[];
-  /** Every problem: unreadable files, rules that do not compile, config keys, id clashes. */
-  problems: RuleError[];
-}
-
-/** Compiles the built-ins and the folder `dir` (default: detection.rules_dir); never throws for a bad rule. */
-export async function loadRuleSet(cfg: DetectionSettings, dir: string = cfg.rules_dir): Promise<RuleSet> {
-  const base = ruleContextBase(cfg);
-  const problems: RuleError[] = [];
-  let builtins: CompiledRule[] = [];
-  try {
-    builtins = builtinRules(cfg, base);
-  } catch (e) {
-    if (!(e instanceof ConfigError)) throw e;
-    for (const p of e.problems) problems.push({ file: `config (${p.key})`, message: p.message });
-  }
-  const loaded = await loadRules(dir, base);
-  problems.push(...loaded.errors);
-  const builtinIds = new Set(builtins.map((r) => r.meta.id));
-  const folder: CompiledRule[] = [];
-  for (const r of loaded.rules) {
-    if (builtinIds.has(r.meta.id)) {
-      problems.push({ file: r.meta.file ?? dir, rule: r.meta.id, message: 'the id is taken by a built-in rule of detection:; rename it' });
-    } else folder.push(r);
-  }
-  return { dir, files: loaded.files, builtins, folder, problems };
-}
-
-export function allRules(set: RuleSet): CompiledRule[] {
-  return [...set.builtins, ...set.folder];
-}
-
-/**
- * The rule set, or a ConfigError (exit code 2) listing every problem: a set the appliance
- * would refuse to start with is not one to test against.
- */
-export function requireValid(set: RuleSet): CompiledRule[] {
-  if (set.problems.length > 0) {
-    throw new ConfigError([
-      ...set.problems.map((p) => ({ key: p.file, message: p.rule === undefined ? p.message : `rule "${p.rule}": ${p.message}` })),
-      { key: 'hint', message: '`logagg rules validate` lists these problems; fix them first' },
-    ]);
-  }
-  return allRules(set);
-}
+import type { StoreConnectionOptions } from '../../../store/store-options.js';
 
 /** The rule with this id, or a USAGE error (exit code 2) naming the closest ids. */
 export function findRule(rules: readonly CompiledRule[], id: string): CompiledRule {

@@ -2,7 +2,7 @@
  * `logagg rules test RULE --input FILE.ndjson` (or `--all`): each line of the file is one raw
  * message, taken through the pipeline's own core in order (decode and normalize, then
  * enrichment with the configured asset inventory and intel lists), and in batches (see
- * dry-run.ts) through the rule(s) as detection runs them. Prints the lines that
+ * src/app/rules-dry-run.ts) through the rule(s) as detection runs them. Prints the lines that
  * matched and the alerts the appliance would have stored, starting from no alerts. Nothing is
  * written anywhere.
  */
@@ -14,11 +14,13 @@ import type { CompiledRule } from '../../../core/rules/types.js';
 import { LogaggError } from '../../../errors.js';
 import { cliContext } from '../../context.js';
 import { OutputSink } from '../../output/sink.js';
-import { batchSizeFlag, batchSpanFlag, DryRun } from './dry-run.js';
+import { DryRun } from '../../../app/rules-dry-run.js';
+import { batchSizeFlag, batchSpanFlag } from './batch-flags.js';
 import { renderTest, testJson, type TestSummary } from './dry-run-output.js';
 import { readInputLines } from './input-lines.js';
-import { enabledInAppliance, findRule, loadRuleSet, openIfPresent, overridesOf, requireValid } from './rule-set.js';
-import { storeOptionsFromConfig } from '../../../app/store-options.js';
+import { loadRuleSet, requireValid } from '../../../app/detection-rules.js';
+import { enabledInAppliance, findRule, openIfPresent, overridesOf } from './rule-set.js';
+import { storeOptionsFromConfig } from '../../../store/store-options.js';
 
 interface TestFlags {
   input: string;

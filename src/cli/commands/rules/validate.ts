@@ -8,7 +8,7 @@ import { Option, type Command } from 'commander';
 import { formatRuleError, type RuleError } from '../../../core/rules/compile.js';
 import { cliContext } from '../../context.js';
 import { OutputSink } from '../../output/sink.js';
-import { loadRuleSet, type RuleSet } from './rule-set.js';
+import { loadRuleSet, type RuleSet } from '../../../app/detection-rules.js';
 
 interface ValidateFlags {
   output: 'table' | 'json';

@@ -2,9 +2,9 @@
 // values, errors (a LogaggError keeps code, details and canRetry), time-outs, closing.
 import { MessageChannel } from 'node:worker_threads';
 import { afterEach, describe, expect, test } from 'vitest';
-import { ConfigError, LogaggError, badRequest } from '../../../src/errors.js';
-import { AlertStateConflict } from '../../../src/store/alert-store.js';
-import { RpcClient, fromWireError, serveRpc, toWireError } from '../../../src/api/worker/rpc.js';
+import { ConfigError, LogaggError, badRequest } from '../../src/errors.js';
+import { AlertStateConflict } from '../../src/store/alert-store.js';
+import { RpcClient, fromWireError, serveRpc, toWireError } from '../../src/runtime/thread-rpc.js';
 
 type Calls = {
   add(a: number, b: number): number;

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { levelStyle, paint, severityStyle, useColor, type ColorMode } from '../../../src/cli/output/colors.js';
+import { levelStyle, paint, severityStyle, useColor, type ColorMode } from '../../src/client/colors.js';
 
 describe('useColor', () => {
   test.each<[string, ColorMode, boolean | undefined, Record<string, string | undefined>, boolean]>([

@@ -3,7 +3,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, test } from 'vitest';
-import { apiBase, queryString, RemoteClient } from '../../src/cli/remote.js';
+import { apiBase, queryString, RemoteClient } from '../../src/client/api-client.js';
 import { deferCleanup } from '../helpers/temp.js';
 
 type Handler = (req: IncomingMessage, res: ServerResponse, url: URL) => void;

@@ -21,18 +21,16 @@
  * `batchSize` events or when an event lies more than `batchSpanMs` of event time from the
  * batch's first one.
  */
-import type { DetectionSettings } from '../../../app/detection-rules.js';
-import { assetRaisePolicy } from '../../../app/detection-rules.js';
-import type { NormalizedEvent, Severity } from '../../../core/event.js';
-import { DetectionEngine } from '../../../core/detect/engine.js';
-import type { CompiledRule, RuleKind } from '../../../core/rules/types.js';
-import { applyFindings, type AlertPolicy, type PendingFinding } from '../../../store/alert-store.js';
-import { allAlertRecords } from '../../../store/alert-reader.js';
-import { parseDuration } from '../../../config/units.js';
-import { LogaggError } from '../../../errors.js';
-import type { BatchTx } from '../../../store/log-writer.js';
-import { readRuleStats } from '../../../store/rule-state.js';
-import { openStore, type Store } from '../../../store/store.js';
+import type { DetectionSettings } from './detection-rules.js';
+import { assetRaisePolicy } from './detection-rules.js';
+import type { NormalizedEvent, Severity } from '../core/event.js';
+import { DetectionEngine } from '../core/detect/engine.js';
+import type { CompiledRule, RuleKind } from '../core/rules/types.js';
+import { applyFindings, type AlertPolicy, type PendingFinding } from '../store/alert-store.js';
+import { allAlertRecords } from '../store/alert-reader.js';
+import type { BatchTx } from '../store/log-writer.js';
+import { readRuleStats } from '../store/rule-state.js';
+import { openStore, type Store } from '../store/store.js';
 
 export interface MatchedEvent {
   /** The caller's reference: line number (test) or log id (backtest). */
@@ -225,19 +223,4 @@ export class DryRun {
   close(): void {
     this.store.close();
   }
-}
-
-/** The --batch-size flag: 1 … 100 000 events (the range of kafka.batch.max_messages). */
-export function batchSizeFlag(v: string | undefined, fallback: number): number {
-  if (v === undefined) return fallback;
-  const t = v.trim();
-  if (!/^\d{1,6}$/.test(t) || Number(t) < 1 || Number(t) > 100_000) throw new LogaggError('USAGE', `--batch-size ${v}: give a number of events from 1 to 100000`);
-  return Number(t);
-}
-
-/** The --batch-span flag: a duration (`1s`, `500ms`), or 0 for batches cut by size only. */
-export function batchSpanFlag(v: string): number {
-  const ms = parseDuration(v);
-  if (ms === null || ms > 86_400_000) throw new LogaggError('USAGE', `--batch-span ${v}: give a duration up to 1d, e.g. 1s or 500ms (0: batches cut by size only)`);
-  return ms;
 }

@@ -1,11 +1,11 @@
 import { chmodSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { storeOptionsFromConfig } from '../../src/app/store-options.js';
+import { storeOptionsFromConfig } from '../../src/store/store-options.js';
 import { loadConfig } from '../../src/config/load.js';
 import { ConfigError } from '../../src/errors.js';
 import { openStore } from '../../src/store/store.js';
-import { tempDbPath } from '../store/fixtures.js';
+import { tempDbPath } from './fixtures.js';
 import { deferCleanup, tempDir } from '../helpers/temp.js';
 
 const KEY = Buffer.from(Array.from({ length: 32 }, (_, i) => 255 - i * 3));

@@ -1,12 +1,13 @@
 /**
- * Calls from the API's worker thread to the main thread of `serve`, over a MessagePort of
- * their own: a request carries an id, the method and its arguments (structured clone); the
- * reply carries the value or the error. A LogaggError crosses as its code, message, details and
- * canRetry, so the API answers with the same problem (status, type, param) as when the call ran
- * in its own thread; any other error keeps its name, message, stack and errno code, and is an
- * internal error (500) on the API side, as before.
+ * Calls between the threads of one process, over a MessagePort of their own: the API's worker
+ * thread calls the main thread of `serve`; the writer thread (src/ingest/writer/) sends its
+ * errors back the same way (toWireError / fromWireError). A request carries an id, the method
+ * and its arguments (structured clone); the reply carries the value or the error. A LogaggError
+ * crosses as its code, message, details and canRetry, so the API answers with the same problem
+ * (status, type, param) as when the call ran in its own thread; any other error keeps its name,
+ * message, stack and errno code, and is an internal error (500) on the API side, as before.
  */
-import { ERROR_CODES, LogaggError, type ErrorCode } from '../../errors.js';
+import { ERROR_CODES, LogaggError, type ErrorCode } from '../errors.js';
 
 /** What both ends of a MessageChannel, a Worker and parentPort offer. */
 export interface RpcPort {

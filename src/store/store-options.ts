@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import type { FrozenConfig } from '../config/load.js';
 import { ConfigError } from '../errors.js';
-import { parseStoreKey, STORE_KEY_FORMAT, type StoreEncryption } from '../store/cipher.js';
+import { parseStoreKey, STORE_KEY_FORMAT, type StoreEncryption } from './cipher.js';
 
 export interface StoreConnectionOptions {
   /** Page cache per connection, MiB. */

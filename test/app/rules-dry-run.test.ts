@@ -2,12 +2,12 @@
 // alert store would write (dedup, suppression window, hourly cap), whatever the batch size, and
 // the matching events it lists are exactly the rule's occurrences.
 import { describe, expect, test } from 'vitest';
-import { ruleContextBase } from '../../../../src/app/detection-rules.js';
-import { batchSizeFlag, batchSpanFlag, DryRun, type DryRunReport } from '../../../../src/cli/commands/rules/dry-run.js';
-import { loadConfig } from '../../../../src/config/load.js';
-import type { NormalizedEvent } from '../../../../src/core/event.js';
-import { compileRules } from '../../../../src/core/rules/compile.js';
-import { makeEvent, T0 } from '../../../store/fixtures.js';
+import { ruleContextBase } from '../../src/app/detection-rules.js';
+import { DryRun, type DryRunReport } from '../../src/app/rules-dry-run.js';
+import { loadConfig } from '../../src/config/load.js';
+import type { NormalizedEvent } from '../../src/core/event.js';
+import { compileRules } from '../../src/core/rules/compile.js';
+import { makeEvent, T0 } from '../store/fixtures.js';
 
 const SEC = 1000;
 const MIN = 60 * SEC;
@@ -174,40 +174,6 @@ test('matched events kept are capped; all are counted; messages are cut', () => 
     [10, 200],
     [20, 200],
   ]);
-});
-
-describe('batchSizeFlag', () => {
-  test.each<[string | undefined, number | string]>([
-    [undefined, 5000],
-    ['1', 1],
-    ['100000', 100000],
-    [' 42 ', 42],
-    ['0', 'USAGE'],
-    ['100001', 'USAGE'],
-    ['-1', 'USAGE'],
-    ['1.5', 'USAGE'],
-    ['ten', 'USAGE'],
-    ['', 'USAGE'],
-  ])('%j -> %s', (v, want) => {
-    if (typeof want === 'number') expect(batchSizeFlag(v, 5000)).toBe(want);
-    else expect(() => batchSizeFlag(v, 5000)).toThrow(/--batch-size/);
-  });
-});
-
-describe('batchSpanFlag', () => {
-  test.each<[string, number | null]>([
-    ['0', 0],
-    ['1s', 1000],
-    ['500ms', 500],
-    ['1d', 86_400_000],
-    ['2d', null],
-    ['soon', null],
-    ['-1s', null],
-    ['', null],
-  ])('%j -> %s', (v, want) => {
-    if (want === null) expect(() => batchSpanFlag(v)).toThrow(/--batch-span/);
-    else expect(batchSpanFlag(v)).toBe(want);
-  });
 });
 
 describe('add: batches cut by size and by event-time span, as live batches are', () => {

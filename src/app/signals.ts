@@ -26,3 +26,30 @@ export function onShutdown(logger: Logger, stop: (signal: string) => Promise<voi
     process.off('SIGTERM', handler);
   };
 }
+
+/**
+ * Runs until SIGINT/SIGTERM, then stops. When `fatal` rejects first (a part of the process
+ * died, e.g. the API thread of `serve`), stops the same way and rejects with its error: the
+ * command exits non-zero and the supervisor restarts it.
+ */
+export async function runUntilSignal(stop: () => Promise<void>, logger: Logger, fatal?: Promise<never>): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    const off = onShutdown(logger, async () => {
+      try {
+        await stop();
+        resolve();
+      } catch (e) {
+        reject(e);
+      }
+    });
+    fatal?.catch(async (e: unknown) => {
+      off();
+      try {
+        await stop();
+      } catch (stopError) {
+        logger.error('error while stopping', { err: stopError });
+      }
+      reject(e);
+    });
+  });
+}

@@ -1,5 +1,6 @@
 /**
- * A small client of a remote appliance's REST API, for `logagg query --url`: GET requests
+ * A small client of a remote appliance's REST API, for `logagg query --url` and the remote
+ * source of `logagg tail` (src/tui/remote-source.ts): GET requests
  * with a bearer token, RFC 9457 problems turned back into LogaggErrors (so exit codes match
  * the local mode: a bad parameter is 2, the rest 1), 429/503 retried after Retry-After, and
  * keyset pages followed through `next_cursor` one at a time.

@@ -1,9 +1,10 @@
 /**
- * Terminal colors for severities. Colors are used only when asked for (`always`), or in `auto`
- * mode when the stream is a terminal and NO_COLOR is unset or empty (https://no-color.org):
- * a pipe or a file never receives escape sequences.
+ * Terminal colors for severities, shared by the CLI's printed output and the TUI. Colors are
+ * used only when asked for (`always`), or in `auto` mode when the stream is a terminal and
+ * NO_COLOR is unset or empty (https://no-color.org): a pipe or a file never receives escape
+ * sequences.
  */
-import type { Severity } from '../../core/event.js';
+import type { Severity } from '../core/event.js';
 
 export const COLOR_MODES = ['auto', 'always', 'never'] as const;
 export type ColorMode = (typeof COLOR_MODES)[number];

@@ -1,0 +1,57 @@
+import { DetectionService } from './detection.js';
+import { startIngest, type IngestService } from './ingest-service.js';
+import type { Env } from '../config/environment.js';
+import type { FrozenConfig } from '../config/load.js';
+import type { Logger } from '../logger.js';
+import { createNotifyService, type NotifyService } from '../notify/notify-service.js';
+
+/**
+ * The appliance's ingest side, assembled from config: ingest (the one SQLite writer),
+ * detection and notifications, started and stopped together. `consume` runs it alone, `serve`
+ * beside the API thread and the direct listeners, the end-to-end benchmark in a child process.
+ */
+export interface IngestWithDetection {
+  service: IngestService;
+  /** null when detection.enabled is false. */
+  detection: DetectionService | null;
+  /** null when notifications are off or no channel is configured. */
+  notify: NotifyService | null;
+  stop(): Promise<void>;
+}
+
+/**
+ * Ingest with detection from config: the rules are loaded first (a bad rule set is a
+ * ConfigError, exit 2, before anything connects), bound to the writer once the database is
+ * open, and watched for changes once consuming runs. Notification channels are resolved
+ * first too (a missing secret is a ConfigError), and their sender runs on the writer connection.
+ * `env` is where the channels' `*_env` secrets are read (the process environment, from config).
+ */
+export async function startIngestWithDetection(config: FrozenConfig, logger: Logger, env: Env): Promise<IngestWithDetection> {
+  const notify = createNotifyService(config.notify, { logger, env });
+  const detection = config.detection.enabled ? await DetectionService.load(config.detection, { logger }) : null;
+  let service: IngestService;
+  try {
+    service = await startIngest({ config, logger, notify, ...(detection ? { detector: (store) => detection.attach(store) } : {}) });
+  } catch (e) {
+    detection?.close();
+    throw e;
+  }
+  detection?.watch();
+  try {
+    notify?.start(service.store);
+  } catch (e) {
+    detection?.close();
+    await service.stop();
+    throw e;
+  }
+  return {
+    service,
+    detection,
+    notify,
+    async stop() {
+      await notify?.stop();
+      detection?.close();
+      await service.stop();
+    },
+  };
+}
