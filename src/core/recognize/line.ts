@@ -1,5 +1,6 @@
 import type { DecodeContext, Draft } from '../decode/draft.js';
 import { accessLog } from './access-log.js';
+import { appLine } from './app-line.js';
 import { squid } from './squid.js';
 import { syslogFile } from './syslog-file.js';
 import { w3c } from './w3c.js';
@@ -21,11 +22,12 @@ export interface LineRecognizer {
 }
 
 /** Most specific shapes first; the leading-timestamp application line last. */
-const LINE_RECOGNIZERS: readonly LineRecognizer[] = [
+export const LINE_RECOGNIZERS: readonly LineRecognizer[] = [
   syslogFile,
   accessLog,
   w3c,
   squid,
+  appLine,
 ];
 
 /**
