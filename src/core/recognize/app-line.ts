@@ -48,6 +48,9 @@ import { applyWebRequest, decimal, type WebRequest } from './web-fields.js';
  * Year-less stamps get the receive time's year (previous year if that is in the future); zone-less
  * stamps are UTC.
  */
+/** Longest message whose `key=value` pairs are mapped (a record, not a dump). */
+const PAIRS_MAX = 16_384;
+
 export const appLine: LineRecognizer = {
   name: 'app-line',
   recognize(text: string, draft: Draft, ctx: DecodeContext): boolean {
@@ -450,6 +453,7 @@ function wsgiRequest(message: string, draft: Draft): void {
  * unless the pairs carry one (`msg=`).
  */
 function logfmtPairs(message: string, draft: Draft, ctx: DecodeContext): void {
+  if (message.length > PAIRS_MAX) return;
   const first = message.indexOf('=');
   if (first < 0 || message.indexOf('=', first + 1) < 0) return;
   const r = parseLogfmt(message);

@@ -48,6 +48,7 @@ describe('every recognizer, on any line', () => {
 
   test.each(PREFIXES.filter((p) => p.length > 0))('a 64 KiB line after %j stays cheap', (p) => {
     const lines = [p + 'a'.repeat(65536), p + '[' .repeat(32768) + ']'.repeat(32768), p + ' '.repeat(65536), p + 'a=b '.repeat(16384), p + '"'.repeat(65536)];
+    for (const l of lines) recognizeLine(l, newDraft('text'), ctx); // warm up the JIT
     const start = performance.now();
     for (const l of lines) recognizeLine(l, newDraft('text'), ctx);
     // Linear scans of 320 KiB take well under a millisecond each; backtracking would take seconds.
