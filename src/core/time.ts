@@ -13,6 +13,10 @@
  *   when that would put the time more than a day after the receive time.
  * - RFC 2822 / HTTP date: `Mon, 01 Jan 2024 12:00:00 +0000` (or GMT/UTC/Z), weekday optional.
  * - Common log format: `01/Jan/2024:12:00:00 +0000`.
+ * - Application-log shapes, read only where a line starts (see the scanners below): `ctime`
+ *   (`Sun Dec 04 04:47:44 2005`), `yyMMdd HHmmss`, `yy/MM/dd HH:mm:ss`, `MM-dd HH:mm:ss.SSS`,
+ *   `MMdd HH:mm:ss.ffffff` (glog), `MM.dd HH:mm:ss`, `yyyyMMdd-HH:mm:ss:SSS`,
+ *   `yyyy-MM-dd-HH.mm.ss.ffffff`. Year-less ones get the year as month-first dates do.
  */
 
 export const DAY_MS = 86_400_000;
@@ -191,7 +195,7 @@ export function scanMonthFirst(s: string, i: number, receivedAt: number, allowZo
 }
 
 /** RFC 3164 has no year: the receive year, or the one before when that lands > 1 day ahead. */
-function withInferredYear(receivedAt: number, mon: number, d: number, hh: number, mm: number, ss: number, frac: number, offsetMin: number): number | null {
+export function withInferredYear(receivedAt: number, mon: number, d: number, hh: number, mm: number, ss: number, frac: number, offsetMin: number): number | null {
   const recYear = Number.isFinite(receivedAt) ? new Date(receivedAt).getUTCFullYear() : 2000;
   for (const year of [recYear, recYear - 1]) {
     if (d > daysInMonth(year, mon + 1)) continue;
@@ -323,4 +327,139 @@ function isLetter(c: number): boolean {
 function daysInMonth(y: number, m: number): number {
   if (m === 2) return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0 ? 29 : 28;
   return m === 4 || m === 6 || m === 9 || m === 11 ? 30 : 31;
+}
+
+/** Epoch ms of a dated wall-clock time read as UTC; null when a part is out of range. */
+function utc(y: number, mo: number, d: number, hh: number, mm: number, ss: number, frac: number): number | null {
+  if (y < 0 || mo < 1 || mo > 12 || d < 1 || d > daysInMonth(y, mo)) return null;
+  if (hh < 0 || hh > 23 || mm < 0 || mm > 59 || ss < 0 || ss > 60) return null;
+  return Date.UTC(y, mo - 1, d, hh, mm, ss, frac);
+}
+
+/** `hh:mm:ss` at s[p] (separator `sep`) → [hh, mm, ss], or null. */
+function clock(s: string, p: number, sep: number): [number, number, number] | null {
+  if (s.charCodeAt(p + 2) !== sep || s.charCodeAt(p + 5) !== sep) return null;
+  const hh = digits(s, p, 2);
+  const mm = digits(s, p + 3, 2);
+  const ss = digits(s, p + 6, 2);
+  if (hh < 0 || mm < 0 || ss < 0) return null;
+  return [hh, mm, ss];
+}
+
+/** `.fff…` (or the given separator) at s[p]: the milliseconds and the end, or none. */
+function optFraction(s: string, p: number, sep: number): { ms: number; end: number } {
+  if (s.charCodeAt(p) === sep && isDigit(s.charCodeAt(p + 1))) return scanFraction(s, p + 1);
+  return { ms: 0, end: p };
+}
+
+/** ctime as Apache 2.x writes it: `Www Mmm dd hh:mm:ss[.ffffff] yyyy` (day may be space-padded). */
+export function scanCtime(s: string, i: number): Scan | null {
+  if (!isLetter(s.charCodeAt(i)) || s.charCodeAt(i + 3) !== 32) return null;
+  const mon = monthAt(s, i + 4);
+  if (mon < 0 || s.charCodeAt(i + 7) !== 32) return null;
+  let p = i + 8;
+  if (s.charCodeAt(p) === 32) p++;
+  let d = digits(s, p, 2);
+  if (d >= 0 && s.charCodeAt(p + 2) === 32) p += 3;
+  else if (isDigit(s.charCodeAt(p)) && s.charCodeAt(p + 1) === 32) {
+    d = s.charCodeAt(p) - 48;
+    p += 2;
+  } else return null;
+  const t = clock(s, p, 58);
+  if (t === null) return null;
+  const f = optFraction(s, p + 8, 46);
+  if (s.charCodeAt(f.end) !== 32) return null;
+  const y = digits(s, f.end + 1, 4);
+  const ms = utc(y, mon + 1, d, t[0], t[1], t[2], f.ms);
+  return ms === null ? null : { ms, end: f.end + 5 };
+}
+
+/** HDFS: `yyMMdd HHmmss` (20yy). */
+export function scanCompactDateTime(s: string, i: number): Scan | null {
+  if (s.charCodeAt(i + 6) !== 32) return null;
+  const y = digits(s, i, 2);
+  const mo = digits(s, i + 2, 2);
+  const d = digits(s, i + 4, 2);
+  const hh = digits(s, i + 7, 2);
+  const mm = digits(s, i + 9, 2);
+  const ss = digits(s, i + 11, 2);
+  if (y < 0 || mo < 0 || d < 0 || hh < 0 || mm < 0 || ss < 0 || isDigit(s.charCodeAt(i + 13))) return null;
+  const ms = utc(2000 + y, mo, d, hh, mm, ss, 0);
+  return ms === null ? null : { ms, end: i + 13 };
+}
+
+/** Spark / log4j `yy/MM/dd HH:mm:ss[,.fff]` (20yy). */
+export function scanShortSlashDate(s: string, i: number): Scan | null {
+  if (s.charCodeAt(i + 2) !== 47 || s.charCodeAt(i + 5) !== 47 || s.charCodeAt(i + 8) !== 32) return null;
+  const y = digits(s, i, 2);
+  const mo = digits(s, i + 3, 2);
+  const d = digits(s, i + 6, 2);
+  const t = clock(s, i + 9, 58);
+  if (y < 0 || mo < 0 || d < 0 || t === null) return null;
+  let f = optFraction(s, i + 17, 46);
+  if (f.end === i + 17) f = optFraction(s, i + 17, 44);
+  const ms = utc(2000 + y, mo, d, t[0], t[1], t[2], f.ms);
+  return ms === null ? null : { ms, end: f.end };
+}
+
+/**
+ * Year-less `MM-dd HH:mm:ss.SSS` (Android logcat), `MMdd HH:mm:ss.ffffff` (glog, from i + 1 of
+ * the level letter) and `MM.dd HH:mm:ss` (Proxifier): `dateSep` is the code between month and
+ * day, or -1 for none. Year as for month-first dates.
+ */
+export function scanMonthDayTime(s: string, i: number, dateSep: number, receivedAt: number): Scan | null {
+  const mo = digits(s, i, 2);
+  let p = i + 2;
+  if (dateSep >= 0) {
+    if (s.charCodeAt(p) !== dateSep) return null;
+    p++;
+  }
+  const d = digits(s, p, 2);
+  if (mo < 1 || mo > 12 || d < 1 || d > 31 || s.charCodeAt(p + 2) !== 32) return null;
+  const t = clock(s, p + 3, 58);
+  if (t === null || t[0] > 23 || t[1] > 59 || t[2] > 60) return null;
+  const f = optFraction(s, p + 11, 46);
+  const ms = withInferredYear(receivedAt, mo - 1, d, t[0], t[1], t[2], f.ms, 0);
+  return ms === null ? null : { ms, end: f.end };
+}
+
+/** `yyyyMMdd-HH:mm:ss:SSS` (the milliseconds may be unpadded, `:7` = 7 ms). */
+export function scanDashCompact(s: string, i: number): Scan | null {
+  if (s.charCodeAt(i + 8) !== 45) return null;
+  const y = digits(s, i, 4);
+  const mo = digits(s, i + 4, 2);
+  const d = digits(s, i + 6, 2);
+  const t = clock(s, i + 9, 58);
+  if (y < 0 || mo < 0 || d < 0 || t === null) return null;
+  let p = i + 17;
+  let frac = 0;
+  if (s.charCodeAt(p) === 58 && isDigit(s.charCodeAt(p + 1))) {
+    p++;
+    const start = p;
+    while (p - start < 3 && isDigit(s.charCodeAt(p))) frac = frac * 10 + (s.charCodeAt(p++) - 48);
+  }
+  const ms = utc(y, mo, d, t[0], t[1], t[2], frac);
+  return ms === null ? null : { ms, end: p };
+}
+
+/** IBM Blue Gene RAS `yyyy-MM-dd-HH.mm.ss.ffffff`. */
+export function scanDottedIso(s: string, i: number): Scan | null {
+  if (s.charCodeAt(i + 4) !== 45 || s.charCodeAt(i + 7) !== 45 || s.charCodeAt(i + 10) !== 45) return null;
+  const y = digits(s, i, 4);
+  const mo = digits(s, i + 5, 2);
+  const d = digits(s, i + 8, 2);
+  const t = clock(s, i + 11, 46);
+  if (y < 0 || mo < 0 || d < 0 || t === null) return null;
+  const f = optFraction(s, i + 19, 46);
+  const ms = utc(y, mo, d, t[0], t[1], t[2], f.ms);
+  return ms === null ? null : { ms, end: f.end };
+}
+
+/** Whole epoch seconds of 9 or 10 digits at s[i], then a space (no fraction): ms, or null. */
+export function scanEpochSeconds(s: string, i: number): Scan | null {
+  let p = i;
+  while (p - i < 11 && isDigit(s.charCodeAt(p))) p++;
+  const n = p - i;
+  if (n < 9 || n > 10 || s.charCodeAt(p) !== 32) return null;
+  return { ms: Number(s.slice(i, p)) * 1000, end: p };
 }

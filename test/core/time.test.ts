@@ -1,5 +1,21 @@
 import { describe, expect, test } from 'vitest';
-import { DAY_MS, epochToMs, isAbsurdTs, parseEpochString, parseTimestamp, scanIso, scanMonthFirst } from '../../src/core/time.js';
+import {
+  DAY_MS,
+  epochToMs,
+  isAbsurdTs,
+  parseEpochString,
+  parseTimestamp,
+  scanCompactDateTime,
+  scanCtime,
+  scanDashCompact,
+  scanDottedIso,
+  scanEpochSeconds,
+  scanIso,
+  scanMonthDayTime,
+  scanMonthFirst,
+  scanShortSlashDate,
+  type Scan,
+} from '../../src/core/time.js';
 
 const R = Date.UTC(2024, 0, 2, 0, 0, 0); // receive time used where a year must be inferred
 const T = Date.UTC(2024, 0, 1, 12, 0, 0); // 2024-01-01T12:00:00Z = 1704110400 s
@@ -147,5 +163,39 @@ describe('isAbsurdTs', () => {
   test('a custom skew', () => {
     expect(isAbsurdTs(R + 61_000, R, 60_000)).toBe(true);
     expect(isAbsurdTs(R + 59_000, R, 60_000)).toBe(false);
+  });
+});
+
+describe('application-line stamps', () => {
+  const at = (y: number, mo: number, d: number, h = 12, mi = 0, sec = 0, ms = 0) => Date.UTC(y, mo - 1, d, h, mi, sec, ms);
+  test.each<[string, (s: string) => Scan | null, string, number | null, number]>([
+    // edges first: out-of-range parts and truncated input are refused
+    ['ctime: bad month', (s) => scanCtime(s, 0), 'Mon Foo 01 12:00:00 2024', null, 0],
+    ['ctime: truncated', (s) => scanCtime(s, 0), 'Mon Jan 01 12:00:00', null, 0],
+    ['ctime: Feb 30', (s) => scanCtime(s, 0), 'Fri Feb 30 12:00:00 2024', null, 0],
+    ['ctime', (s) => scanCtime(s, 0), 'Mon Jan 01 12:00:00 2024] x', T, 24],
+    ['ctime: padded day, microseconds', (s) => scanCtime(s, 0), 'Mon Jan  1 12:00:00.123456 2024', T + 123, 31],
+    ['yyMMdd HHmmss: 7-digit time refused', (s) => scanCompactDateTime(s, 0), '240101 1200000 x', null, 0],
+    ['yyMMdd HHmmss: hour 24', (s) => scanCompactDateTime(s, 0), '240101 240000 x', null, 0],
+    ['yyMMdd HHmmss', (s) => scanCompactDateTime(s, 0), '240101 120000 148 INFO', T, 13],
+    ['yy/MM/dd', (s) => scanShortSlashDate(s, 0), '24/01/01 12:00:00 INFO', T, 17],
+    ['yy/MM/dd: month 13', (s) => scanShortSlashDate(s, 0), '24/13/01 12:00:00 INFO', null, 0],
+    ['MM-dd (logcat), year inferred', (s) => scanMonthDayTime(s, 0, 45, R), '01-01 12:00:00.811  1 2', T + 811, 18],
+    ['MMdd (glog)', (s) => scanMonthDayTime(s, 0, -1, R), '0101 12:00:00.123456 7', T + 123, 20],
+    ['MM.dd (Proxifier)', (s) => scanMonthDayTime(s, 0, 46, R), '01.01 12:00:00]', T, 14],
+    ['MM-dd: month 00', (s) => scanMonthDayTime(s, 0, 45, R), '00-01 12:00:00.811', null, 0],
+    ['MM-dd: a stamp later in the year than the receive time is last year', (s) => scanMonthDayTime(s, 0, 45, R), '12-31 12:00:00.000', at(2023, 12, 31), 18],
+    ['yyyyMMdd-HH:mm:ss:SSS', (s) => scanDashCompact(s, 0), '20240101-12:00:00:606|x', T + 606, 21],
+    ['yyyyMMdd-HH:mm:ss:S unpadded millis', (s) => scanDashCompact(s, 0), '20240101-12:00:00:7|x', T + 7, 19],
+    ['yyyyMMdd-: bad day', (s) => scanDashCompact(s, 0), '20240132-12:00:00:7|x', null, 0],
+    ['BGL dotted', (s) => scanDottedIso(s, 0), '2024-01-01-12.00.00.675872 R', T + 675, 26],
+    ['BGL dotted: colon separators refused', (s) => scanDottedIso(s, 0), '2024-01-01-12:00:00.675872', null, 0],
+    ['epoch seconds (10 digits)', (s) => scanEpochSeconds(s, 0), '1704110400 x', T, 10],
+    ['epoch seconds: 11 digits refused', (s) => scanEpochSeconds(s, 0), '17041104000 x', null, 0],
+    ['epoch seconds: needs a space', (s) => scanEpochSeconds(s, 0), '1704110400', null, 0],
+  ])('%s', (_name, scan, text, ms, end) => {
+    const r = scan(text);
+    if (ms === null) expect(r).toBeNull();
+    else expect(r).toEqual({ ms, end });
   });
 });

@@ -1,10 +1,11 @@
 import type { Format } from '../event.js';
 import { decodeCefPayload, isCefStart } from './cef.js';
 import type { DecodeContext, Draft } from './draft.js';
-import { newDraft } from './draft.js';
+import { claim, newDraft } from './draft.js';
 import { decodeJson, looksLikeJsonObject } from './json.js';
 import { decodeLogfmt, parseLogfmt } from './logfmt.js';
 import { decodeSyslog3164, readHeader } from './syslog-3164.js';
+import { scanSyslogHeader } from './syslog-header.js';
 import { decodeSyslog5424 } from './syslog-5424.js';
 import { scanPri } from './syslog-pri.js';
 import { decodeText } from './text.js';
@@ -54,6 +55,12 @@ function decodePinned(body: string, format: Format, draft: Draft, ctx: DecodeCon
     case 'syslog3164': {
       const start = skipBlank(body, 0);
       const pri = scanPri(body, start);
+      // A syslog file line (no PRI, a header) is what a pinned 3164 topic carries from a file shipper.
+      if (pri === null && format === 'syslog3164' && scanSyslogHeader(body, start, ctx.receivedAt) !== null) {
+        const err = decodeSyslog3164(body, null, start, draft, ctx);
+        if (draft.format === 'syslog3164') claim(draft, 'syslog-file');
+        return err;
+      }
       if (pri === null) return `${format}: expected <PRI> at column ${start + 1}`;
       return format === 'syslog5424'
         ? decodeSyslog5424(body, pri.pri, pri.end, draft, ctx)

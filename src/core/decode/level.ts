@@ -49,3 +49,27 @@ function levelNumber(n: number): number | null {
   if (n >= 0 && n <= 7) return n;
   return PINO.get(n) ?? null;
 }
+
+/**
+ * A one-letter level in its column (Android logcat `V D I W E F A`, glog/klog `I W E F`, Ruby
+ * Logger `D I W E F U`): only where the line's shape puts a level letter, never in prose.
+ */
+export function parseLevelLetter(c: number): number | null {
+  switch (c) {
+    case 86 /* V */:
+    case 68 /* D */:
+      return 7;
+    case 73 /* I */:
+      return 6;
+    case 87 /* W */:
+      return 4;
+    case 69 /* E */:
+      return 3;
+    case 70 /* F */:
+      return 2;
+    case 65 /* A */:
+      return 1;
+    default:
+      return null;
+  }
+}

@@ -1,7 +1,6 @@
-import { scanIso, scanMonthFirst } from '../time.js';
 import { decodeCefPayload, isCefStart } from './cef.js';
 import type { DecodeContext, Draft } from './draft.js';
-import { normalizeHost } from './host.js';
+import { applySyslogHeader, scanSyslogHeader } from './syslog-header.js';
 import { applyPri } from './syslog-pri.js';
 
 /**
@@ -28,61 +27,13 @@ export function decodeSyslog3164(text: string, pri: number | null, start: number
   return priError;
 }
 
-/** Reads `TIMESTAMP HOST TAG[PID]: ` into the draft; returns where MSG starts. */
+/**
+ * Reads `TIMESTAMP HOST TAG[PID]: ` (syslog-header.ts) into the draft; returns where MSG starts
+ * (`start` when there is no timestamp).
+ */
 export function readHeader(text: string, start: number, draft: Draft, ctx: DecodeContext): number {
-  let p = start;
-  const ts = scanMonthFirst(text, p, ctx.receivedAt, false) ?? scanIso(text, p, false);
-  if (ts === null || text.charCodeAt(ts.end) !== 32) return start;
-  draft.ts = ts.ms;
-  draft.tsOriginal = text.slice(p, ts.end);
-  p = ts.end + 1;
-  if (isCefStart(text, p)) return p; // no HOST, and CEF is no TAG
-
-  const tokEnd = tokenEnd(text, p);
-  if (!looksLikeTag(text, p, tokEnd)) {
-    if (tokEnd === p) return p;
-    draft.host = normalizeHost(text.slice(p, tokEnd));
-    p = tokEnd < text.length ? tokEnd + 1 : tokEnd;
-  }
-  return isCefStart(text, p) ? p : readTag(text, p, draft);
-}
-
-/** `tag[pid]: ` or `tag: ` at s[p] → process/pid; returns where MSG starts (p when no tag). */
-function readTag(s: string, p: number, draft: Draft): number {
-  let i = p;
-  while (i < s.length && i - p <= 48) {
-    const c = s.charCodeAt(i);
-    if (c === 91 /* [ */ || c === 58 /* : */ || c === 32) break;
-    i++;
-  }
-  if (i === p || i >= s.length) return p;
-  let pid: number | null = null;
-  let q = i;
-  if (s.charCodeAt(q) === 91) {
-    const close = s.indexOf(']', q);
-    if (close < 0 || close - q > 11) return p;
-    const digits = s.slice(q + 1, close);
-    if (/^\d{1,10}$/.test(digits)) pid = Number(digits);
-    else return p;
-    q = close + 1;
-  }
-  if (s.charCodeAt(q) !== 58) return p;
-  draft.process = s.slice(p, i);
-  if (pid !== null && pid <= 2 ** 31 - 1) draft.pid = pid;
-  q++;
-  if (s.charCodeAt(q) === 32) q++;
-  return q;
-}
-
-function tokenEnd(s: string, p: number): number {
-  const sp = s.indexOf(' ', p);
-  return sp < 0 ? s.length : sp;
-}
-
-/** A token ending in `:` or holding `[` is a TAG, not a HOST. */
-function looksLikeTag(s: string, p: number, end: number): boolean {
-  if (end === p) return false;
-  if (s.charCodeAt(end - 1) === 58) return true;
-  const b = s.indexOf('[', p);
-  return b >= 0 && b < end;
+  const h = scanSyslogHeader(text, start, ctx.receivedAt);
+  if (h === null) return start;
+  applySyslogHeader(h, draft);
+  return h.end;
 }

@@ -1,4 +1,9 @@
 import type { DecodeContext, Draft } from '../decode/draft.js';
+import { accessLog } from './access-log.js';
+import { appLine } from './app-line.js';
+import { squid } from './squid.js';
+import { syslogFile } from './syslog-file.js';
+import { w3c } from './w3c.js';
 
 /**
  * A recognizer of one line shape that carries no container format of its own: a syslog file
@@ -17,7 +22,13 @@ export interface LineRecognizer {
 }
 
 /** Most specific shapes first; the leading-timestamp application line last. */
-const LINE_RECOGNIZERS: readonly LineRecognizer[] = [];
+export const LINE_RECOGNIZERS: readonly LineRecognizer[] = [
+  syslogFile,
+  accessLog,
+  w3c,
+  squid,
+  appLine,
+];
 
 /**
  * Tries every line recognizer on `text` (already without BOM and trailing CR/LF); true when one

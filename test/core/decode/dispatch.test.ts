@@ -51,7 +51,9 @@ describe('pinned formats', () => {
     ['syslog5424', '<13>Jan  1 00:00:00 h a: m', "syslog5424: invalid VERSION 'Jan' at column 5"],
     ['syslog3164', '<13>Jan  1 00:00:00 h a: m', null],
     ['syslog3164', '  <13>x', null],
-    ['syslog3164', 'Jan  1 00:00:00 h a: m', 'syslog3164: expected <PRI> at column 1'],
+    // A file line without PRI is accepted when it has a syslog header; free text is not.
+    ['syslog3164', 'Jan  1 00:00:00 h a: m', null],
+    ['syslog3164', 'just text', 'syslog3164: expected <PRI> at column 1'],
     ['cef', 'CEF:0|V|P|1|s|N|1|', null],
     ['cef', '<13>Jan  1 00:00:00 h CEF:0|V|P|1|s|N|1|', null],
     ['cef', 'hello', "cef: no 'CEF:<version>|' found at the start or after a syslog header"],

@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest';
-import { parseLevel, parseLevelWord } from '../../../src/core/decode/level.js';
+import { parseLevel, parseLevelLetter, parseLevelWord } from '../../../src/core/decode/level.js';
 
 test.each([
   // unknown first
@@ -39,4 +39,19 @@ test.each([
   ['information', 6],
 ])('parseLevelWord(%j) = %s', (w, level) => {
   expect(parseLevelWord(w)).toBe(level);
+});
+
+test.each<[string, number | null]>([
+  ['', null],
+  ['i', null], // lower case is prose, not a level column
+  ['X', null],
+  ['V', 7],
+  ['D', 7],
+  ['I', 6],
+  ['W', 4],
+  ['E', 3],
+  ['F', 2],
+  ['A', 1],
+])('parseLevelLetter(%j) = %j', (letter, want) => {
+  expect(parseLevelLetter(letter.charCodeAt(0))).toBe(want);
 });

@@ -1,0 +1,296 @@
+import { isIp } from '../decode/ip.js';
+import { parseLevelWord } from '../decode/level.js';
+
+/**
+ * What an application line's header says, gathered before anything is written to the draft (a
+ * recognizer that turns the line down must leave the draft untouched).
+ */
+export interface AppFields {
+  ts: number | null;
+  tsOriginal: string | null;
+  level: number | null;
+  pid: number | null;
+  process: string | null;
+  host: string | null;
+  srcIp: string | null;
+  srcPort: number | null;
+  thread: string | null;
+  logger: string | null;
+  attrs: Record<string, unknown>;
+  /** Where the message starts. */
+  msgStart: number;
+}
+
+export function emptyFields(): AppFields {
+  return { ts: null, tsOriginal: null, level: null, pid: null, process: null, host: null, srcIp: null, srcPort: null, thread: null, logger: null, attrs: {}, msgStart: 0 };
+}
+
+export interface TailOptions {
+  /** Windows CBS: `ts, Level   Component   msg` — the padded column after the level is the process. */
+  cbs?: boolean;
+  /** Proxifier: `[ts] program - msg`. */
+  programDash?: boolean;
+}
+
+/** At most this many header columns are read after the timestamp; the rest is the message. */
+const MAX_COLUMNS = 8;
+/** Longest bracketed header column (`[QuorumPeer[myid=1]/0:0:0:0:0:0:0:0:2181:FastLeaderElection@774]`). */
+const BRACKET_MAX = 256;
+/** Longest logger / component name. */
+const NAME_MAX = 160;
+
+/**
+ * The columns that follow a leading timestamp, in the orders real loggers write them: separators
+ * (`,` `|` ` - `), a pid column before the level (`148 INFO`, OpenStack `25746 INFO`), the level
+ * (`INFO`, `[warn]`, `Info` in a padded column, `[core:error]`), bracketed fields (`[main]` thread,
+ * `[pid 1:tid 2]`, `[client 1.2.3.4:5]`, `[req-…]`), nginx's `pid#tid: *cid`, and a logger name
+ * (`org.apache.hadoop.ipc.Server:`, `nova.compute.manager [req…]`, `name - LEVEL - ` in Python's
+ * default). A level is taken only from these columns, never from the message: an unbracketed
+ * word counts in upper case, or in any case when a column separator (`:`, `|`, tab, two spaces)
+ * follows it.
+ */
+export function readTail(s: string, p: number, f: AppFields, opts: TailOptions = {}): void {
+  for (let n = 0; n < MAX_COLUMNS && p < s.length; n++) {
+    p = skipBlanks(s, p);
+    const c = s.charCodeAt(p);
+    if (c === 44 /* , */ || c === 124 /* | */) {
+      p++;
+      continue;
+    }
+    if (c === 45 /* - */ && s.charCodeAt(p + 1) === 32) {
+      p += 2;
+      continue;
+    }
+    if (c === 91 /* [ */) {
+      const close = matchBracket(s, p);
+      if (close < 0) break;
+      const inner = s.slice(p + 1, close);
+      if (bracketField(inner, f)) {
+        p = close + 1;
+        continue;
+      }
+      if (f.thread === null && f.logger === null && inner.length > 0) {
+        f.thread = inner;
+        p = close + 1;
+        continue;
+      }
+      break;
+    }
+    if (isDigit(c)) {
+      const e = digitsEnd(s, p, 10);
+      if (f.level === null && f.pid === null && s.charCodeAt(e) === 32) {
+        // A number column is a pid only when the level column follows it.
+        const q = skipBlanks(s, e);
+        if (levelAt(s, q) !== null || s.charCodeAt(q) === 91) {
+          f.pid = toInt(s.slice(p, e));
+          p = e;
+          continue;
+        }
+      }
+      if (f.level !== null && s.charCodeAt(e) === 35 /* # */) {
+        // nginx: `1234#0: *5 message`.
+        const t = digitsEnd(s, e + 1, 10);
+        if (t > e + 1 && s.charCodeAt(t) === 58) {
+          f.pid = toInt(s.slice(p, e));
+          f.thread = s.slice(e + 1, t);
+          p = t + 1;
+          const q = skipBlanks(s, p);
+          if (s.charCodeAt(q) === 42 /* * */) {
+            const k = digitsEnd(s, q + 1, 12);
+            if (k > q + 1) {
+              f.attrs.connection_id = s.slice(q + 1, k);
+              p = k;
+            }
+          }
+        }
+      }
+      break;
+    }
+    if (f.level === null) {
+      const lv = levelAt(s, p);
+      if (lv !== null) {
+        f.level = lv.level;
+        p = lv.end;
+        if (s.charCodeAt(p) === 58 /* : */) p++;
+        if (opts.cbs) {
+          // CBS writes no logger: after the component comes the message.
+          p = component(s, p, f);
+          break;
+        }
+        continue;
+      }
+      // Python's default `name - LEVEL - msg`.
+      const tokEnd = tokenEnd(s, p, NAME_MAX);
+      if (tokEnd > p && s.startsWith(' - ', tokEnd)) {
+        const lv2 = levelAt(s, tokEnd + 3);
+        if (lv2 !== null && s.startsWith(' - ', lv2.end)) {
+          f.logger = s.slice(p, tokEnd);
+          f.level = lv2.level;
+          p = lv2.end + 3;
+          break;
+        }
+        if (opts.programDash && f.process === null) {
+          f.process = s.slice(p, tokEnd);
+          p = tokEnd + 3;
+          break;
+        }
+      }
+      break;
+    }
+    if (f.logger === null) {
+      const tokEnd = tokenEnd(s, p, NAME_MAX);
+      if (tokEnd <= p) break;
+      const tok = s.slice(p, tokEnd);
+      if (tok.length > 1 && tok.charCodeAt(tok.length - 1) === 58 && isName(tok, tok.length - 1)) {
+        f.logger = tok.slice(0, -1);
+        p = tokEnd;
+        break;
+      }
+      const next = s.charCodeAt(tokEnd);
+      if (isName(tok, tok.length) && tok.indexOf('.') > 0 && (s.startsWith(' - ', tokEnd) || s.startsWith(' [', tokEnd) || next === 9)) {
+        f.logger = tok;
+        p = s.startsWith(' - ', tokEnd) ? tokEnd + 3 : tokEnd;
+        continue;
+      }
+      // zap console: `\tINFO\tpkg/file.go:12\tmessage` — the caller column.
+      const colon = tok.lastIndexOf(':');
+      if (next === 9 && colon > 0 && tok.indexOf('.') > 0 && isDigits(tok, colon + 1, tok.length)) {
+        f.attrs.log = { origin: { file: { name: tok.slice(0, colon), line: toInt(tok.slice(colon + 1)) } } };
+        p = tokEnd;
+        continue;
+      }
+    }
+    break;
+  }
+  f.msgStart = skipBlanks(s, p);
+}
+
+/** A level word at s[p] under the column rules of readTail; null when there is none. */
+export function levelAt(s: string, p: number): { level: number; end: number } | null {
+  let e = p;
+  let upper = true;
+  while (e < s.length && e - p <= 13) {
+    const c = s.charCodeAt(e);
+    if (c >= 97 && c <= 122) upper = false;
+    else if (!(c >= 65 && c <= 90)) break;
+    e++;
+  }
+  if (e === p || e - p > 13) return null;
+  const next = s.charCodeAt(e);
+  const columnEnd = e === s.length || next === 58 || next === 124 || next === 9 || next === 44 || next === 93 || (next === 32 && s.charCodeAt(e + 1) === 32);
+  if (!(columnEnd || (upper && (next === 32 || next === 91)))) return null;
+  const level = parseLevelWord(s.slice(p, e));
+  return level === null ? null : { level, end: e };
+}
+
+/** `[error]`, `[core:error]`, `[pid 12:tid 34]`, `[client 1.2.3.4:5678]`, `[req-…]`, `[-]`. */
+function bracketField(inner: string, f: AppFields): boolean {
+  if (f.level === null) {
+    const colon = inner.indexOf(':');
+    const word = colon > 0 && colon < inner.length - 1 && inner.indexOf(' ') < 0 ? inner.slice(colon + 1) : inner;
+    const level = parseLevelWord(word);
+    if (level !== null) {
+      f.level = level;
+      return true;
+    }
+  }
+  if (inner.startsWith('pid ')) {
+    const e = digitsEnd(inner, 4, 10);
+    if (e === 4) return false;
+    f.pid = toInt(inner.slice(4, e));
+    if (inner.startsWith(':tid ', e)) f.thread = inner.slice(e + 5);
+    return true;
+  }
+  if (inner.startsWith('client ')) {
+    const addr = inner.slice(7);
+    if (isIp(addr)) f.srcIp = addr;
+    else {
+      const colon = addr.lastIndexOf(':');
+      const host = addr.slice(0, colon);
+      if (colon <= 0 || !isIp(host) || !isDigits(addr, colon + 1, addr.length)) return false;
+      f.srcIp = host;
+      f.srcPort = toInt(addr.slice(colon + 1));
+    }
+    return true;
+  }
+  if (inner.startsWith('req-') && inner.length <= 200) {
+    const sp = inner.indexOf(' ');
+    f.attrs.request_id = sp < 0 ? inner : inner.slice(0, sp);
+    return true;
+  }
+  return inner === '-';
+}
+
+/** CBS's padded component column after the level: `Info                  CBS    msg`. */
+function component(s: string, p: number, f: AppFields): number {
+  const q = skipBlanks(s, p);
+  const e = tokenEnd(s, q, 32);
+  if (e > q && s.charCodeAt(e) === 32 && s.charCodeAt(e + 1) === 32) {
+    f.process = s.slice(q, e);
+    return e;
+  }
+  return p;
+}
+
+/** The `]` closing the `[` at s[p] (nested pairs allowed), within BRACKET_MAX; -1 when none. */
+function matchBracket(s: string, p: number): number {
+  let depth = 0;
+  const limit = Math.min(s.length, p + BRACKET_MAX);
+  for (let k = p; k < limit; k++) {
+    const c = s.charCodeAt(k);
+    if (c === 91) depth++;
+    else if (c === 93 && --depth === 0) return k;
+  }
+  return -1;
+}
+
+/** A logger / class name: letters, digits, `. _ $ / -` (plus `@` `#` for line marks). */
+function isName(tok: string, end: number): boolean {
+  if (end === 0) return false;
+  const c0 = tok.charCodeAt(0);
+  if (!((c0 | 32) >= 97 && (c0 | 32) <= 122)) return false;
+  for (let i = 1; i < end; i++) {
+    const c = tok.charCodeAt(i);
+    const ok = isDigit(c) || ((c | 32) >= 97 && (c | 32) <= 122) || c === 46 || c === 95 || c === 36 || c === 47 || c === 45;
+    if (!ok) return false;
+  }
+  return true;
+}
+
+export function skipBlanks(s: string, p: number): number {
+  while (p < s.length && (s.charCodeAt(p) === 32 || s.charCodeAt(p) === 9)) p++;
+  return p;
+}
+
+/** End of the space/tab-free token at s[p], or p when it runs longer than max. */
+export function tokenEnd(s: string, p: number, max: number): number {
+  let k = p;
+  while (k < s.length) {
+    const c = s.charCodeAt(k);
+    if (c === 32 || c === 9) break;
+    if (k - p >= max) return p;
+    k++;
+  }
+  return k;
+}
+
+export function digitsEnd(s: string, p: number, max: number): number {
+  let k = p;
+  while (k - p < max && isDigit(s.charCodeAt(k))) k++;
+  return k;
+}
+
+function isDigits(s: string, from: number, to: number): boolean {
+  if (to <= from) return false;
+  for (let k = from; k < to; k++) if (!isDigit(s.charCodeAt(k))) return false;
+  return true;
+}
+
+export function toInt(v: string): number | null {
+  const n = Number(v);
+  return Number.isSafeInteger(n) && n >= 0 && n <= 2 ** 31 - 1 ? n : null;
+}
+
+export function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}

@@ -1,0 +1,32 @@
+import type { DecodeContext, Draft } from '../decode/draft.js';
+import { claim } from '../decode/draft.js';
+import { applySyslogHeader, scanSyslogHeader } from '../decode/syslog-header.js';
+import type { LineRecognizer } from './line.js';
+
+/**
+ * A syslog line as syslog daemons write it to files: the RFC 3164 header without PRI
+ * (`Nov 20 10:16:03 web1 sshd[1234]: Failed password …`) or rsyslog's RFC 3339 high-precision
+ * header (`2026-11-20T10:16:03.123456+01:00 web1 sshd[1234]: …`); the header grammar is in
+ * decode/syslog-header.ts. Format `syslog3164`, the message is MSG.
+ *
+ * The line must name a program (a tag): `Nov 20 10:16:03 Starting server` is an application line
+ * with a timestamp, not syslog. An ISO-stamped line must also name a host, because
+ * `2026/11/20 10:16:03 http: TLS handshake error` is Go's log package, not rsyslog.
+ */
+export const syslogFile: LineRecognizer = {
+  name: 'syslog-file',
+  recognize(text: string, draft: Draft, ctx: DecodeContext): boolean {
+    const c = text.charCodeAt(0);
+    // Month names start with an upper-case letter (any case accepted after this look); ISO with a digit.
+    const digit = c >= 48 && c <= 57;
+    if (!digit && !((c >= 65 && c <= 90) || (c >= 97 && c <= 122))) return false;
+    if (digit && text.charCodeAt(4) !== 45) return false; // rsyslog writes `yyyy-MM-dd`
+    const h = scanSyslogHeader(text, 0, ctx.receivedAt);
+    if (h === null || h.process === null || (h.iso && h.host === null)) return false;
+    draft.format = 'syslog3164';
+    applySyslogHeader(h, draft);
+    draft.message = text.slice(h.end);
+    claim(draft, 'syslog-file');
+    return true;
+  },
+};

@@ -1,0 +1,118 @@
+import { describe, expect, test } from 'vitest';
+import { decodeByFormat } from '../../../src/core/decode/dispatch.js';
+import { newDraft, type Draft } from '../../../src/core/decode/draft.js';
+import { appLine } from '../../../src/core/recognize/app-line.js';
+
+const R = Date.parse('2026-11-20T12:00:00Z');
+const ctx = { receivedAt: R };
+const T = Date.UTC(2026, 10, 20, 10, 16, 3);
+
+function recognize(text: string): Draft | null {
+  const d = newDraft('text');
+  return appLine.recognize(text, d, ctx) ? d : null;
+}
+
+describe('not an application line (the draft stays untouched)', () => {
+  test.each([
+    ['empty', ''],
+    ['prose', 'hello world'],
+    ['a lone number', '42'],
+    ['ISO date without a time', '2026-11-20 release notes'],
+    ['impossible date', '2026-13-40 10:16:03 INFO x'],
+    ['bracket without a stamp', '[main] started'],
+    ['lower-case level word first', 'info: starting'],
+    ['level word inside prose', 'Some ERROR happened'],
+    ['bad glog month', 'I1320 10:16:03.1 1 a.go:1] x'],
+    ['epoch label not a label', 'hello 1763633763 2026.11.20 node msg'],
+    ['too short epoch', '17636 job'],
+    ['huge line', 'x'.repeat(65536)],
+  ])('%s', (_name, text) => {
+    const d = newDraft('text');
+    expect(appLine.recognize(text, d, ctx)).toBe(false);
+    expect(d).toEqual(newDraft('text'));
+  });
+});
+
+describe('level is read from the header columns only', () => {
+  test.each<[string, string, number | null, string]>([
+    ['capitalized word with one space is message text', '2026/11/20 10:16:03 Error connecting to db', null, 'Error connecting to db'],
+    ['upper case word is a level', '2026/11/20 10:16:03 ERROR connecting to db', 3, 'connecting to db'],
+    ['any case before a colon', '2026/11/20 10:16:03 error: connecting to db', 3, 'connecting to db'],
+    ['a level word later in the message is ignored', '2026/11/20 10:16:03 job finished with ERROR 5', null, 'job finished with ERROR 5'],
+    ['bracketed any case', '2026/11/20 10:16:03 [Warn] low disk', 4, 'low disk'],
+    ['SEVERE (java.util.logging)', '2026-11-20 10:16:03 SEVERE cannot bind', 3, 'cannot bind'],
+    ['CRIT', '2026-11-20 10:16:03 CRIT raid degraded', 2, 'raid degraded'],
+    ['TRACE', '2026-11-20 10:16:03 TRACE enter', 7, 'enter'],
+    ['NOTICE', '2026-11-20 10:16:03 NOTICE reload', 5, 'reload'],
+  ])('%s', (_name, text, level, message) => {
+    const d = recognize(text)!;
+    expect(d).toMatchObject({ ts: T, level, message });
+  });
+});
+
+test.each<[string, string, Partial<Draft>, Record<string, unknown>]>([
+  ['zap console', '2026-11-20T10:16:03.123Z\tINFO\tapi/server.go:88\tlistening on :8080', { ts: T + 123, level: 6, message: 'listening on :8080' }, { log: { origin: { file: { name: 'api/server.go', line: 88 } } } }],
+  ['log4j / Hadoop', '2026-11-20 10:16:03,978 INFO [main] org.example.billing.Invoicer: run 42 finished', { ts: T + 978, level: 6, message: 'run 42 finished' }, { thread: 'main', logger: 'org.example.billing.Invoicer' }],
+  ['logback default', '2026-11-20 10:16:03.123 [http-nio-8080-exec-1] WARN  com.example.App - slow query', { level: 4, message: 'slow query' }, { thread: 'http-nio-8080-exec-1', logger: 'com.example.App' }],
+  ['Python default format', '2026-11-20 10:16:03,123 - billing.db - WARNING - retrying', { ts: T + 123, level: 4, message: 'retrying' }, { logger: 'billing.db' }],
+  ['Python basicConfig', 'WARNING:root:disk almost full', { ts: null, level: 4, message: 'disk almost full' }, { logger: 'root' }],
+  ['Zookeeper', '2026-11-20 10:16:03,747 - INFO  [QuorumPeer[myid=2]/0.0.0.0:2181:Leader@412] - LEADING', { level: 6, message: 'LEADING' }, { thread: 'QuorumPeer[myid=2]/0.0.0.0:2181:Leader@412' }],
+  ['Go log', '2026/11/20 10:16:03 listening on :8080', { ts: T, level: null, message: 'listening on :8080' }, {}],
+  ['logrus TTY', 'INFO[0003] connected to db', { level: 6, message: 'connected to db' }, {}],
+  ['ts LEVEL key=value pairs are mapped', '2026-11-20T10:16:03Z INFO user=ana action=login src_ip=192.0.2.8', { ts: T, level: 6, user: 'ana', src_ip: '192.0.2.8' }, { action: 'login' }],
+  ['Ruby Logger', 'I, [2026-11-20T10:16:03.123456 #4711]  INFO -- web: Completed 200 OK', { ts: T + 123, level: 6, pid: 4711, process: 'web', message: 'Completed 200 OK' }, {}],
+  ['glog / klog', 'E1120 10:16:03.123456    4711 reconcile.go:93] sync failed', { ts: T + 123, level: 3, pid: 4711, message: 'sync failed' }, { log: { origin: { file: { name: 'reconcile.go', line: 93 } } } }],
+  ['Spark yy/MM/dd', '26/11/20 10:16:03 INFO storage.BlockManager: Found block rdd_2_0 locally', { ts: T, level: 6, message: 'Found block rdd_2_0 locally' }, { logger: 'storage.BlockManager' }],
+  ['HDFS yyMMdd HHmmss', '261120 101603 148 INFO dfs.DataNode$PacketResponder: PacketResponder 1 terminating', { ts: T, pid: 148, level: 6, message: 'PacketResponder 1 terminating' }, { logger: 'dfs.DataNode$PacketResponder' }],
+  ['Android logcat', '11-20 10:16:03.811  1702  2395 D WindowManager: startAnimation begin', { ts: T + 811, pid: 1702, level: 7, process: 'WindowManager', message: 'startAnimation begin' }, { thread: '2395' }],
+  ['HealthApp', '20261120-10:16:03:606|Step_LSC|30002312|onStandStepChanged 3579', { ts: T + 606, process: 'Step_LSC', pid: 30002312, message: 'onStandStepChanged 3579' }, {}],
+  ['Windows CBS', '2026-11-20 10:16:03, Info                  CBS    Loaded Servicing Stack', { ts: T, level: 6, process: 'CBS', message: 'Loaded Servicing Stack' }, {}],
+  ['Apache 2.2 error log', '[Fri Nov 20 10:16:03 2026] [error] [client 198.51.100.4] Directory index forbidden by rule: /var/www/', { ts: T, level: 3, src_ip: '198.51.100.4', message: 'Directory index forbidden by rule: /var/www/' }, {}],
+  ['Apache 2.4 error log', '[Fri Nov 20 10:16:03.123456 2026] [core:error] [pid 1234:tid 5678] [client 198.51.100.4:5151] AH00126: Invalid URI', { ts: T + 123, level: 3, pid: 1234, src_ip: '198.51.100.4', src_port: 5151 }, { thread: '5678' }],
+  ['nginx error log', '2026/11/20 10:16:03 [error] 1234#1234: *5 connect() failed (111: Connection refused), client: 198.51.100.4, server: shop', { level: 3, pid: 1234, src_ip: '198.51.100.4', message: 'connect() failed (111: Connection refused), client: 198.51.100.4, server: shop' }, { thread: '1234', connection_id: '5' }],
+  ['CLF date first', '20/Nov/2026:10:16:03 +0100 WARN cache miss storm', { ts: T - 3_600_000, level: 4, message: 'cache miss storm' }, {}],
+  ['Proxifier', '[11.20 10:16:03] chrome.exe - proxy.example:5070 open through proxy proxy.example:5070 HTTPS', { ts: T, process: 'chrome.exe', message: 'proxy.example:5070 open through proxy proxy.example:5070 HTTPS' }, {}],
+  [
+    'OpenStack with the file name in front',
+    'nova-api.log.1 2026-11-20 10:16:03.008 25746 INFO nova.osapi_compute.wsgi.server [req-1f2e3d4c-aaaa-bbbb-cccc-0123456789ab - - -] 10.11.10.1 "GET /v2/servers/detail HTTP/1.1" status: 200 len: 1893 time: 0.2477829',
+    { ts: T + 8, pid: 25746, level: 6, src_ip: '10.11.10.1' },
+    { logger: 'nova.osapi_compute.wsgi.server', request_id: 'req-1f2e3d4c-aaaa-bbbb-cccc-0123456789ab', log: { file: { path: 'nova-api.log.1' } }, http: { request: { method: 'GET' }, response: { status_code: 200, body: { bytes: 1893 } } }, url: { path: '/v2/servers/detail' }, event: { action: 'http-request', duration: 247_782_900 } },
+  ],
+  ['epoch seconds', '1763633763 job 7 done', { ts: 1763633763000, message: 'job 7 done' }, {}],
+  [
+    'Blue Gene/L RAS',
+    'KERNDTLB 1763633763 2026.11.20 R02-M1-N0-C:J12-U11 2026-11-20-10.16.03.675872 R02-M1-N0-C:J12-U11 RAS KERNEL FATAL data TLB error interrupt',
+    { ts: 1763633763000, host: 'r02-m1-n0-c:j12-u11', process: 'KERNEL', level: 2, message: 'data TLB error interrupt' },
+    { label: 'KERNDTLB', event: { type: 'RAS' } },
+  ],
+  [
+    'Thunderbird: epoch columns then a syslog header',
+    '- 1763633763 2026.11.20 dn228 Nov 20 10:16:03 dn228/dn228 crond(pam_unix)[2915]: session closed for user root',
+    { ts: 1763633763000, host: 'dn228', process: 'crond', pid: 2915, message: 'session closed for user root' },
+    {},
+  ],
+  [
+    'HPC (LANL)',
+    '134681 node-246 unix.hw state_change.unavailable 1763633763 1 Component State Change: Component alt0 is unavailable',
+    { ts: 1763633763000, host: 'node-246', process: 'unix.hw', message: 'Component State Change: Component alt0 is unavailable' },
+    { event: { type: 'state_change.unavailable' } },
+  ],
+  ['month-first without a tag', 'Nov 20 10:16:03 backup finished in 42s', { ts: T, message: 'backup finished in 42s' }, {}],
+])('%s', (_name, text, want, attrs) => {
+  const d = recognize(text);
+  expect(d).not.toBeNull();
+  expect(d).toMatchObject({ format: 'text', parser: 'app-line', ...want });
+  expect(d!.attributes).toMatchObject(attrs);
+});
+
+test('prose with two `=` stays the message, not attributes', () => {
+  const d = recognize('2026-11-20 10:16:03 INFO updateClipping isOverlap:false, getTopPadding=333.0, Translation=-24.0')!;
+  expect(d.message).toBe('updateClipping isOverlap:false, getTopPadding=333.0, Translation=-24.0');
+  expect(d.attributes).toEqual({});
+});
+
+test('auto detection: recognized before logfmt, unrecognized lines stay whole text', () => {
+  expect(decodeByFormat('2026-11-20 10:16:03,978 ERROR [main] a.B: boom', 'auto', ctx)).toMatchObject({ parser: 'app-line', level: 3, message: 'boom' });
+  expect(decodeByFormat('just some words', 'auto', ctx)).toMatchObject({ parser: null, format: 'text', message: 'just some words' });
+  expect(decodeByFormat('a=1 b=2', 'auto', ctx)).toMatchObject({ parser: null, format: 'logfmt' });
+});

@@ -1,0 +1,146 @@
+import { describe, expect, test } from 'vitest';
+import { decodeByFormat } from '../../../src/core/decode/dispatch.js';
+import { newDraft, type Draft } from '../../../src/core/decode/draft.js';
+import { syslogFile } from '../../../src/core/recognize/syslog-file.js';
+
+const R = Date.parse('2026-11-20T12:00:00Z');
+const ctx = { receivedAt: R };
+
+function recognize(text: string, receivedAt = R): Draft | null {
+  const d = newDraft('text');
+  return syslogFile.recognize(text, d, { receivedAt }) ? d : null;
+}
+
+describe('not a syslog file line (the draft stays untouched)', () => {
+  test.each([
+    ['empty', ''],
+    ['month name without time', 'Nov 20 nothing here'],
+    ['time but no tag', 'Nov 20 10:16:03 Starting the server now'],
+    ['ISO stamp without host (Go log)', '2026-11-20 10:16:03 http: TLS handshake error'],
+    ['ISO date only', '2026-11-20 web1 sshd[1]: x'],
+    ['slash date', '2026/11/20 10:16:03 web1 sshd[1]: x'],
+    ['a JSON line', '{"a":1}'],
+    ['prose colon is no tag', 'Nov 20 10:16:03 web1 the job said: done'],
+    ['IPv6 host is not a tag', 'Nov 20 10:16:03 fe80::1 just text'],
+    ['huge line', 'Nov 20 10:16:03 ' + 'x'.repeat(65536)],
+  ])('%s', (_name, text) => {
+    const d = newDraft('text');
+    expect(syslogFile.recognize(text, d, ctx)).toBe(false);
+    expect(d).toEqual(newDraft('text'));
+  });
+});
+
+test.each<[string, string, Partial<Draft>]>([
+  [
+    'single-digit day padded with a space',
+    'Nov  2 09:05:01 web1 CRON[4242]: (root) CMD (run-parts /etc/cron.hourly)',
+    { ts: Date.UTC(2026, 10, 2, 9, 5, 1), host: 'web1', process: 'CRON', pid: 4242, message: '(root) CMD (run-parts /etc/cron.hourly)' },
+  ],
+  [
+    'single-digit day unpadded',
+    'Nov 2 09:05:01 web1 ntpd[77]: synchronized to 10.1.2.3, stratum 2',
+    { ts: Date.UTC(2026, 10, 2, 9, 5, 1), host: 'web1', process: 'ntpd', pid: 77, message: 'synchronized to 10.1.2.3, stratum 2' },
+  ],
+  [
+    'a December line received in January is last year',
+    'Dec 31 23:59:59 db2 sshd[9]: x',
+    { ts: Date.UTC(2026, 11, 31, 23, 59, 59) },
+  ],
+  [
+    'rsyslog RFC 3339 high precision',
+    '2026-11-20T10:16:03.123456+01:00 bastion sshd[1234]: Failed password for root from 203.0.113.50 port 40022 ssh2',
+    { ts: Date.UTC(2026, 10, 20, 9, 16, 3, 123), host: 'bastion', process: 'sshd', pid: 1234, message: 'Failed password for root from 203.0.113.50 port 40022 ssh2' },
+  ],
+  [
+    'ISO with a space',
+    '2026-11-20 10:16:03 mail1 postfix/smtpd[3310]: connect from unknown[198.51.100.7]',
+    { ts: Date.UTC(2026, 10, 20, 10, 16, 3), host: 'mail1', process: 'postfix/smtpd', pid: 3310 },
+  ],
+  [
+    'no host (macOS)',
+    'Nov 20 10:16:03 loginwindow[118]: USER_PROCESS: 118 console',
+    { host: null, process: 'loginwindow', pid: 118, message: 'USER_PROCESS: 118 console' },
+  ],
+  [
+    'macOS level in angle brackets',
+    'Nov 20 10:16:03 mbp-7 com.apple.xpc.launchd[1] <Notice>: Service only ran for 0 seconds',
+    { host: 'mbp-7', process: 'com.apple.xpc.launchd', pid: 1, level: 5, message: 'Service only ran for 0 seconds' },
+  ],
+  [
+    'macOS subsystem in parentheses',
+    'Nov 20 10:16:03 mbp-7 sandboxd[129] ([4410]): com.apple.Addres(4410) deny network-outbound',
+    { host: 'mbp-7', process: 'sandboxd', pid: 129, message: 'com.apple.Addres(4410) deny network-outbound', attributes: { syslog: { tag: 'sandboxd[129] ([4410])' } } },
+  ],
+  [
+    'relay form host/host keeps the origin',
+    'Nov 20 10:16:03 relay1/node17 sshd[500]: Accepted publickey for ops from 10.9.8.7 port 5022 ssh2',
+    { host: 'node17', process: 'sshd', pid: 500 },
+  ],
+  [
+    'facility@host form',
+    'Nov 20 10:16:03 local@admin3 sendmail[4306]: unable to qualify my own domain name',
+    { host: 'admin3', process: 'sendmail' },
+  ],
+  [
+    'Solaris [ID n facility.level] gives the level',
+    'Nov 20 10:16:03 sol10 sshd[812]: [ID 800047 auth.info] Accepted keyboard-interactive for ops from 192.0.2.4 port 51000 ssh2',
+    { host: 'sol10', process: 'sshd', pid: 812, level: 6, message: 'Accepted keyboard-interactive for ops from 192.0.2.4 port 51000 ssh2', attributes: { syslog: { msgid: '800047' } } },
+  ],
+  [
+    'kernel line keeps its uptime stamp in the message',
+    'Nov 20 10:16:03 fw1 kernel: [ 1234.567890] [UFW BLOCK] IN=eth0 OUT= SRC=198.51.100.9',
+    { host: 'fw1', process: 'kernel', pid: null, message: '[ 1234.567890] [UFW BLOCK] IN=eth0 OUT= SRC=198.51.100.9' },
+  ],
+  [
+    'program with dashes',
+    'Nov 20 10:16:03 ws3 systemd-logind[1]: New session 7 of user ana.',
+    { process: 'systemd-logind', pid: 1 },
+  ],
+  [
+    'program with dots',
+    'Nov 20 10:16:03 ws3 org.gnome.Shell.desktop[2210]: Window manager warning',
+    { process: 'org.gnome.Shell.desktop', pid: 2210 },
+  ],
+  [
+    'program as an absolute path',
+    'Nov 20 10:16:03 adm1 /usr/sbin/gmetad[1682]: data_thread() got no answer',
+    { process: '/usr/sbin/gmetad', pid: 1682 },
+  ],
+  [
+    'old pam: name(module)[pid]',
+    'Nov 20 10:16:03 combo2 sshd(pam_unix)[20882]: authentication failure; logname= uid=0 euid=0 tty=NODEVssh ruser= rhost=192.0.2.77  user=root',
+    { host: 'combo2', process: 'sshd', pid: 20882, attributes: { syslog: { tag: 'sshd(pam_unix)[20882]' } } },
+  ],
+  [
+    'tag without pid',
+    'Nov 20 10:16:03 combo2 logrotate: ALERT exited abnormally with [1]',
+    { host: 'combo2', process: 'logrotate', pid: null, message: 'ALERT exited abnormally with [1]' },
+  ],
+])('%s', (_name, text, want) => {
+  const d = recognize(text, _name.includes('January') ? Date.parse('2027-01-01T00:10:00Z') : R);
+  expect(d).not.toBeNull();
+  expect(d).toMatchObject({ format: 'syslog3164', parser: 'syslog-file', ...want });
+});
+
+test('year inference never lands in the future', () => {
+  // Received 2026-11-20: a Nov 21 10:00 line is within a day ahead (clock skew) and stays this
+  // year; a Dec 25 line cannot be from the future, so it is last year's.
+  expect(recognize('Nov 21 10:00:00 h p: m')!.ts).toBe(Date.UTC(2026, 10, 21, 10));
+  expect(recognize('Dec 25 10:00:00 h p: m')!.ts).toBe(Date.UTC(2025, 11, 25, 10));
+});
+
+test('auto detection hands a syslog file line to the program decoders with its fields', () => {
+  const d = decodeByFormat('Nov 20 10:16:03 bastion sshd[1234]: Failed password for root from 203.0.113.50 port 40022 ssh2\n', 'auto', ctx);
+  expect(d).toMatchObject({ format: 'syslog3164', host: 'bastion', process: 'sshd', pid: 1234 });
+  expect(d.parser?.startsWith('syslog-file')).toBe(true);
+});
+
+test('a pinned syslog3164 topic accepts a PRI-less file line', () => {
+  const d = decodeByFormat('2026-11-20T10:16:03Z web1 nginx[88]: started', 'syslog3164', ctx);
+  expect(d).toMatchObject({ error: null, format: 'syslog3164', host: 'web1', process: 'nginx', pid: 88, message: 'started' });
+});
+
+test('the <PRI> form reads the same header', () => {
+  const d = decodeByFormat('<38>Nov 20 10:16:03 relay1/node17 sshd(pam_unix)[5]: session opened for user ana by (uid=0)', 'auto', ctx);
+  expect(d).toMatchObject({ format: 'syslog3164', host: 'node17', process: 'sshd', pid: 5, level: 6, message: 'session opened for user ana by (uid=0)' });
+});
