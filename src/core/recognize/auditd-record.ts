@@ -1,6 +1,6 @@
 import type { Draft } from '../decode/draft.js';
 import { normalizeHost } from '../decode/host.js';
-import { setAddress, setAttr, setUser, setVerdict } from './programs/table.js';
+import { normalizeIp, setAddress, setAttr, setTopLevel, setUser, setVerdict } from './programs/table.js';
 import type { Outcome } from './programs/table.js';
 
 /**
@@ -63,8 +63,12 @@ export function decodeAuditRecord(text: string, draft: Draft): boolean {
   setAttr(draft, 'auditd.data', { ...data });
   const acct = data.acct ?? data.AUID ?? data.UID;
   if (acct !== undefined && acct !== 'unset') setUser(draft, acct);
-  const addr = data.addr ?? data.hostname;
-  if (addr !== undefined && addr !== '?') setAddress(draft, 'src', addr);
+  // addr is the remote peer; hostname is its name then, but the local host for a local command.
+  const addr = data.addr;
+  if (addr !== undefined && normalizeIp(addr) !== null) {
+    setAddress(draft, 'src', addr);
+    if (data.hostname !== undefined && data.hostname !== addr) setTopLevel(draft, 'src_host', data.hostname);
+  }
   if (data.terminal !== undefined && data.terminal !== '?') setAttr(draft, 'process.tty', data.terminal);
   if (data.exe !== undefined) setAttr(draft, 'process.executable', data.exe);
   if (type === 'USER_CMD' && data.cmd !== undefined) setAttr(draft, 'process.command_line', data.cmd);

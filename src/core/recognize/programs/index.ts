@@ -76,6 +76,9 @@ const BY_PROGRAM = new Map<string, ProgramDecoder>([
 
 const POSTFIX_DECODER = table(POSTFIX);
 
+/** The program names with a decoder (postfix's are any name starting `postfix`). */
+export const PROGRAM_NAMES: readonly string[] = [...BY_PROGRAM.keys(), 'postfix/smtpd'];
+
 /** `sshd(pam_unix)`: old Red Hat syslog names the PAM module beside the service. */
 const TAGGED_PAM = /^([\w.-]{1,64})\((pam_[\w-]{1,32})\)$/;
 

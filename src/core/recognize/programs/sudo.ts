@@ -46,7 +46,8 @@ export function decodeSudo(text: string, draft: Draft): boolean {
       else if (key === 'USER') setAttr(draft, 'user.target.name', value);
       else if (key === 'GROUP') setAttr(draft, 'group.target.name', value);
       else if (key === 'ENV') setAttr(draft, 'sudo.env', value);
-    } else if (part.length > 0) {
+    } else if (part.length > 0 && !known) {
+      // Words before the first KEY= are sudo's refusal; after it, a cut-off line's remains.
       words++;
       for (const [re, r] of SUDO_REASONS) if (re.test(part.trim())) reason = r;
     }

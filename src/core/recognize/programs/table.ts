@@ -52,8 +52,6 @@ const GROUP_FIELDS: Record<string, string> = {
   cmd: 'process.command_line',
   pwd: 'process.working_directory',
   tty: 'process.tty',
-  src_host: 'source.domain',
-  dst_host: 'destination.domain',
   uid: 'user.id',
   gid: 'group.id',
   group: 'group.name',
@@ -100,7 +98,10 @@ export function setVerdict(draft: Draft, v: Verdict): void {
   if (v.reason !== undefined) setAttr(draft, 'event.reason', v.reason);
 }
 
-/** Top-level fields by group name; other names are ignored (helper groups like `verdict`). */
+/**
+ * Top-level fields by group name, and the host-name groups; other names are ignored (helper
+ * groups like `verdict`).
+ */
 export function setTopLevel(draft: Draft, name: string, value: string): void {
   switch (name) {
     case 'user':
@@ -117,6 +118,13 @@ export function setTopLevel(draft: Draft, name: string, value: string): void {
       return;
     case 'dst_port':
       draft.dst_port = port(value) ?? draft.dst_port;
+      return;
+    case 'src_host':
+    case 'dst_host':
+      // A name the program resolved; `unknown` (postfix) and an address repeated say none.
+      if (value !== 'unknown' && normalizeIp(value) === null && isHostName(value)) {
+        setAttr(draft, name === 'src_host' ? 'source.domain' : 'destination.domain', value.toLowerCase());
+      }
       return;
     case 'domain':
       if (value.length > 0) draft.domain = capText(value.toLowerCase(), 255);
