@@ -5,7 +5,7 @@ import { ACCOUNTS, CRON, LOGIND } from './accounts.js';
 import { decodeDovecot, decodeExim, POSTFIX } from './mail.js';
 import { decodeNetfilter } from './netfilter.js';
 import { decodePamPrefixed, decodePamTagged } from './pam.js';
-import { decodeSamba, FTPD, NAMED, PROFTPD, VSFTPD } from './services.js';
+import { decodeSamba, DROPBEAR, FTPD, KLOGIND, NAMED, PROFTPD, SNMPD, VSFTPD, XINETD } from './services.js';
 import { SSHD } from './sshd.js';
 import { decodeSudo, DOAS, SU } from './sudo.js';
 import type { ProgramTable } from './table.js';
@@ -62,6 +62,11 @@ const BY_PROGRAM = new Map<string, ProgramDecoder>([
   ['proftpd', table(PROFTPD)],
   ['ftpd', table(FTPD)],
   ['in.ftpd', table(FTPD)],
+  ['klogind', table(KLOGIND)],
+  ['kshd', table(KLOGIND)],
+  ['snmpd', table(SNMPD)],
+  ['xinetd', table(XINETD)],
+  ['dropbear', table(DROPBEAR)],
   ['named', named],
   ['named-pkcs11', named],
   ['bind', named],

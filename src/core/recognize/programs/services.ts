@@ -113,3 +113,57 @@ function tsocket(draft: Draft, side: 'src' | 'dst', s: string): void {
   setAddress(draft, side, m.groups!.addr!);
   setTopLevel(draft, side === 'src' ? 'src_port' : 'dst_port', m.groups!.port!);
 }
+
+/** Kerberos klogind/kshd (Loghub's Linux sample): `Authentication failed from 1.2.3.4 (host): …`. */
+export const KLOGIND: ProgramTable = {
+  name: 'klogind',
+  patterns: [
+    {
+      re: /^Authentication failed from (?<src_ip>[^\s()]{1,64})(?: \((?<src_host>[^)\s]{0,255})\))?: (?<why>.{0,256})/,
+      action: 'login',
+      outcome: 'failure',
+      fields: { why: 'kerberos.error' },
+    },
+  ],
+};
+
+/** net-snmp's snmpd: `Received SNMP packet(s) from 1.2.3.4` (old), `Connection from UDP: [1.2.3.4]:51234->[5.6.7.8]:161`. */
+export const SNMPD: ProgramTable = {
+  name: 'snmpd',
+  patterns: [
+    { re: /^Received SNMP packet\(s\) from (?:UDP: \[)?(?<src_ip>[^\s\]]{1,64}?)(?:\]:(?<src_port>\d{1,5}))?$/, action: 'connect', outcome: 'success' },
+    {
+      re: /^Connection from (?:UDP|TCP): \[(?<src_ip>[^\]]{1,64})\]:(?<src_port>\d{1,5})(?:->\[(?<dst_ip>[^\]]{1,64})\](?::(?<dst_port>\d{1,5}))?)?/,
+      action: 'connect',
+      outcome: 'success',
+    },
+  ],
+};
+
+/** xinetd (xlog.c/log.c): `START: ftp pid=1234 from=1.2.3.4`, `FAIL: telnet address from=1.2.3.4`. */
+export const XINETD: ProgramTable = {
+  name: 'xinetd',
+  patterns: [
+    { re: /^START: (?<svc>\S{1,64}) (?:pid=\d{1,10} )?from=(?<src_ip>\S{1,64})/, action: 'connect', outcome: 'success', fields: { svc: 'service.name' } },
+    { re: /^FAIL: (?<svc>\S{1,64}) (?<why>[\w-]{1,32}) from=(?<src_ip>\S{1,64})/, action: 'connect', outcome: 'failure', fields: { svc: 'service.name', why: 'xinetd.reason' } },
+  ],
+};
+
+/** Dropbear SSH (svr-authpasswd.c, svr-auth.c): the peer as `ip:port`. */
+const PEER = '(?<src_ip>[^\\s\\[\\]<>]{1,64}?|\\[[^\\]]{1,64}\\]):(?<src_port>\\d{1,5})';
+
+export const DROPBEAR: ProgramTable = {
+  name: 'dropbear',
+  patterns: [
+    { re: new RegExp(`^Bad password attempt for '(?<user>[^']{0,256})' from ${PEER}$`), action: 'login', outcome: 'failure', reason: 'incorrect-password', then: unbracket },
+    { re: new RegExp(`^(?<method>Password|Pubkey) auth succeeded for '(?<user>[^']{0,256})'(?: with key (?<fp>.{0,256}?))? from ${PEER}$`), action: 'login', outcome: 'success', then: (g, d) => { setAttr(d, 'ssh.method', g.method === 'Pubkey' ? 'publickey' : 'password'); unbracket(g, d); } },
+    { re: new RegExp(`^Login attempt for nonexistent user(?: '(?<user>[^']{0,256})')? from ${PEER}$`), action: 'login', outcome: 'failure', reason: 'invalid-user', then: unbracket },
+    { re: new RegExp(`^Exit before auth from <${PEER}>: (?<why>.{0,256})$`), action: 'probe', outcome: 'failure', fields: { why: 'ssh.disconnect_reason' }, then: unbracket },
+  ],
+};
+
+/** `[2001:db8::1]:22` as dropbear writes an IPv6 peer. */
+function unbracket(g: Record<string, string | undefined>, d: Draft): void {
+  const ip = g.src_ip;
+  if (ip !== undefined && ip.startsWith('[')) setAddress(d, 'src', ip.slice(1, -1));
+}

@@ -5,7 +5,7 @@ import { decodeProgram, PROGRAM_NAMES } from '../../../../src/core/recognize/pro
 import { ACCOUNTS, CRON, LOGIND } from '../../../../src/core/recognize/programs/accounts.js';
 import { EXIM, POSTFIX } from '../../../../src/core/recognize/programs/mail.js';
 import { PAM } from '../../../../src/core/recognize/programs/pam.js';
-import { FTPD, NAMED, PROFTPD, VSFTPD } from '../../../../src/core/recognize/programs/services.js';
+import { DROPBEAR, FTPD, KLOGIND, NAMED, PROFTPD, SNMPD, VSFTPD, XINETD } from '../../../../src/core/recognize/programs/services.js';
 import { SSHD } from '../../../../src/core/recognize/programs/sshd.js';
 import { DOAS, SU } from '../../../../src/core/recognize/programs/sudo.js';
 
@@ -36,7 +36,7 @@ describe('program decoders on arbitrary text', () => {
   });
 
   test('every pattern is anchored at the start', () => {
-    const tables = [SSHD, PAM, SU, DOAS, ACCOUNTS, LOGIND, CRON, POSTFIX, EXIM, VSFTPD, PROFTPD, FTPD, NAMED];
+    const tables = [SSHD, PAM, SU, DOAS, ACCOUNTS, LOGIND, CRON, POSTFIX, EXIM, VSFTPD, PROFTPD, FTPD, NAMED, KLOGIND, SNMPD, XINETD, DROPBEAR];
     for (const t of tables) for (const p of t.patterns) expect(p.re.source.startsWith('^'), `${t.name}: ${p.re.source}`).toBe(true);
   });
 
