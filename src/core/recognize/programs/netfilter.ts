@@ -12,15 +12,16 @@ const PREFIX_MAX = 160;
 
 /** The offset of the ` IN=` token when `text` is a netfilter line, else -1. */
 export function netfilterStart(text: string): number {
-  const lim = Math.min(text.length, PREFIX_MAX);
   let at = text.startsWith('IN=') ? 0 : -1;
   if (at < 0) {
-    const k = text.indexOf(' IN=');
-    if (k < 0 || k > lim) return -1;
+    // Backwards from PREFIX_MAX: every message of an unknown program is looked at, so the
+    // search must not run over the whole of a long one.
+    const k = text.lastIndexOf(' IN=', PREFIX_MAX);
+    if (k < 0) return -1;
     at = k + 1;
   }
-  const out = text.indexOf(' OUT=', at);
-  return out < 0 || out - at > 48 ? -1 : at;
+  // OUT= follows IN=<interface name> (at most 15 characters on Linux).
+  return text.slice(at, at + 48).indexOf(' OUT=') < 0 ? -1 : at;
 }
 
 export function decodeNetfilter(text: string, draft: Draft): boolean {
