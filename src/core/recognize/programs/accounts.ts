@@ -44,6 +44,13 @@ export const LOGIND: ProgramTable = {
   name: 'systemd-logind',
   patterns: [
     { re: /^New session (?<session>[\w-]{1,64}) of user (?<user>.{1,256}?)\.$/, action: 'session-open', outcome: 'success', fields: { session: 'session.id' } },
+    // systemd 256+: `New session '12' of user 'alice' with class 'user' and type 'tty'.`
+    {
+      re: /^New session '(?<session>[\w-]{1,64})' of user '(?<user>[^']{1,256})' with class '(?<cls>[\w-]{0,32})' and type '(?<type>[\w-]{0,32})'/,
+      action: 'session-open',
+      outcome: 'success',
+      fields: { session: 'session.id', cls: 'session.class', type: 'session.type' },
+    },
     { re: /^Session (?<session>[\w-]{1,64}) logged out\./, action: 'logout', outcome: 'success', fields: { session: 'session.id' } },
     { re: /^Removed session (?<session>[\w-]{1,64})\.$/, action: 'session-close', outcome: 'success', fields: { session: 'session.id' } },
   ],

@@ -139,7 +139,8 @@ export const SSHD: ProgramTable = {
       fields: { text: 'ssh.client_banner' },
     },
     {
-      re: new RegExp(`^(?:fatal: )?Timeout before authentication for ${IP}${PORT}?`),
+      // OpenSSH 9.8+: `Timeout before authentication for connection from IP to IP, pid = N`.
+      re: new RegExp(`^(?:fatal: )?Timeout before authentication for (?:connection from )?${IP}(?:${PORT}| to (?<dst_ip>[^\\s,]{1,64}))?`),
       action: 'probe',
       outcome: 'failure',
       reason: 'timeout',
@@ -148,6 +149,21 @@ export const SSHD: ProgramTable = {
       re: new RegExp(`^(?:fatal: |error: )?ssh_dispatch_run_fatal: Connection from ${WHO}${IP}${PORT}?: (?<text>.{0,256}?)${PREAUTH}$`),
       action: 'probe',
       outcome: 'failure',
+      fields: { text: 'ssh.disconnect_reason' },
+    },
+    {
+      // OpenSSH 9.8+ listener: `drop connection #3 from [IP]:PORT on [IP]:22 penalty: failed authentication` / `past MaxStartups`.
+      re: /^drop connection #\d{1,10} from \[(?<src_ip>[^\]]{1,64})\]:(?<src_port>\d{1,5}) on \[(?<dst_ip>[^\]]{1,64})\]:(?<dst_port>\d{1,5}) (?<text>.{0,256})/,
+      action: 'probe',
+      outcome: 'failure',
+      reason: 'penalty',
+      fields: { text: 'ssh.disconnect_reason' },
+    },
+    {
+      re: /^srclimit_penalise: ipv[46]: (?:new )?(?<src_ip>[^/\s]{1,64})\/\d{1,3} (?<text>.{0,256})/,
+      action: 'probe',
+      outcome: 'failure',
+      reason: 'penalty',
       fields: { text: 'ssh.disconnect_reason' },
     },
     {

@@ -139,6 +139,7 @@ describe('shadow-utils, logind, cron', () => {
     ['chpasswd (old)', 'chpasswd', 'password changed for carol', ok('shadow', 'password-change', { user: 'carol' })],
     ['chage', 'chage', 'changed password expiry for carol', ok('shadow', 'user-modify', { user: 'carol', 'event.reason': 'password-expiry' })],
     ['logind new session', 'systemd-logind', 'New session 12 of user alice.', ok('systemd-logind', 'session-open', { user: 'alice', 'session.id': '12' })],
+    ['logind new session (systemd 256+)', 'systemd-logind', "New session '7' of user 'bob' with class 'user' and type 'tty'.", ok('systemd-logind', 'session-open', { user: 'bob', 'session.id': '7', 'session.class': 'user', 'session.type': 'tty' })],
     ['logind logged out', 'systemd-logind', 'Session 12 logged out. Waiting for processes to exit.', ok('systemd-logind', 'logout', { 'session.id': '12' })],
     ['logind removed', 'systemd-logind', 'Removed session c3.', ok('systemd-logind', 'session-close', { 'session.id': 'c3' })],
     ['cron CMD', 'CRON', '(root) CMD (   cd / && run-parts --report /etc/cron.hourly)', ok('cron', 'cron-run', { user: 'root', 'process.command_line': '   cd / && run-parts --report /etc/cron.hourly' })],

@@ -154,6 +154,21 @@ describe('sshd', () => {
       { parser: 'sshd', 'event.action': 'probe', 'event.outcome': 'failure', 'event.reason': 'timeout', src_ip: '203.0.113.83', src_port: 52109 },
     ],
     [
+      'timeout before authentication (OpenSSH 9.8+)',
+      'Timeout before authentication for connection from 203.0.113.84 to 192.0.2.10, pid = 78856',
+      { parser: 'sshd', 'event.action': 'probe', 'event.outcome': 'failure', 'event.reason': 'timeout', src_ip: '203.0.113.84', dst_ip: '192.0.2.10' },
+    ],
+    [
+      'penalty drop (OpenSSH 9.8+ PerSourcePenalties)',
+      'drop connection #0 from [203.0.113.85]:52110 on [192.0.2.10]:22 penalty: failed authentication',
+      { parser: 'sshd', 'event.action': 'probe', 'event.outcome': 'failure', 'event.reason': 'penalty', src_ip: '203.0.113.85', src_port: 52110, dst_ip: '192.0.2.10', dst_port: 22, 'ssh.disconnect_reason': 'penalty: failed authentication' },
+    ],
+    [
+      'srclimit_penalise',
+      'srclimit_penalise: ipv4: new 203.0.113.86/32 deferred penalty of 10 seconds for reason: exceeded LoginGraceTime',
+      { parser: 'sshd', 'event.action': 'probe', 'event.outcome': 'failure', 'event.reason': 'penalty', src_ip: '203.0.113.86', 'ssh.disconnect_reason': 'deferred penalty of 10 seconds for reason: exceeded LoginGraceTime' },
+    ],
+    [
       'connection from … on … (LogLevel VERBOSE)',
       'Connection from 198.51.100.41 port 50100 on 192.0.2.10 port 22 rdomain ""',
       { parser: 'sshd', 'event.action': 'connect', 'event.outcome': 'unknown', src_ip: '198.51.100.41', src_port: 50100, dst_ip: '192.0.2.10', dst_port: 22 },
