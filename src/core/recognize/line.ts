@@ -1,5 +1,6 @@
 import type { DecodeContext, Draft } from '../decode/draft.js';
 import { auditdLine } from './auditd.js';
+import { vsftpdLog } from './vsftpd-log.js';
 
 /**
  * A recognizer of one line shape that carries no container format of its own: a syslog file
@@ -18,7 +19,7 @@ export interface LineRecognizer {
 }
 
 /** Most specific shapes first; the leading-timestamp application line last. */
-const LINE_RECOGNIZERS: readonly LineRecognizer[] = [auditdLine];
+const LINE_RECOGNIZERS: readonly LineRecognizer[] = [auditdLine, vsftpdLog];
 
 /**
  * Tries every line recognizer on `text` (already without BOM and trailing CR/LF); true when one
