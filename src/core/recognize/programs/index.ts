@@ -3,6 +3,7 @@ import { claim } from '../../decode/draft.js';
 import { decodeAuditRecord } from '../auditd-record.js';
 import { ACCOUNTS, CRON, LOGIND } from './accounts.js';
 import { decodeDovecot, decodeExim, POSTFIX } from './mail.js';
+import { FAIL2BAN, HAPROXY, LOGIN, MYSQL, POSTGRES, PUREFTPD, SSHGUARD } from './more.js';
 import { decodeNetfilter } from './netfilter.js';
 import { decodePamPrefixed, decodePamTagged } from './pam.js';
 import { decodeSamba, DROPBEAR, FTPD, KLOGIND, NAMED, PROFTPD, SNMPD, VSFTPD, XINETD } from './services.js';
@@ -67,6 +68,12 @@ const BY_PROGRAM = new Map<string, ProgramDecoder>([
   ['snmpd', table(SNMPD)],
   ['xinetd', table(XINETD)],
   ['dropbear', table(DROPBEAR)],
+  ['login', table(LOGIN)],
+  ['sshguard', table(SSHGUARD)],
+  ['haproxy', table(HAPROXY)],
+  ...['mysqld', 'mysql', 'mariadbd', 'mariadb'].map((p) => [p, table(MYSQL)] as [string, ProgramDecoder]),
+  ...['postgres', 'postgresql', 'postmaster'].map((p) => [p, table(POSTGRES)] as [string, ProgramDecoder]),
+  ['pure-ftpd', table(PUREFTPD)],
   ['named', named],
   ['named-pkcs11', named],
   ['bind', named],
@@ -80,9 +87,10 @@ const BY_PROGRAM = new Map<string, ProgramDecoder>([
 ]);
 
 const POSTFIX_DECODER = table(POSTFIX);
+const FAIL2BAN_DECODER = table(FAIL2BAN);
 
-/** The program names with a decoder (postfix's are any name starting `postfix`). */
-export const PROGRAM_NAMES: readonly string[] = [...BY_PROGRAM.keys(), 'postfix/smtpd'];
+/** The program names with a decoder (plus any name starting `postfix` or `fail2ban`). */
+export const PROGRAM_NAMES: readonly string[] = [...BY_PROGRAM.keys(), 'postfix/smtpd', 'fail2ban.actions'];
 
 /** `sshd(pam_unix)`: old Red Hat syslog names the PAM module beside the service. */
 const TAGGED_PAM = /^([\w.-]{1,64})\((pam_[\w-]{1,32})\)$/;
@@ -124,6 +132,8 @@ function decoderFor(program: string): ProgramDecoder | undefined {
   if (direct !== undefined) return direct;
   // postfix/smtpd, postfix/submission/smtpd, postfix-in/smtpd (multi-instance).
   if (program.startsWith('postfix')) return POSTFIX_DECODER;
+  // fail2ban.actions, fail2ban.filter, fail2ban-server.
+  if (program.startsWith('fail2ban')) return FAIL2BAN_DECODER;
   const slash = program.lastIndexOf('/');
   return slash >= 0 ? BY_PROGRAM.get(program.slice(slash + 1)) : undefined;
 }

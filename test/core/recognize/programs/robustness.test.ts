@@ -4,6 +4,7 @@ import { newDraft } from '../../../../src/core/decode/draft.js';
 import { decodeProgram, PROGRAM_NAMES } from '../../../../src/core/recognize/programs/index.js';
 import { ACCOUNTS, CRON, LOGIND } from '../../../../src/core/recognize/programs/accounts.js';
 import { EXIM, POSTFIX } from '../../../../src/core/recognize/programs/mail.js';
+import { FAIL2BAN, HAPROXY, LOGIN, MYSQL, POSTGRES, PUREFTPD, SSHGUARD } from '../../../../src/core/recognize/programs/more.js';
 import { PAM } from '../../../../src/core/recognize/programs/pam.js';
 import { DROPBEAR, FTPD, KLOGIND, NAMED, PROFTPD, SNMPD, VSFTPD, XINETD } from '../../../../src/core/recognize/programs/services.js';
 import { SSHD } from '../../../../src/core/recognize/programs/sshd.js';
@@ -36,7 +37,7 @@ describe('program decoders on arbitrary text', () => {
   });
 
   test('every pattern is anchored at the start', () => {
-    const tables = [SSHD, PAM, SU, DOAS, ACCOUNTS, LOGIND, CRON, POSTFIX, EXIM, VSFTPD, PROFTPD, FTPD, NAMED, KLOGIND, SNMPD, XINETD, DROPBEAR];
+    const tables = [SSHD, PAM, SU, DOAS, ACCOUNTS, LOGIND, CRON, POSTFIX, EXIM, VSFTPD, PROFTPD, FTPD, NAMED, KLOGIND, SNMPD, XINETD, DROPBEAR, LOGIN, FAIL2BAN, SSHGUARD, HAPROXY, MYSQL, POSTGRES, PUREFTPD];
     for (const t of tables) for (const p of t.patterns) expect(p.re.source.startsWith('^'), `${t.name}: ${p.re.source}`).toBe(true);
   });
 
@@ -57,6 +58,9 @@ describe('program decoders on arbitrary text', () => {
     big('  Auth: [SMB2] user [D]\\[u] at [x] with [N] status [S] workstation [w] remote host [ipv4:1.2.3.4:1]', ' local'),
     big('warning: unknown[1.2.3.4]: SASL LOGIN authentication failed: ', 'x'),
     big('x ran command ', 'c as '),
+    big('1.2.3.4:1 [x] fe be/s 0/0 200 1 ', '- '),
+    big('', 'Access denied for user '),
+    big('', 'FATAL:  '),
   ];
   test.each(PROGRAMS)('%s stays cheap on hostile 64 KiB messages', (program) => {
     const t0 = performance.now();
