@@ -45,11 +45,28 @@ export function decodeAuditRecord(text: string, draft: Draft): boolean {
   const m = HEAD.exec(text);
   if (m === null) return false;
   const g = m.groups!;
-  const type = TYPE_NAMES[g.type!] ?? g.type!;
   draft.ts = Number(g.sec) * 1000 + Number(g.ms!.padEnd(3, '0'));
   if (g.node !== undefined && draft.host === null) draft.host = normalizeHost(g.node);
+  decodeAuditFields(TYPE_NAMES[g.type!] ?? g.type!, g.serial!, text.slice(m[0].length), draft);
+  return true;
+}
+
+/**
+ * journald's audit transport (SYSLOG_IDENTIFIER=audit): the type name, then the record's text
+ * without `type=` and stamp — `USER_LOGIN pid=1 uid=0 … msg='op=login acct="root" … res=failed'`.
+ */
+const JOURNAL = /^(?<type>[A-Z][A-Z0-9_]{2,31}) (?=[a-z_]{1,32}=)/;
+
+export function decodeJournalAudit(text: string, draft: Draft): boolean {
+  const m = JOURNAL.exec(text);
+  if (m === null) return false;
+  decodeAuditFields(m.groups!.type!, null, text.slice(m[0].length), draft);
+  return true;
+}
+
+function decodeAuditFields(type: string, serial: string | null, text: string, draft: Draft): void {
   const data: Record<string, string> = Object.create(null) as Record<string, string>;
-  let body = text.slice(m[0].length);
+  let body = text;
   let enriched = '';
   const gs = body.indexOf('\x1d');
   if (gs >= 0) {
@@ -59,9 +76,9 @@ export function decodeAuditRecord(text: string, draft: Draft): boolean {
   scanAuditPairs(body, data);
   if (enriched.length > 0) scanAuditPairs(enriched, data);
   setAttr(draft, 'auditd.type', type);
-  setAttr(draft, 'auditd.serial', g.serial);
+  if (serial !== null) setAttr(draft, 'auditd.serial', serial);
   setAttr(draft, 'auditd.data', { ...data });
-  const acct = data.acct ?? data.AUID ?? data.UID;
+  const acct = data.acct ?? data.AUID;
   if (acct !== undefined && acct !== 'unset') setUser(draft, acct);
   // addr is the remote peer; hostname is its name then, but the local host for a local command.
   const addr = data.addr;
@@ -73,7 +90,6 @@ export function decodeAuditRecord(text: string, draft: Draft): boolean {
   if (data.exe !== undefined) setAttr(draft, 'process.executable', data.exe);
   if (type === 'USER_CMD' && data.cmd !== undefined) setAttr(draft, 'process.command_line', data.cmd);
   setVerdict(draft, { action: ACTIONS[type] ?? 'audit', outcome: outcomeOf(type, data, body) });
-  return true;
 }
 
 function outcomeOf(type: string, data: Record<string, string>, body: string): Outcome | undefined {

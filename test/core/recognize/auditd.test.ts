@@ -146,6 +146,22 @@ describe('audit records through syslog', () => {
         'event.outcome': 'success',
       },
     ],
+    [
+      'journald audit transport (type name first, no stamp)',
+      'audit',
+      "USER_LOGIN pid=2210 uid=0 auid=4294967295 ses=4294967295 msg='op=login acct=\"admin\" exe=\"/usr/sbin/sshd\" hostname=? addr=2001:db8::5 terminal=ssh res=failed'",
+      {
+        user: 'admin',
+        src_ip: '2001:db8::5',
+        parser: 'auditd',
+        'auditd.type': 'USER_LOGIN',
+        'auditd.data': { pid: '2210', uid: '0', auid: '4294967295', ses: '4294967295', op: 'login', acct: 'admin', exe: '/usr/sbin/sshd', hostname: '?', addr: '2001:db8::5', terminal: 'ssh', res: 'failed' },
+        'process.tty': 'ssh',
+        'process.executable': '/usr/sbin/sshd',
+        'event.action': 'login',
+        'event.outcome': 'failure',
+      },
+    ],
   ])('%s', (_n, program, line, expected) => {
     expect(decodeAs(program, line)).toEqual(expected);
   });

@@ -1,6 +1,6 @@
 import type { Draft } from '../../decode/draft.js';
 import { claim } from '../../decode/draft.js';
-import { decodeAuditRecord } from '../auditd-record.js';
+import { decodeAuditRecord, decodeJournalAudit } from '../auditd-record.js';
 import { ACCOUNTS, CRON, LOGIND } from './accounts.js';
 import { decodeDovecot, decodeExim, POSTFIX } from './mail.js';
 import { FAIL2BAN, HAPROXY, LOGIN, MYSQL, POSTGRES, PUREFTPD, SSHGUARD } from './more.js';
@@ -157,7 +157,7 @@ function decodeAuditMessage(text: string, draft: Draft): boolean {
   const up = UPTIME.exec(text);
   let t = up === null ? text : text.slice(up[0].length);
   if (t.startsWith('audit: ')) t = t.slice(7);
-  return decodeAuditRecord(t, draft);
+  return decodeAuditRecord(t, draft) || decodeJournalAudit(t, draft);
 }
 
 /** Dovecot logs PAM through its auth process: `auth: pam_unix(dovecot:auth): …`. */
