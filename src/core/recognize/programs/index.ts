@@ -101,13 +101,14 @@ const REPEATED = /^message repeated (\d{1,9}) times: \[ ?/;
 export function decodeProgram(draft: Draft): void {
   if (draft.message === null || draft.process === null) return;
   let text = draft.message;
-  const rep = REPEATED.exec(text);
+  // Cheap tests first: this runs for every message that names a program.
+  const rep = text.startsWith('message repeated ') ? REPEATED.exec(text) : null;
   if (rep !== null) {
     text = text.slice(rep[0].length, text.endsWith(']') ? -1 : undefined);
     setAttr(draft, 'log.repeated', Number(rep[1]));
   }
   const program = draft.process.toLowerCase();
-  const tagged = TAGGED_PAM.exec(program);
+  const tagged = program.endsWith(')') ? TAGGED_PAM.exec(program) : null;
   if (tagged !== null) {
     decodePamTagged(tagged[1]!, tagged[2]!, text, draft);
     claim(draft, 'pam');
@@ -142,7 +143,7 @@ function decoderFor(program: string): ProgramDecoder | undefined {
 const UPTIME = /^\[\s{0,12}\d{1,10}\.\d{1,9}\] ?/;
 
 function isAuditText(text: string): boolean {
-  const up = UPTIME.exec(text);
+  const up = text.startsWith('[') ? UPTIME.exec(text) : null;
   const t = up === null ? text : text.slice(up[0].length);
   return t.startsWith('audit: type=') || t.startsWith('type=') || t.startsWith('node=');
 }
@@ -154,7 +155,7 @@ function decodeKernel(text: string, draft: Draft): boolean {
 }
 
 function decodeAuditMessage(text: string, draft: Draft): boolean {
-  const up = UPTIME.exec(text);
+  const up = text.startsWith('[') ? UPTIME.exec(text) : null;
   let t = up === null ? text : text.slice(up[0].length);
   if (t.startsWith('audit: ')) t = t.slice(7);
   return decodeAuditRecord(t, draft) || decodeJournalAudit(t, draft);

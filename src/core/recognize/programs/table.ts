@@ -60,9 +60,54 @@ const GROUP_FIELDS: Record<string, string> = {
 /** Longest value kept from one group (a user name, a command line). */
 const VALUE_MAX = 4096;
 
+/**
+ * The literal text a pattern's regex starts with (`^Failed ` → `Failed `), '' when it starts
+ * with a group or class. Checked with startsWith before the regex runs: most messages of a
+ * program match none of its patterns, and a failed startsWith is much cheaper than a failed exec.
+ */
+const LEADS = new WeakMap<RegExp, string>();
+
+export function literalLead(re: RegExp): string {
+  let lead = LEADS.get(re);
+  if (lead !== undefined) return lead;
+  const src = re.source;
+  let i = src.startsWith('^') ? 1 : src.length;
+  let out = '';
+  for (; i < src.length; i++) {
+    const c = src[i]!;
+    if ('\\^$.|?*+()[]{}'.includes(c)) {
+      // A quantifier makes the character before it optional.
+      if ('?*{'.includes(c) && out.length > 0) out = out.slice(0, -1);
+      break;
+    }
+    out += c;
+  }
+  lead = re.flags.includes('i') || hasTopLevelAlternation(src) ? '' : out;
+  LEADS.set(re, lead);
+  return lead;
+}
+
+/** `^a|b`: the anchor and the lead belong to the first alternative only. */
+function hasTopLevelAlternation(src: string): boolean {
+  let depth = 0;
+  let inClass = false;
+  for (let i = 0; i < src.length; i++) {
+    const c = src[i];
+    if (c === '\\') i++;
+    else if (inClass) inClass = c !== ']';
+    else if (c === '[') inClass = true;
+    else if (c === '(') depth++;
+    else if (c === ')') depth--;
+    else if (c === '|' && depth === 0) return true;
+  }
+  return false;
+}
+
 /** Tries the table's patterns in order; the first that matches fills the draft. */
 export function applyTable(table: ProgramTable, text: string, draft: Draft): boolean {
   for (const p of table.patterns) {
+    const lead = literalLead(p.re);
+    if (lead.length > 0 && !text.startsWith(lead)) continue;
     const m = p.re.exec(text);
     if (m === null) continue;
     applyMatch(p, m.groups ?? {}, draft);
@@ -173,16 +218,25 @@ export function port(s: string): number | null {
   return Number.isInteger(n) && n >= 0 && n <= 65535 ? n : null;
 }
 
+/** Attribute paths split once: they come from the tables, a few dozen in all. */
+const PATHS = new Map<string, readonly string[]>();
+
 /**
  * Sets `attributes.<a.b.c>`, creating the objects on the way. A non-object already at a step
  * (an envelope's `event: "x"`) is left alone and the value dropped rather than clobbering it.
+ * Paths are the tables' constants, never message text.
  */
 export function setAttr(draft: Draft, path: string, value: unknown): void {
-  const parts = path.split('.');
+  let parts = PATHS.get(path);
+  if (parts === undefined) {
+    parts = path.split('.');
+    if (PATHS.size < 1024) PATHS.set(path, parts);
+  }
   let obj: Record<string, unknown> = draft.attributes;
-  for (let i = 0; i < parts.length - 1; i++) {
+  const last = parts.length - 1;
+  for (let i = 0; i < last; i++) {
     const k = parts[i]!;
-    const next = Object.prototype.hasOwnProperty.call(obj, k) ? obj[k] : undefined;
+    const next = Object.hasOwn(obj, k) ? obj[k] : undefined;
     if (next === undefined) {
       const fresh: Record<string, unknown> = {};
       setOwn(obj, k, fresh);
@@ -191,7 +245,7 @@ export function setAttr(draft: Draft, path: string, value: unknown): void {
       obj = next as Record<string, unknown>;
     } else return;
   }
-  setOwn(obj, parts[parts.length - 1]!, value);
+  setOwn(obj, parts[last]!, value);
 }
 
 /**

@@ -9,6 +9,7 @@ import { PAM } from '../../../../src/core/recognize/programs/pam.js';
 import { DROPBEAR, FTPD, KLOGIND, NAMED, PROFTPD, SNMPD, VSFTPD, XINETD } from '../../../../src/core/recognize/programs/services.js';
 import { SSHD } from '../../../../src/core/recognize/programs/sshd.js';
 import { DOAS, SU } from '../../../../src/core/recognize/programs/sudo.js';
+import { literalLead } from '../../../../src/core/recognize/programs/table.js';
 
 const PROGRAMS = [...PROGRAM_NAMES, 'sshd(pam_unix)', 'unknown-daemon', 'Kernel', 'CRON'];
 
@@ -27,6 +28,25 @@ const PIECES = [
   'pam_unix(sshd:auth): ', 'authentication failure; ', 'rhost=', 'user=', '\x1d', '=', ' ', ':', '(', ')', '<', '>', ', ',
   'client ', '#53', 'query: ', 'Auth: ', 'user [', ']\\[', 'remote host [ipv4:', 'USER ', ': Login successful', 'proctitle=', '6869',
 ];
+
+describe('literalLead: the prefix checked before a pattern runs', () => {
+  test.each<[RegExp, string]>([
+    [/^Failed (?<m>\w+)/, 'Failed '],
+    [/^(?:error: )?x/, ''],
+    [/^Connections? from/, 'Connection'],
+    [/^ab{1,2}c/, 'a'],
+    [/^ab*c/, 'a'],
+    [/^ab+c/, 'ab'],
+    [/^abc|^def/, ''],
+    [/^a(?:b|c)d|e/, ''],
+    [/^a[|]b/, 'a'],
+    [/^\[UFW/, ''],
+    [/^abc/i, ''],
+    [/abc/, ''],
+  ])('%s → %j', (re, lead) => {
+    expect(literalLead(re)).toBe(lead);
+  });
+});
 
 describe('program decoders on arbitrary text', () => {
   test.each(PROGRAMS)('%s never throws and never changes the message', (program) => {
