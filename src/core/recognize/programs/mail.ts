@@ -30,6 +30,27 @@ export const POSTFIX: ProgramTable = {
       outcome: 'failure',
       fields: { qid: 'postfix.queue_id', cmd: 'postfix.command', code: 'postfix.status_code', text: 'postfix.reject_reason', from: 'email.from.address', to: 'email.to.address' },
     },
+    {
+      // smtp/lmtp delivery: `4Bx…: to=<a@b>, relay=mx.example.net[198.51.100.5]:25, delay=…, status=sent (250 …)`
+      re: /^(?<qid>[0-9A-Za-z]{5,20}): to=<(?<to>[^>]{0,512})>,(?: orig_to=<[^>]{0,512}>,)? relay=(?<dst_host>[^\s[\],]{1,255})(?:\[(?<dst_ip>[^\]\s]{1,64})\](?::(?<dst_port>\d{1,5}))?)?,[^()]{0,512}? status=(?<status>[a-z]{1,16})/,
+      action: 'mail-send',
+      outcome: 'unknown',
+      outcomeBy: { group: 'status', map: { sent: 'success', delivered: 'success', bounced: 'failure', deferred: 'failure', expired: 'failure', undeliverable: 'failure' } },
+      fields: { qid: 'postfix.queue_id', to: 'email.to.address', status: 'postfix.status' },
+    },
+    {
+      // postscreen: `CONNECT from [203.0.113.5]:51234 to [192.0.2.25]:25`, `PREGREET 11 after 0.15 from [203.0.113.5]:51234: EHLO x`, `DNSBL rank 5 for [203.0.113.5]:51234`
+      re: /^(?<what>CONNECT|PASS NEW|PASS OLD|DNSBL rank \d{1,3}|PREGREET \d{1,6} after [\d.]{1,12}|HANGUP after [\d.]{1,12}|DISCONNECT|COMMAND PIPELINING|COMMAND TIME LIMIT|NON-SMTP COMMAND|BARE NEWLINE|WHITELISTED|BLACKLISTED|ALLOWLISTED|DENYLISTED)(?: from| for)? \[(?<src_ip>[^\]\s]{1,64})\]:(?<src_port>\d{1,5})(?: to \[(?<dst_ip>[^\]\s]{1,64})\]:(?<dst_port>\d{1,5}))?/,
+      action: 'probe',
+      outcome: 'failure',
+      fields: { what: 'postfix.postscreen' },
+      then: (g, d) => {
+        const w = g.what!;
+        if (w === 'CONNECT') setVerdict(d, { action: 'connect', outcome: 'success' });
+        else if (w.startsWith('PASS') || w === 'WHITELISTED' || w === 'ALLOWLISTED') setVerdict(d, { action: 'connect', outcome: 'success' });
+        else if (w.startsWith('HANGUP') || w === 'DISCONNECT') setVerdict(d, { action: 'disconnect', outcome: 'unknown' });
+      },
+    },
     { re: new RegExp(`^connect from ${CLIENT}$`), action: 'connect', outcome: 'success' },
     { re: new RegExp(`^disconnect from ${CLIENT}`), action: 'disconnect', outcome: 'unknown' },
     { re: new RegExp(`^lost connection after (?<cmd>[A-Z-]{3,16}) (?:\\(\\d{1,10} bytes\\) )?from ${CLIENT}`), action: 'disconnect', outcome: 'failure', reason: 'lost-connection', fields: { cmd: 'postfix.command' } },

@@ -166,8 +166,8 @@ export function setTopLevel(draft: Draft, name: string, value: string): void {
       return;
     case 'src_host':
     case 'dst_host':
-      // A name the program resolved; `unknown` (postfix) and an address repeated say none.
-      if (value !== 'unknown' && normalizeIp(value) === null && isHostName(value)) {
+      // A name the program resolved; postfix's `unknown`/`none` and an address repeated say none.
+      if (value !== 'unknown' && value !== 'none' && normalizeIp(value) === null && isHostName(value)) {
         setAttr(draft, name === 'src_host' ? 'source.domain' : 'destination.domain', value.toLowerCase());
       }
       return;

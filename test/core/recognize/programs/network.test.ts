@@ -93,6 +93,21 @@ describe('mail: postfix, dovecot, exim', () => {
       'NOQUEUE: reject: RCPT from unknown[203.0.113.211]: 554 5.7.1 <spam@example.net>: Relay access denied; from=<x@example.net> to=<spam@example.net> proto=ESMTP helo=<WIN-ABC>',
       { parser: 'postfix', 'event.action': 'mail-reject', 'event.outcome': 'failure', src_ip: '203.0.113.211', 'postfix.queue_id': 'NOQUEUE', 'postfix.command': 'RCPT', 'postfix.status_code': '554', 'postfix.reject_reason': '5.7.1 <spam@example.net>: Relay access denied', 'email.from.address': 'x@example.net', 'email.to.address': 'spam@example.net' },
     ],
+    [
+      'smtp delivery',
+      'postfix/smtp',
+      '4Bx2Yk0Fz3z9t1: to=<bob@example.net>, relay=mx1.example.net[198.51.100.44]:25, delay=0.9, delays=0.1/0/0.3/0.5, dsn=2.0.0, status=sent (250 2.0.0 OK)',
+      { parser: 'postfix', 'event.action': 'mail-send', 'event.outcome': 'success', dst_ip: '198.51.100.44', dst_port: 25, 'destination.domain': 'mx1.example.net', 'postfix.queue_id': '4Bx2Yk0Fz3z9t1', 'email.to.address': 'bob@example.net', 'postfix.status': 'sent' },
+    ],
+    [
+      'smtp deferred, no relay address',
+      'postfix/smtp',
+      '4Bx2Yk0Fz3z9t2: to=<carol@example.org>, relay=none, delay=30, delays=0.1/0/30/0, dsn=4.4.1, status=deferred (connect to mx.example.org[192.0.2.99]:25: Connection timed out)',
+      { parser: 'postfix', 'event.action': 'mail-send', 'event.outcome': 'failure', 'postfix.queue_id': '4Bx2Yk0Fz3z9t2', 'email.to.address': 'carol@example.org', 'postfix.status': 'deferred' },
+    ],
+    ['postscreen connect', 'postfix/postscreen', 'CONNECT from [203.0.113.45]:51234 to [192.0.2.25]:25', { parser: 'postfix', 'event.action': 'connect', 'event.outcome': 'success', src_ip: '203.0.113.45', src_port: 51234, dst_ip: '192.0.2.25', dst_port: 25, 'postfix.postscreen': 'CONNECT' }],
+    ['postscreen pregreet', 'postfix/postscreen', 'PREGREET 11 after 0.15 from [203.0.113.46]:51235: EHLO x', { parser: 'postfix', 'event.action': 'probe', 'event.outcome': 'failure', src_ip: '203.0.113.46', src_port: 51235, 'postfix.postscreen': 'PREGREET 11 after 0.15' }],
+    ['postscreen dnsbl', 'postfix/postscreen', 'DNSBL rank 5 for [2001:db8::47]:51236', { parser: 'postfix', 'event.action': 'probe', 'event.outcome': 'failure', src_ip: '2001:db8::47', src_port: 51236, 'postfix.postscreen': 'DNSBL rank 5' }],
     ['connect from', 'postfix/smtpd', 'connect from unknown[2001:db8::25]', { parser: 'postfix', 'event.action': 'connect', 'event.outcome': 'success', src_ip: '2001:db8::25' }],
     [
       'dovecot auth failed (2.2)',
