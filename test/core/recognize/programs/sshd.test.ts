@@ -114,6 +114,16 @@ describe('sshd', () => {
       { parser: 'sshd', 'event.action': 'probe', 'event.outcome': 'unknown', src_ip: '203.0.113.75', src_port: 52105, 'ssh.disconnect_reason': 'Bye Bye' },
     ],
     [
+      'received disconnect from an IPv6 client',
+      'Received disconnect from 2001:db8:0:1::5 port 40123:11: disconnected by user',
+      { parser: 'sshd', 'event.action': 'disconnect', 'event.outcome': 'unknown', src_ip: '2001:db8:0:1::5', src_port: 40123, 'ssh.disconnect_reason': 'disconnected by user' },
+    ],
+    [
+      'connection closed by an IPv6 authenticating user',
+      'Connection closed by authenticating user root 2001:db8::9 port 40124 [preauth]',
+      { parser: 'sshd', 'event.action': 'probe', 'event.outcome': 'unknown', user: 'root', src_ip: '2001:db8::9', src_port: 40124 },
+    ],
+    [
       'received disconnect (old: no port, spaced code)',
       'Received disconnect from 203.0.113.76: 11: disconnected by user',
       { parser: 'sshd', 'event.action': 'disconnect', 'event.outcome': 'unknown', src_ip: '203.0.113.76', 'ssh.disconnect_reason': 'disconnected by user' },
