@@ -37,16 +37,24 @@ export function applyPamPairs(tail: string, draft: Draft): void {
   if (ruser !== undefined && ruser.length > 0) setAttr(draft, 'pam.ruser', ruser);
 }
 
-const authFailure = (g: Groups, draft: Draft): void => {
-  applyPamPairs(g.tail ?? '', draft);
-  setAttr(draft, 'event.action', authAction(serviceOf(draft)));
-};
+const authFailure = (g: Groups, draft: Draft): void => applyPamPairs(g.tail ?? '', draft);
 
-function serviceOf(draft: Draft): string | undefined {
-  const pam = draft.attributes.pam;
-  if (typeof pam !== 'object' || pam === null) return undefined;
-  const s = (pam as Record<string, unknown>).service;
-  return typeof s === 'string' ? s : undefined;
+/** Reads the message with the PAM table; a `login` verdict becomes `sudo`/`su` for those services. */
+function applyPam(service: string, text: string, draft: Draft): void {
+  if (!applyTable(PAM, text, draft)) return;
+  const action = authAction(service);
+  if (action === 'login') return;
+  const event = draft.attributes.event as Record<string, unknown> | undefined;
+  if (event?.action !== 'login') return;
+  setVerdict(draft, { action });
+  // su authenticates the target account (user=); the one who ran it is ruser, as in the su table.
+  // (sudo authenticates the invoker: user= is already who ran it.)
+  const pam = draft.attributes.pam as Record<string, unknown>;
+  const invoker = pam.ruser ?? pam.logname;
+  if (action === 'su' && typeof invoker === 'string' && draft.user !== null) {
+    setAttr(draft, 'user.target.name', draft.user);
+    draft.user = invoker;
+  }
 }
 
 const USER = '(?<user>[^\\s()]{1,256}?)';
@@ -61,7 +69,7 @@ export const PAM: ProgramTable = {
       reason: 'incorrect-password',
       then: authFailure,
     },
-    { re: /^check pass; user unknown/, action: 'login', outcome: 'failure', reason: 'invalid-user', then: (_g, d) => setAttr(d, 'event.action', authAction(serviceOf(d))) },
+    { re: /^check pass; user unknown/, action: 'login', outcome: 'failure', reason: 'invalid-user' },
     {
       // `session opened for user root(uid=0) by alice(uid=1000)`; older: `… for user root by (uid=0)`, `by LOGIN(uid=0)`.
       re: new RegExp(`^session opened for user ${USER}(?:\\(uid=(?<uid>\\d{1,10})\\))? by (?<by>[^\\s()]{0,256})(?:\\(uid=\\d{1,10}\\))?\\s{0,4}$`),
@@ -102,7 +110,7 @@ export function decodePamPrefixed(text: string, draft: Draft): boolean {
   setAttr(draft, 'pam.module', g.module);
   setAttr(draft, 'pam.service', g.service);
   setAttr(draft, 'pam.type', g.type);
-  applyTable(PAM, text.slice(m[0].length), draft);
+  applyPam(g.service!, text.slice(m[0].length), draft);
   return true;
 }
 
@@ -110,6 +118,6 @@ export function decodePamPrefixed(text: string, draft: Draft): boolean {
 export function decodePamTagged(service: string, module: string, text: string, draft: Draft): boolean {
   setAttr(draft, 'pam.module', module);
   setAttr(draft, 'pam.service', service);
-  applyTable(PAM, text, draft);
+  applyPam(service, text, draft);
   return true;
 }

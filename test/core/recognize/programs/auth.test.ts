@@ -48,6 +48,18 @@ describe('sudo, su, doas', () => {
       'pam_unix(sudo:auth): authentication failure; logname=bob uid=1001 euid=0 tty=/dev/pts/1 ruser=bob rhost=  user=bob',
       { parser: 'pam', 'event.action': 'sudo', 'event.outcome': 'failure', 'event.reason': 'incorrect-password', user: 'bob', 'user.id': '1001', 'user.effective.id': '0', 'process.tty': '/dev/pts/1', 'pam.logname': 'bob', 'pam.ruser': 'bob', 'pam.module': 'pam_unix', 'pam.service': 'sudo', 'pam.type': 'auth' },
     ],
+    [
+      'pam_unix(sudo:auth) could not identify password',
+      'sudo',
+      'pam_unix(sudo:auth): auth could not identify password for [bob]',
+      { parser: 'pam', 'event.action': 'sudo', 'event.outcome': 'failure', 'event.reason': 'invalid-user', user: 'bob', 'pam.module': 'pam_unix', 'pam.service': 'sudo', 'pam.type': 'auth' },
+    ],
+    [
+      'pam_unix(su:auth) authentication failure',
+      'su',
+      'pam_unix(su:auth): authentication failure; logname=alice uid=1000 euid=0 tty=/dev/pts/0 ruser=alice rhost=  user=root',
+      { parser: 'pam', 'event.action': 'su', 'event.outcome': 'failure', 'event.reason': 'incorrect-password', user: 'alice', 'user.target.name': 'root', 'user.id': '1000', 'user.effective.id': '0', 'process.tty': '/dev/pts/0', 'pam.logname': 'alice', 'pam.ruser': 'alice', 'pam.module': 'pam_unix', 'pam.service': 'su', 'pam.type': 'auth' },
+    ],
     ['su (to root)', 'su', '(to root) alice on pts/0', { parser: 'su', 'event.action': 'su', 'event.outcome': 'success', user: 'alice', 'user.target.name': 'root', 'process.tty': 'pts/0' }],
     ['su FAILED SU (util-linux)', 'su', 'FAILED SU (to root) bob on pts/1', { parser: 'su', 'event.action': 'su', 'event.outcome': 'failure', 'event.reason': 'incorrect-password', user: 'bob', 'user.target.name': 'root', 'process.tty': 'pts/1' }],
     ['su FAILED su for', 'su', 'FAILED su for root by bob', { parser: 'su', 'event.action': 'su', 'event.outcome': 'failure', 'event.reason': 'incorrect-password', user: 'bob', 'user.target.name': 'root' }],
