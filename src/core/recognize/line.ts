@@ -4,6 +4,8 @@ import { appLine } from './app-line.js';
 import { squid } from './squid.js';
 import { syslogFile } from './syslog-file.js';
 import { w3c } from './w3c.js';
+import { auditdLine } from './auditd.js';
+import { vsftpdLog } from './vsftpd-log.js';
 
 /**
  * A recognizer of one line shape that carries no container format of its own: a syslog file
@@ -24,6 +26,8 @@ export interface LineRecognizer {
 /** Most specific shapes first; the leading-timestamp application line last. */
 export const LINE_RECOGNIZERS: readonly LineRecognizer[] = [
   syslogFile,
+  auditdLine,
+  vsftpdLog,
   accessLog,
   w3c,
   squid,
