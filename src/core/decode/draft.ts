@@ -31,7 +31,17 @@ export interface Draft extends DecodedFields {
 export interface DecodeContext {
   /** Epoch ms; used for year inference of year-less dates. */
   receivedAt: number;
+  /**
+   * Decodes the line a shipper envelope carries (a Docker `log`, an ECS `message`, a journald
+   * `MESSAGE`, a CRI line's text) into a fresh draft, without program decoders (those run once,
+   * on the merged draft). Set by `decodeByFormat`; absent two envelopes deep, so nesting is
+   * bounded.
+   */
+  decodeLine?: LineDecoder;
 }
+
+/** See DecodeContext.decodeLine. */
+export type LineDecoder = (text: string, ctx: DecodeContext) => Draft;
 
 export function newDraft(format: Format): Draft {
   const e = emptyEvent();

@@ -1,4 +1,5 @@
 import type { DecodeContext, Draft } from '../decode/draft.js';
+import { cri } from './cri.js';
 
 /**
  * A recognizer of one line shape that carries no container format of its own: a syslog file
@@ -17,7 +18,7 @@ export interface LineRecognizer {
 }
 
 /** Most specific shapes first; the leading-timestamp application line last. */
-const LINE_RECOGNIZERS: readonly LineRecognizer[] = [];
+const LINE_RECOGNIZERS: readonly LineRecognizer[] = [cri];
 
 /**
  * Tries every line recognizer on `text` (already without BOM and trailing CR/LF); true when one
