@@ -46,11 +46,11 @@ export function decodeByFormat(text: string, format: Format | 'auto', ctx: Decod
  * application's JSON line — so the second level's context has no `decodeLine`.
  */
 function decodeInnerLine(text: string, ctx: DecodeContext): Draft {
-  return decodeWith(text, 'auto', { receivedAt: ctx.receivedAt, decodeLine: decodeInnermostLine });
+  return decodeWith(text, 'auto', { ...ctx, decodeLine: decodeInnermostLine });
 }
 
 function decodeInnermostLine(text: string, ctx: DecodeContext): Draft {
-  return decodeWith(text, 'auto', { receivedAt: ctx.receivedAt });
+  return decodeWith(text, 'auto', { ...ctx, decodeLine: undefined });
 }
 
 function decodeWith(text: string, format: Format | 'auto', ctx: DecodeContext): Draft {
