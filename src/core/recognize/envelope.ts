@@ -1,6 +1,7 @@
 import type { DecodeContext, Draft } from '../decode/draft.js';
 import { setOwn } from '../decode/draft.js';
 import { isPlainObject } from '../decode/field-mapper.js';
+import { isAbsurdTs } from '../time.js';
 
 /**
  * Merging a shipper envelope (ECS, Docker json-file, journald, Fluent Bit, Vector, Logstash, a
@@ -13,7 +14,8 @@ import { isPlainObject } from '../decode/field-mapper.js';
  *   kept under `attributes._envelope.<field>`.
  * - Except the timestamp of a capture-time envelope (Docker, CRI, journald: the runtime stamped
  *   the line as it was written, with a zone and to the µs): there the envelope's time wins and
- *   a differing time read from the line is kept as `attributes._line_ts` (as written).
+ *   a differing time read from the line is kept as `attributes._line_ts` (as written); so is
+ *   a line time before 2000 or in the future when the envelope's is usable.
  * - `message` becomes the line's message part (the sshd text without its syslog header), so
  *   full-text search and rules see what the program said; the whole line is in `raw`. The
  *   envelope's copy is not kept again in attributes.
@@ -41,11 +43,15 @@ export function mergeLine(draft: Draft, line: string, ctx: DecodeContext, captur
   const stash: Record<string, unknown> = {};
 
   if (inner.ts !== null) {
-    if (draft.ts === null || (!captureTime && Math.abs(draft.ts - inner.ts) >= SAME_TS_MS)) {
+    const differs = draft.ts === null || Math.abs(draft.ts - inner.ts) >= SAME_TS_MS;
+    // A line time the normalizer would throw away (before 2000, in the future) never
+    // displaces a usable envelope time.
+    const usable = draft.ts === null || !isAbsurdTs(inner.ts, ctx.receivedAt) || isAbsurdTs(draft.ts, ctx.receivedAt);
+    if (draft.ts === null || (differs && usable && !captureTime)) {
       if (draft.ts !== null) stash.ts = draft.tsOriginal;
       draft.ts = inner.ts;
       draft.tsOriginal = inner.tsOriginal;
-    } else if (Math.abs(draft.ts - inner.ts) >= SAME_TS_MS) {
+    } else if (differs) {
       setOwn(draft.attributes, '_line_ts', inner.tsOriginal);
     }
   }

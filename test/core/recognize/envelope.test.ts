@@ -60,6 +60,12 @@ test.each([
     { duration_ms: 812, stream: 'db', _envelope: { stream: 'stderr' } },
   ],
   [
+    'ECS around a line stamped in 1999: the harvest time stays, the line time kept',
+    '{"@timestamp":"2026-11-20T10:16:03.5Z","agent":{"type":"filebeat"},"message":"1999-12-31 23:59:59 clock not set"}',
+    { ts: at(10, 16, 3, 500), parser: 'json>ecs' },
+    { agent: { type: 'filebeat' }, _line_ts: '1999-12-31 23:59:59' },
+  ],
+  [
     'Fluent Bit tail (date in seconds, log)',
     '{"date":1795169763.5,"log":"plain words from a file"}',
     { ts: at(10, 16, 3, 500), message: 'plain words from a file', parser: 'json>fluent-bit' },
