@@ -44,10 +44,12 @@ export function mergeLine(draft: Draft, line: string, ctx: DecodeContext, captur
 
   if (inner.ts !== null) {
     const differs = draft.ts === null || Math.abs(draft.ts - inner.ts) >= SAME_TS_MS;
-    // A line time the normalizer would throw away (before 2000, in the future) never
-    // displaces a usable envelope time.
-    const usable = draft.ts === null || !isAbsurdTs(inner.ts, ctx.receivedAt) || isAbsurdTs(draft.ts, ctx.receivedAt);
-    if (draft.ts === null || (differs && usable && !captureTime)) {
+    // A time the normalizer would throw away (before 2000, in the future) never displaces a
+    // usable one, whichever side it is on.
+    const envelopeUsable = draft.ts !== null && !isAbsurdTs(draft.ts, ctx.receivedAt);
+    const lineUsable = !isAbsurdTs(inner.ts, ctx.receivedAt);
+    const lineWins = draft.ts === null || (lineUsable && (!envelopeUsable || (differs && !captureTime))) || (!lineUsable && !envelopeUsable && !captureTime);
+    if (lineWins) {
       if (draft.ts !== null) stash.ts = draft.tsOriginal;
       draft.ts = inner.ts;
       draft.tsOriginal = inner.tsOriginal;
@@ -80,14 +82,17 @@ export function mergeLine(draft: Draft, line: string, ctx: DecodeContext, captur
   if (inner.parser !== null) draft.parser = draft.parser === null ? inner.parser : `${draft.parser}>${inner.parser}`;
 }
 
+/** Objects nested deeper than this are replaced whole, not merged (bounds the recursion). */
+const MERGE_DEPTH = 16;
+
 /** Copies src into target, objects merged key by key; a differing target value goes to stash. */
-function mergeAttributes(target: Record<string, unknown>, src: Record<string, unknown>, stash: Record<string, unknown>): void {
+function mergeAttributes(target: Record<string, unknown>, src: Record<string, unknown>, stash: Record<string, unknown>, depth = 0): void {
   for (const k of Object.keys(src)) {
     const v = src[k];
     const was = Object.hasOwn(target, k) ? target[k] : undefined;
-    if (isPlainObject(was) && isPlainObject(v)) {
+    if (isPlainObject(was) && isPlainObject(v) && depth < MERGE_DEPTH) {
       const sub: Record<string, unknown> = {};
-      mergeAttributes(was, v, sub);
+      mergeAttributes(was, v, sub, depth + 1);
       if (hasKeys(sub)) setOwn(stash, k, sub);
       continue;
     }
@@ -99,7 +104,11 @@ function mergeAttributes(target: Record<string, unknown>, src: Record<string, un
 function sameValue(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  return JSON.stringify(a) === JSON.stringify(b);
+  try {
+    return JSON.stringify(a) === JSON.stringify(b);
+  } catch {
+    return false; // nested too deep to compare: kept, as a difference
+  }
 }
 
 function hasKeys(o: Record<string, unknown>): boolean {

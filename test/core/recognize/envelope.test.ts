@@ -32,6 +32,23 @@ test('bench-mix JSON (no envelope shape) decodes exactly as before', () => {
   expect(d.attributes).not.toHaveProperty('_envelope');
 });
 
+test('deeply nested objects on both sides merge without overflowing the stack', () => {
+  const deep = (n: number, leaf: unknown): unknown => {
+    let v: unknown = leaf;
+    for (let i = 0; i < n; i++) v = { a: v };
+    return v;
+  };
+  const line = JSON.stringify({ log: JSON.stringify({ a: deep(1500, 'line'), msg: 'm' }), stream: 'stdout', time: '2026-11-20T10:16:03Z', a: deep(1500, 'env') });
+  const d = decode(line);
+  expect(d).toMatchObject({ error: null, message: 'm', parser: 'json>docker>json' });
+  expect(d.attributes).toHaveProperty('_envelope.a');
+});
+
+test('a Docker zero time does not displace the line time', () => {
+  const d = decode('{"log":"2026-11-20T10:16:03Z INFO x\\n","stream":"stdout","time":"0001-01-01T00:00:00Z"}');
+  expect(d).toMatchObject({ ts: at(10, 16, 3), level: 6, attributes: { stream: 'stdout', _envelope: { ts: '0001-01-01T00:00:00Z' } } });
+});
+
 test('a huge docker log line is decoded whole', () => {
   const body = 'x'.repeat(200_000);
   const d = decode(JSON.stringify({ log: `2026-11-20T10:16:03Z ERROR ${body}\n`, stream: 'stderr', time: '2026-11-20T10:16:03.5Z' }));
