@@ -1,7 +1,7 @@
 import type { Format } from '../event.js';
 import { decodeCefPayload, isCefStart } from './cef.js';
 import type { DecodeContext, Draft } from './draft.js';
-import { newDraft } from './draft.js';
+import { newDraft, withLineDecoder } from './draft.js';
 import { decodeJson, looksLikeJsonObject } from './json.js';
 import { decodeLogfmt, parseLogfmt } from './logfmt.js';
 import { decodeSyslog3164, readHeader } from './syslog-3164.js';
@@ -32,7 +32,7 @@ const CEF_HEADER_MAX = 256;
  * A leading BOM and trailing CR/LF are not part of what is decoded.
  */
 export function decodeByFormat(text: string, format: Format | 'auto', ctx: DecodeContext): Draft {
-  const draft = decodeWith(text, format, { ...ctx, decodeLine: decodeInnerLine });
+  const draft = decodeWith(text, format, withLineDecoder(ctx, decodeInnerLine));
   // Whatever named the program (a syslog header, an envelope), its message is read by the
   // program's decoder when there is one.
   if (draft.process !== null && draft.message !== null) decodeProgram(draft);
@@ -46,11 +46,11 @@ export function decodeByFormat(text: string, format: Format | 'auto', ctx: Decod
  * application's JSON line — so the second level's context has no `decodeLine`.
  */
 function decodeInnerLine(text: string, ctx: DecodeContext): Draft {
-  return decodeWith(text, 'auto', { ...ctx, decodeLine: decodeInnermostLine });
+  return decodeWith(text, 'auto', withLineDecoder(ctx, decodeInnermostLine));
 }
 
 function decodeInnermostLine(text: string, ctx: DecodeContext): Draft {
-  return decodeWith(text, 'auto', { ...ctx, decodeLine: undefined });
+  return decodeWith(text, 'auto', withLineDecoder(ctx, undefined));
 }
 
 function decodeWith(text: string, format: Format | 'auto', ctx: DecodeContext): Draft {
