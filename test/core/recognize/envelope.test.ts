@@ -125,6 +125,12 @@ test.each([
     { ecs: { version: '8.0.0' }, event: { dataset: 'postgresql.log' } },
   ],
   [
+    'Filebeat journald input: the syslog identifier names the program, _COMM (process.name) stays',
+    '{"@timestamp":"2026-11-20T10:16:03.123Z","message":"Failed password for invalid user admin from 203.0.113.9 port 51234 ssh2","host":{"hostname":"bastion"},"process":{"name":"sshd-session","pid":1234},"syslog":{"identifier":"sshd","pid":"1234","priority":6,"facility":4},"systemd":{"unit":"ssh.service","transport":"syslog"},"input":{"type":"journald"},"agent":{"type":"filebeat"}}',
+    { ts: at(10, 16, 3, 123), host: 'bastion', level: 6, process: 'sshd', pid: 1234, message: 'Failed password for invalid user admin from 203.0.113.9 port 51234 ssh2', parser: 'json>ecs' },
+    { process: { name: 'sshd-session' }, syslog: { pid: '1234', facility: 4 }, systemd: { unit: 'ssh.service', transport: 'syslog' }, input: { type: 'journald' }, agent: { type: 'filebeat' } },
+  ],
+  [
     'ECS around a <PRI> sshd line: the header wins; the shipper host and harvest time kept',
     '{"@timestamp":"2026-11-20T10:16:04.512Z","agent":{"type":"filebeat"},"host":{"name":"shipper-1"},"fields":{"env":"prod"},"message":"<38>Nov 20 10:16:03 bastion sshd[1234]: Failed password for root from 203.0.113.50 port 40022 ssh2"}',
     { ts: at(10, 16, 3), host: 'bastion', level: 6, process: 'sshd', pid: 1234, message: 'Failed password for root from 203.0.113.50 port 40022 ssh2' },
