@@ -14,7 +14,7 @@ import { decodeJournaldBytes, mapJournald } from './envelope-journald.js';
  * | Docker json-file | `log` (string) and `stream` `stdout`/`stderr` |
  * | Fluent Bit | `log` (string) with `date` or `@timestamp`; `date` beside journald or Docker keys; `_p` (its CRI parser's F/P flag) beside `log` and `stream` |
  * | Vector | `message` with `source_type` |
- * | Filebeat / Elastic Agent (ECS) | `message` with `ecs`, `agent`, `input` or `@metadata`; or `@timestamp` with an object `host`, `log` or `event` |
+ * | Filebeat / Elastic Agent (ECS) | `message` with an object `ecs`, `agent`, `input` or `@metadata`; or `@timestamp` with an object `host`, `log` or `event` |
  * | Logstash | `message` with `@version` |
  *
  * Everything else is plain JSON (field-mapper.ts only).
@@ -57,7 +57,8 @@ export function envelopeOf(o: Record<string, unknown>): Envelope | null {
   }
   if (typeof o.message !== 'string') return null;
   if (typeof o.source_type === 'string') return o.source_type === 'journald' ? VECTOR_JOURNALD : VECTOR;
-  if (o.ecs !== undefined || o.agent !== undefined || o.input !== undefined || o['@metadata'] !== undefined) return ECS;
+  // Objects only: an application's own `"agent": "Mozilla/5.0 …"` is no Beat.
+  if (isPlainObject(o.ecs) || isPlainObject(o.agent) || isPlainObject(o.input) || isPlainObject(o['@metadata'])) return ECS;
   if (o['@version'] !== undefined) return LOGSTASH;
   if (o['@timestamp'] !== undefined && (isPlainObject(o.host) || isPlainObject(o.log) || isPlainObject(o.event))) return ECS;
   return null;

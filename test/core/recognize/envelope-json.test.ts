@@ -14,6 +14,7 @@ test.each([
   ['app JSON with a log string only', { log: 'x', level: 'info' }, null],
   ['ECS marker but no message', { '@timestamp': '2026-11-20T10:16:03Z', ecs: { version: '8.0.0' }, host: { name: 'h' } }, null],
   ['ECS marker, message not a string', { message: { text: 'x' }, agent: { type: 'filebeat' } }, null],
+  ['an application\'s user-agent string is no Beat agent', { message: 'GET /', agent: 'Mozilla/5.0 (X11; Linux x86_64)' }, null],
   ['docker stream with a non-string log', { log: 42, stream: 'stdout', time: '2026-11-20T10:16:03Z' }, null],
   ['stream that is not stdout/stderr, no date', { log: 'x', stream: 'stdin' }, null],
   // envelopes
