@@ -48,8 +48,8 @@ const PCT = ['percentage', 'percent', 'pct'];
 /** Field → aliases, best first. This table is what docs/formats.md documents. */
 export const ALIASES: Readonly<Record<AliasField, readonly string[]>> = {
   ts: ['timestamp', '@timestamp', 'time', 'ts', 'date', 'datetime', 'event_time', 'eventtime'],
-  host: ['host', 'hostname', 'host.name', 'host.hostname', 'source_host', 'computer', 'computername', 'computer_name'],
-  level: ['level', 'severity', 'loglevel', 'log_level', 'log.level', 'lvl', 'priority'],
+  host: ['host', 'hostname', 'host.name', 'host.hostname', 'source_host', 'computer', 'computername', 'computer_name', 'log.syslog.hostname'],
+  level: ['level', 'severity', 'loglevel', 'log_level', 'log.level', 'lvl', 'priority', 'log.syslog.severity.code', 'syslog.priority'],
   message: ['message', 'msg', 'log', 'text', '@message', 'short_message'],
   cpu_pct: ['cpu_pct', 'cpu_percent', 'cpu_usage', 'cpu', 'cpu_util', ...nest(['cpu'], ['pct', 'percent', 'usage'])],
   mem_used: ['mem_used', 'memory_used', ...nest(MEM, ['used'])],
@@ -58,8 +58,10 @@ export const ALIASES: Readonly<Record<AliasField, readonly string[]>> = {
   disk_pct: ['disk_pct', 'disk_percent', 'disk_usage', 'disk', ...nest(['disk', 'disk_usage'], PCT)],
   net_in: ['net_in', 'network_in', 'rx_bytes', 'bytes_in', ...nest(['net', 'network'], ['in', 'rx', 'rx_bytes'])],
   net_out: ['net_out', 'network_out', 'tx_bytes', 'bytes_out', ...nest(['net', 'network'], ['out', 'tx', 'tx_bytes'])],
-  process: ['process', 'process_name', 'proc', 'image', 'program', 'process.name', 'process.executable'],
-  pid: ['pid', 'process_id', 'processid', 'proc_id', 'process.pid'],
+  // The syslog tag before process.name: Filebeat's journald input fills process.name from
+  // _COMM (cut to 15 characters), the tag from SYSLOG_IDENTIFIER.
+  process: ['process', 'process_name', 'proc', 'image', 'program', 'log.syslog.appname', 'syslog.identifier', 'process.name', 'process.executable'],
+  pid: ['pid', 'process_id', 'processid', 'proc_id', 'process.pid', 'log.syslog.procid', 'syslog.pid'],
   user: ['user', 'username', 'user_name', 'user.name'],
   src_ip: ['src_ip', 'source_ip', 'src', 'client_ip', 'srcip', 'src_addr', 'remote_addr', 'remote_ip', 'source.ip', 'client.ip'],
   dst_ip: ['dst_ip', 'dest_ip', 'dst', 'destination_ip', 'dstip', 'dst_addr', 'destination.ip', 'server.ip'],

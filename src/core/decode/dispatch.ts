@@ -1,7 +1,7 @@
 import type { Format } from '../event.js';
 import { decodeCefPayload, isCefStart } from './cef.js';
 import type { DecodeContext, Draft } from './draft.js';
-import { claim, newDraft } from './draft.js';
+import { claim, newDraft, withLineDecoder } from './draft.js';
 import { decodeJson, looksLikeJsonObject } from './json.js';
 import { decodeLogfmt, parseLogfmt } from './logfmt.js';
 import { decodeSyslog3164, readHeader } from './syslog-3164.js';
@@ -24,6 +24,8 @@ const CEF_HEADER_MAX = 256;
  * `CEF:` at the start or after a PRI-less syslog header; a line shape one of the line
  * recognizers claims (src/core/recognize/line.ts); logfmt when the line has ≥ 2
  * `key=value` pairs and no more bare words than pairs; otherwise text.
+ * A JSON object in a shipper's shape (ECS, Docker, journald, …) or a CRI line has the line it
+ * carries decoded the same way and merged in (src/core/recognize/envelope*.ts, cri.ts).
  * Then, when the draft names a program and holds its message, the program's decoder
  * (src/core/recognize/programs/) reads the message.
  *
@@ -31,6 +33,28 @@ const CEF_HEADER_MAX = 256;
  * A leading BOM and trailing CR/LF are not part of what is decoded.
  */
 export function decodeByFormat(text: string, format: Format | 'auto', ctx: DecodeContext): Draft {
+  const draft = decodeWith(text, format, withLineDecoder(ctx, decodeInnerLine));
+  // Whatever named the program (a syslog header, an envelope), its message is read by the
+  // program's decoder when there is one.
+  if (draft.process !== null && draft.message !== null) decodeProgram(draft);
+  return draft;
+}
+
+/**
+ * The line inside a shipper envelope (src/core/recognize/envelope.ts): auto-detected like a
+ * message, without program decoders (they run once, on the draft merged from envelope and
+ * line). Envelopes nest two deep at most — Fluent Bit's JSON around a CRI line around an
+ * application's JSON line — so the second level's context has no `decodeLine`.
+ */
+function decodeInnerLine(text: string, ctx: DecodeContext): Draft {
+  return decodeWith(text, 'auto', withLineDecoder(ctx, decodeInnermostLine));
+}
+
+function decodeInnermostLine(text: string, ctx: DecodeContext): Draft {
+  return decodeWith(text, 'auto', withLineDecoder(ctx, undefined));
+}
+
+function decodeWith(text: string, format: Format | 'auto', ctx: DecodeContext): Draft {
   const body = trimBody(text);
   const draft = newDraft(format === 'auto' ? 'text' : format);
   if (format === 'auto') {
@@ -39,9 +63,6 @@ export function decodeByFormat(text: string, format: Format | 'auto', ctx: Decod
     draft.error = decodePinned(body, format, draft, ctx);
     if (draft.error !== null) draft.format = format;
   }
-  // Whatever named the program (a syslog header, an envelope), its message is read by the
-  // program's decoder when there is one.
-  if (draft.process !== null && draft.message !== null) decodeProgram(draft);
   return draft;
 }
 

@@ -31,6 +31,25 @@ export interface Draft extends DecodedFields {
 export interface DecodeContext {
   /** Epoch ms; used for year inference of year-less dates. */
   receivedAt: number;
+  /**
+   * Decodes the line a shipper envelope carries (a Docker `log`, an ECS `message`, a journald
+   * `MESSAGE`, a CRI line's text) into a fresh draft, without program decoders (those run once,
+   * on the merged draft). Set by `decodeByFormat`; absent two envelopes deep, so nesting is
+   * bounded.
+   */
+  decodeLine?: LineDecoder;
+}
+
+/** See DecodeContext.decodeLine. */
+export type LineDecoder = (text: string, ctx: DecodeContext) => Draft;
+
+/**
+ * ctx with another line decoder. An object literal naming every field, not a spread: a spread
+ * costs about as much as a small JSON.parse here, once per message. A field added to
+ * DecodeContext is added here too.
+ */
+export function withLineDecoder(ctx: DecodeContext, decodeLine: LineDecoder | undefined): DecodeContext {
+  return { receivedAt: ctx.receivedAt, decodeLine };
 }
 
 export function newDraft(format: Format): Draft {

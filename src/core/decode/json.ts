@@ -1,8 +1,12 @@
+import { decodeEnvelope, envelopeOf } from '../recognize/envelope-json.js';
 import type { DecodeContext, Draft } from './draft.js';
+import { claim } from './draft.js';
 import { mapRecord, isPlainObject } from './field-mapper.js';
 
 /**
- * JSON decoder. An object is mapped through the alias table (field-mapper.ts). Valid JSON that is
+ * JSON decoder. An object is mapped through the alias table (field-mapper.ts); one in a log
+ * shipper's shape (ECS, Docker, journald, …; src/core/recognize/envelope-json.ts) also has the
+ * line it carries decoded and merged in, when `ctx.decodeLine` is set. Valid JSON that is
  * not an object (array, string, number, boolean, null) is kept whole in `attributes.value`;
  * a top-level string also becomes the message.
  *
@@ -19,8 +23,12 @@ export function decodeJson(text: string, draft: Draft, ctx: DecodeContext): { ok
     return { ok: false, error: reason.includes('position') ? `json: ${reason}` : `json: ${reason} (at position ${jsonErrorOffset(text)})` };
   }
   draft.format = 'json';
+  claim(draft, 'json');
   if (isPlainObject(value)) {
-    mapRecord(value, draft, ctx);
+    // Outside an envelope already, a shipper's shape has its line decoded too.
+    const env = ctx.decodeLine === undefined ? null : envelopeOf(value);
+    if (env === null) mapRecord(value, draft, ctx);
+    else decodeEnvelope(value, env, draft, ctx);
     return { ok: true };
   }
   draft.attributes = { value };

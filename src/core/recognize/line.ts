@@ -6,6 +6,7 @@ import { syslogFile } from './syslog-file.js';
 import { w3c } from './w3c.js';
 import { auditdLine } from './auditd.js';
 import { vsftpdLog } from './vsftpd-log.js';
+import { cri } from './cri.js';
 
 /**
  * A recognizer of one line shape that carries no container format of its own: a syslog file
@@ -25,6 +26,7 @@ export interface LineRecognizer {
 
 /** Most specific shapes first; the leading-timestamp application line last. */
 export const LINE_RECOGNIZERS: readonly LineRecognizer[] = [
+  cri,
   syslogFile,
   auditdLine,
   vsftpdLog,
