@@ -2,6 +2,7 @@ import { Option, type Command } from 'commander';
 import type { Admin, Consumer, EachBatchPayload, KafkaMessage } from 'kafkajs';
 import { parseTime } from '../../api/params.js';
 import { loadEnrichContext } from '../../app/enrich-context.js';
+import { extractorsFromConfig } from '../../app/extractors.js';
 import type { FrozenConfig } from '../../config/load.js';
 import { parseDuration } from '../../config/units.js';
 import { LogaggError, isLogaggError } from '../../errors.js';
@@ -225,6 +226,7 @@ async function replay(config: FrozenConfig, logger: Logger, req: ReplayRequest):
     committer: inProcessCommitter(new LogWriter(store)),
     enrichContext: () => enrichContext,
     formats: config.kafka.formats,
+    extractors: extractorsFromConfig(config.extract),
     maxMessageBytes: config.storage.max_message_bytes,
     clock: Date.now,
   });

@@ -1,5 +1,6 @@
 import type { Format, NormalizedEvent } from '../event.js';
 import { emptyEvent } from '../event.js';
+import type { ExtractorSet } from '../recognize/extractors.js';
 
 /** The fields a decoder fills as the event will carry them (documented in event.ts). */
 type DecodedFields = Pick<
@@ -31,6 +32,10 @@ export interface Draft extends DecodedFields {
 export interface DecodeContext {
   /** Epoch ms; used for year inference of year-less dates. */
   receivedAt: number;
+  /** The operator's extractors (config `extract:`); absent when none is configured. */
+  extractors?: ExtractorSet | undefined;
+  /** The message's topic (or listener name), which extractors may be scoped to. */
+  topic?: string | undefined;
 }
 
 export function newDraft(format: Format): Draft {
