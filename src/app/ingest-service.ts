@@ -6,6 +6,7 @@ import { readOffsets } from '../store/offsets.js';
 import { pruneAll, retentionCutoffs } from '../store/retention.js';
 import { createKafka } from '../ingest/kafka-client.js';
 import { KafkaSource } from '../ingest/kafka-source.js';
+import { extractorsFromConfig } from './extractors.js';
 import { IngestPipeline, type BatchDetector } from '../ingest/pipeline.js';
 import { runCommitJob } from '../ingest/commit-job.js';
 import { CommitQueue, inProcessExecutor, type CommitExecutor } from '../ingest/commit-queue.js';
@@ -90,6 +91,7 @@ export async function startIngest(opts: IngestServiceOptions): Promise<IngestSer
     committer,
     enrichContext: () => enrichContext,
     formats: config.kafka.formats,
+    extractors: extractorsFromConfig(config.extract),
     maxMessageBytes: config.storage.max_message_bytes,
     clock,
     detector,

@@ -6,7 +6,8 @@
  *   (c) consume-only ceiling: kafkajs reading the topic and doing nothing else
  *   (d) kcat -C reading the topic, when kcat is installed (librdkafka, for reference)
  * Options: --count N (default 1,000,000), --brokers host:port (else a broker is started with
- * scripts/kafka.sh), --partitions P (3), --skip kcat,store,… Not part of the appliance.
+ * scripts/kafka.sh), --partitions P (3), --skip kcat,store,…, --mix default|real (the formats mix,
+ * or real-shaped text lines: src/tools/real-mix.ts). Not part of the appliance.
  * `--suite api` runs the API latency benchmark instead (api-bench.ts, docs/bench-api.md);
  * `--suite all` (the default) runs both on one broker.
  */
@@ -17,8 +18,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Kafka, logLevel } from 'kafkajs';
 import { Command } from 'commander';
-import { messageMix } from '../tools/message-mix.js';
-import { ensureTopics, produceSample } from '../tools/sample-producer.js';
+import { ensureTopics, mixMessages, MIXES, produceSample, type MixName } from '../tools/sample-producer.js';
 import { normalizeMessage } from '../core/normalize.js';
 import { enrich, EMPTY_ENRICH_CONTEXT } from '../core/enrich.js';
 import type { NormalizedEvent } from '../core/event.js';
@@ -40,6 +40,8 @@ interface Options {
   skip: Set<string>;
   /** End-to-end runs (a, a1, a2) are repeated this many times, in rotating order; medians are reported. */
   rounds: number;
+  /** The ingest suite's messages: the formats mix or real-shaped text lines. */
+  mix: MixName;
   suite: 'ingest' | 'api' | 'all';
   api: {
     events: number; connections: number; durationS: number; warmupS: number; phases: Phase[]; modes: ServerMode[];
@@ -69,8 +71,8 @@ async function withBroker<T>(given: string | undefined, fn: (brokers: string) =>
 }
 
 /** Every message of the mix to one topic, 2000 a batch, up to 8 batches in flight, leader acks. */
-async function produceAll(brokers: string, topic: string, count: number): Promise<{ rate: number; bytes: number }> {
-  const r = await produceSample({ brokers: [brokers], topic, count, rate: 0, batchSize: 2000, inFlight: 8, acks: 1, seed: 7, start: Date.now() - count });
+async function produceAll(brokers: string, topic: string, count: number, mix: MixName): Promise<{ rate: number; bytes: number }> {
+  const r = await produceSample({ brokers: [brokers], topic, count, rate: 0, batchSize: 2000, inFlight: 8, acks: 1, seed: 7, start: Date.now() - count, mix });
   return { rate: count / r.seconds, bytes: r.bytes };
 }
 
@@ -115,7 +117,7 @@ function kcat(brokers: string, topic: string, count: number): number | null {
 }
 
 /** (b) the same messages, normalized and enriched outside the clock, written by the same LogWriter. */
-function storeOnly(count: number): { rate: number; dbMb: number } {
+function storeOnly(count: number, mix: MixName): { rate: number; dbMb: number } {
   const dir = mkdtempSync(join(tmpdir(), 'logagg-bench-store-'));
   const path = join(dir, 'store.db');
   const store = openStore(path);
@@ -130,7 +132,7 @@ function storeOnly(count: number): { rate: number; dbMb: number } {
     chunk = [];
   };
   const receivedAt = Date.now();
-  for (const m of messageMix(count, { seed: 7, start: Date.now() - count })) {
+  for (const m of mixMessages(mix, count, { seed: 7, start: Date.now() - count })) {
     const event = normalizeMessage(Buffer.from(m.value), {
       source: { kind: 'kafka', topic: 'bench', partition: 0, offset: String(offset++) },
       receivedAt,
@@ -180,8 +182,8 @@ export async function runBench(opts: Options): Promise<void> {
 async function ingestSuite(opts: Options, brokers: string): Promise<void> {
   const topic = `bench-${Date.now()}`;
   await ensureTopics([brokers], [topic], opts.partitions);
-  log(`producing ${fmt(opts.count)} mixed messages to ${topic} (${opts.partitions} partitions)…`);
-  const produced = await produceAll(brokers, topic, opts.count);
+  log(`producing ${fmt(opts.count)} messages of the ${opts.mix} mix to ${topic} (${opts.partitions} partitions)…`);
+  const produced = await produceAll(brokers, topic, opts.count, opts.mix);
   log(`produced at ${fmt(produced.rate)} msg/s, average ${Math.round(produced.bytes / opts.count)} bytes`);
 
   const rows: [string, number | null, string][] = [];
@@ -189,7 +191,7 @@ async function ingestSuite(opts: Options, brokers: string): Promise<void> {
   const c = await consumeOnly(brokers, topic, opts.count);
   const d = opts.skip.has('kcat') ? null : (log('(d) kcat…'), kcat(brokers, topic, opts.count));
   log('(b) store-only ceiling…');
-  const b = storeOnly(opts.count);
+  const b = storeOnly(opts.count, opts.mix);
   // The end-to-end runs, repeated `rounds` times in rotating order (a a1 a2, a1 a2 a, …) so that
   // a drift in the machine's load does not always fall on the same run; medians are reported.
   const runs: { key: 'a' | 'a1' | 'a2'; label: string; overrides: () => Record<string, unknown>; results: ChildResult[] }[] = [
@@ -234,7 +236,7 @@ async function ingestSuite(opts: Options, brokers: string): Promise<void> {
   rows.push(['(c) consume-only ceiling (kafkajs, no work)', c, '']);
   rows.push(['(d) kcat -C (librdkafka), reading the same topic', d, d === null ? 'kcat not installed' : '']);
   const out: string[] = [];
-  out.push(`messages: ${fmt(opts.count)} (mixed formats, avg ${Math.round(produced.bytes / opts.count)} B), partitions: ${opts.partitions}, node ${process.versions.node}`);
+  out.push(`messages: ${fmt(opts.count)} (${opts.mix === 'real' ? 'real-shaped text lines' : 'mixed formats'}, avg ${Math.round(produced.bytes / opts.count)} B), partitions: ${opts.partitions}, node ${process.versions.node}`);
   if (opts.rounds > 1) {
     out.push(`end-to-end runs: median of ${opts.rounds} rounds each; per round: ${runs.map((r) => `${r.key} ${r.results.map((x) => fmt(x.rate)).join(' / ')}`).join('; ')}`);
   }
@@ -261,6 +263,7 @@ async function cli(argv: string[]): Promise<void> {
     .option('--skip <list>', 'comma-separated: kcat, detect', '')
     .option('--rounds <n>', 'ingest benchmark: repeat the end-to-end runs this many times (medians reported)', '1')
     .option('--suite <name>', 'ingest | api | all', 'all')
+    .option('--mix <name>', 'ingest benchmark messages: default (the formats mix) | real (syslog files, access logs, app lines, envelopes)', 'default')
     .option('--api-events <n>', 'API benchmark: events in the database (cached under .bench/)', '10000000')
     .option('--api-connections <n>', 'API benchmark: concurrent connections', '1')
     .option('--api-duration <s>', 'API benchmark: measured seconds per request and phase', '10')
@@ -272,7 +275,7 @@ async function cli(argv: string[]): Promise<void> {
     .option('--api-only <list>', 'API benchmark: only requests whose name starts with one of these', '')
     .parse(argv);
   const o = program.opts<{
-    count: string; brokers?: string; partitions: string; skip: string; rounds: string; suite: string;
+    count: string; brokers?: string; partitions: string; skip: string; rounds: string; suite: string; mix: string;
     apiEvents: string; apiConnections: string; apiDuration: string; apiWarmup: string; apiPhases: string; apiServer: string; apiSet: string[]; apiWalk: string; apiOnly: string;
   }>();
   const list = (s: string) => s.split(',').map((x) => x.trim()).filter(Boolean);
@@ -282,6 +285,7 @@ async function cli(argv: string[]): Promise<void> {
     return n;
   };
   if (!['ingest', 'api', 'all'].includes(o.suite)) throw new Error(`--suite must be ingest, api or all, not ${o.suite}`);
+  if (!(MIXES as readonly string[]).includes(o.mix)) throw new Error(`--mix must be ${MIXES.join(' or ')}, not ${o.mix}`);
   const phases = list(o.apiPhases);
   const badPhase = phases.find((p) => p !== 'idle' && p !== 'ingest');
   if (badPhase !== undefined || phases.length === 0) throw new Error(`--api-phases takes idle and/or ingest, not ${o.apiPhases}`);
@@ -299,6 +303,7 @@ async function cli(argv: string[]): Promise<void> {
     partitions: Number(o.partitions),
     skip: new Set(o.skip.split(',').filter(Boolean)),
     rounds: positive('--rounds', o.rounds),
+    mix: o.mix as MixName,
     suite: o.suite as Options['suite'],
     api: {
       events: positive('--api-events', o.apiEvents),

@@ -18,6 +18,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   tail: async () => (await import('./commands/tail.js')).registerTail,
   notify: async () => (await import('./commands/notify.js')).registerNotify,
   rules: async () => (await import('./commands/rules.js')).registerRules,
+  parse: async () => (await import('./commands/parse.js')).registerParse,
   version: async () => (await import('./commands/version.js')).registerVersion,
 };
 

@@ -3,6 +3,7 @@ import { FORMATS, SEVERITIES } from '../core/event.js';
 import { durationSchema } from './units.js';
 import { apiSchema } from './sections/api.js';
 import { detectionSchema } from './sections/detection.js';
+import { extractSchema } from './sections/extract.js';
 import { encryptionSchema } from './sections/storage-encryption.js';
 import { listenersSchema } from './sections/listeners.js';
 import { notifySchema } from './sections/notify.js';
@@ -165,6 +166,7 @@ export const configSchema = z
     detection: detectionSchema,
     listeners: listenersSchema,
     notify: notifySchema,
+    extract: extractSchema,
   })
   .superRefine((cfg, ctx) => {
     if (cfg.kafka.enabled && cfg.kafka.topics.length === 0 && cfg.kafka.topic_pattern === null) {

@@ -1,8 +1,9 @@
-import { capText, setOwn, type Draft } from './decode/draft.js';
+import { capText, setOwn, type DecodeContext, type Draft } from './decode/draft.js';
 import { decodeByFormat } from './decode/dispatch.js';
 import { decodeUtf8 } from './decode/utf8.js';
 import type { EventSource, Format, NormalizedEvent } from './event.js';
 import { emptyEvent, LEVEL_NAMES } from './event.js';
+import type { ExtractorSet } from './recognize/extractors.js';
 import { DEFAULT_MAX_FUTURE_SKEW_MS, isAbsurdTs } from './time.js';
 
 export interface NormalizeOptions {
@@ -15,6 +16,14 @@ export interface NormalizeOptions {
   maxBytes: number;
   /** Timestamps further than this into the future, or before year 2000, are "absurd". Default one day. */
   maxFutureSkewMs?: number;
+  /** The operator's extractors (config `extract:`), compiled once; absent when none is configured. */
+  extractors?: ExtractorSet | undefined;
+}
+
+/** What normalizeMessageWithTrace tells besides the event. */
+export interface NormalizeTrace {
+  /** The recognizers that claimed the message, outermost first (`json>ecs>syslog-file>sshd`); null when none did. */
+  parser: string | null;
 }
 
 /** Longest message summary made from the text when a structured message has no message key. */
@@ -34,8 +43,19 @@ export const SUMMARY_MAX_CHARS = 1024;
  *   attributes._original_ts.
  */
 export function normalizeMessage(bytes: Uint8Array | null, opts: NormalizeOptions): NormalizedEvent {
+  return normalizeTraced(bytes, opts, null);
+}
+
+/** normalizeMessage, plus which parser claimed the message (`logagg parse`); ingest does not need it. */
+export function normalizeMessageWithTrace(bytes: Uint8Array | null, opts: NormalizeOptions): { event: NormalizedEvent; trace: NormalizeTrace } {
+  const trace: NormalizeTrace = { parser: null };
+  const event = normalizeTraced(bytes, opts, trace);
+  return { event, trace };
+}
+
+function normalizeTraced(bytes: Uint8Array | null, opts: NormalizeOptions, trace: NormalizeTrace | null): NormalizedEvent {
   try {
-    return normalizeUnsafe(bytes, opts);
+    return normalizeUnsafe(bytes, opts, trace);
   } catch (e) {
     // Decoders are written not to throw; this keeps the promise if one ever does.
     let raw = '';
@@ -48,7 +68,7 @@ export function normalizeMessage(bytes: Uint8Array | null, opts: NormalizeOption
   }
 }
 
-function normalizeUnsafe(bytes: Uint8Array | null, opts: NormalizeOptions): NormalizedEvent {
+function normalizeUnsafe(bytes: Uint8Array | null, opts: NormalizeOptions, trace: NormalizeTrace | null): NormalizedEvent {
   if (bytes === null || bytes.length === 0) return baseEvent(opts, pinnedOr(opts, 'text'), '', 'empty message');
   const dec = decodeUtf8(bytes, opts.maxBytes);
   const utf8Error = dec.invalidAt >= 0 ? `invalid UTF-8 at byte ${dec.invalidAt} (replaced with U+FFFD)` : null;
@@ -61,7 +81,9 @@ function normalizeUnsafe(bytes: Uint8Array | null, opts: NormalizeOptions): Norm
   if (dec.text.trim().length === 0) return baseEvent(opts, pinnedOr(opts, 'text'), dec.text, joinErrors('empty message', utf8Error));
 
   const receivedAt = opts.receivedAt;
-  const draft = decodeByFormat(dec.text, opts.format ?? 'auto', { receivedAt });
+  const ctx: DecodeContext = opts.extractors === undefined ? { receivedAt } : { receivedAt, extractors: opts.extractors, topic: opts.source.topic };
+  const draft = decodeByFormat(dec.text, opts.format ?? 'auto', ctx);
+  if (trace !== null) trace.parser = draft.parser;
   return fromDraft(draft, dec.text, opts, joinErrors(utf8Error, draft.error));
 }
 

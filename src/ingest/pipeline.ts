@@ -1,6 +1,7 @@
 import type { EventSource, Format, NormalizedEvent } from '../core/event.js';
 import { normalizeMessage } from '../core/normalize.js';
 import { enrich, type EnrichContext } from '../core/enrich.js';
+import type { ExtractorSet } from '../core/recognize/extractors.js';
 import { LogaggError } from '../errors.js';
 import { createLogger, type Logger } from '../logger.js';
 import type { EnqueueSettings } from '../notify/outbox.js';
@@ -51,6 +52,8 @@ export interface PipelineOptions {
   enrichContext: () => EnrichContext;
   /** Formats pinned per topic; others are detected per message. */
   formats: Readonly<Record<string, Format | 'auto'>>;
+  /** The operator's extractors (config `extract:`), compiled once; undefined when none. */
+  extractors?: ExtractorSet | undefined;
   maxMessageBytes: number;
   /** Epoch ms; injected so tests and replays control time. */
   clock: () => number;
@@ -77,6 +80,7 @@ export class IngestPipeline {
           receivedAt,
           format: this.opts.formats[m.source.topic] ?? 'auto',
           maxBytes: this.opts.maxMessageBytes,
+          extractors: this.opts.extractors,
         }),
         ctx,
       );

@@ -1,6 +1,7 @@
 import type { Admin, Consumer, EachBatchPayload, KafkaMessage } from 'kafkajs';
 import type { FrozenConfig } from '../config/load.js';
 import type { EnrichContext } from '../core/enrich.js';
+import type { ExtractorSet } from '../core/recognize/extractors.js';
 import { LogaggError, isLogaggError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { LogWriter } from '../store/log-writer.js';
@@ -102,6 +103,8 @@ export interface ReplayProgress {
 export interface ReplayHooks {
   /** The enrichment tables, loaded once there is something to read (a failure stops the replay). */
   loadEnrichContext(): EnrichContext;
+  /** The operator's extractors (config `extract:`), compiled; undefined when none is configured. */
+  extractors: ExtractorSet | undefined;
   /** Called once consuming is about to start, with the number of offsets in the ranges. */
   progress(total: number): ReplayProgress;
   /**
@@ -159,6 +162,7 @@ export async function replay(config: FrozenConfig, logger: Logger, req: ReplayRe
     committer: inProcessCommitter(new LogWriter(store)),
     enrichContext: () => enrichContext,
     formats: config.kafka.formats,
+    extractors: hooks.extractors,
     maxMessageBytes: config.storage.max_message_bytes,
     clock: Date.now,
   });

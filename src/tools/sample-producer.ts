@@ -6,6 +6,16 @@
 import { Command } from 'commander';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
 import { messageMix } from './message-mix.js';
+import { realMix } from './real-mix.js';
+
+/** The message generators: the formats mix (message-mix.ts) and real-shaped text lines (real-mix.ts). */
+export const MIXES = ['default', 'real'] as const;
+export type MixName = (typeof MIXES)[number];
+
+/** `count` messages of the named mix, each with its topic. */
+export function mixMessages(mix: MixName, count: number, opts: { seed: number; start: number; stepMs?: number; topics?: { metrics: string; threats: string } | undefined }): Iterable<{ topic: string; value: string }> {
+  return mix === 'real' ? realMix(count, opts) : messageMix(count, opts);
+}
 
 export interface ProduceOptions {
   brokers: string[];
@@ -14,6 +24,8 @@ export interface ProduceOptions {
   rate: number;
   batchSize: number;
   seed: number;
+  /** Which generator: the formats mix (default) or real-shaped text lines (`real`). */
+  mix?: MixName;
   /** Topics by kind of message (metrics and system logs, security events); default message-mix's. */
   topics?: { metrics: string; threats: string };
   /** Every message to this one topic instead (the benchmark). */
@@ -67,7 +79,7 @@ export async function produceSample(opts: ProduceOptions): Promise<ProduceResult
     };
     let inBatch = 0;
     const stepMs = opts.rate > 0 ? Math.max(1, Math.round(1000 / opts.rate)) : 1;
-    for (const m of messageMix(opts.count, { seed: opts.seed, start: opts.start ?? Date.now(), stepMs, topics: opts.topics })) {
+    for (const m of mixMessages(opts.mix ?? 'default', opts.count, { seed: opts.seed, start: opts.start ?? Date.now(), stepMs, topics: opts.topics })) {
       const topic = opts.topic ?? m.topic;
       let list = pending.get(topic);
       if (!list) pending.set(topic, (list = []));

@@ -1,6 +1,7 @@
 import { Option, type Command } from 'commander';
 import { parseTime } from '../../api/params.js';
 import { loadEnrichContext } from '../../app/enrich-context.js';
+import { extractorsFromConfig } from '../../app/extractors.js';
 import { parseDuration } from '../../config/units.js';
 import { LogaggError } from '../../errors.js';
 import { replay, type ReplaySummary } from '../../ingest/replay.js';
@@ -82,6 +83,7 @@ Exit codes: 0 ok, 1 runtime error (Kafka or database), 2 usage or config error.`
         { topic: flags.topic, partitions, fromOffset, since, toOffset, idleMs },
         {
           loadEnrichContext: () => loadEnrichContext(config.enrich),
+          extractors: extractorsFromConfig(config.extract),
           progress: (total) => createProgress({ stream: process.stderr, label: `replaying ${flags.topic}`, unit: 'offsets', total }),
           onStop: (stop) => {
             process.once('SIGINT', stop);

@@ -11,6 +11,7 @@ import { scanPri } from './syslog-pri.js';
 import { decodeText } from './text.js';
 import { recognizeLine } from '../recognize/line.js';
 import { decodeProgram } from '../recognize/programs/index.js';
+import { applyLineExtractors, applyProgramExtractors } from '../recognize/extractors.js';
 
 /** How far into a line `CEF:` may start after a syslog header without PRI. */
 const CEF_HEADER_MAX = 256;
@@ -28,6 +29,9 @@ const CEF_HEADER_MAX = 256;
  * carries decoded the same way and merged in (src/core/recognize/envelope*.ts, cri.ts).
  * Then, when the draft names a program and holds its message, the program's decoder
  * (src/core/recognize/programs/) reads the message.
+ * The operator's extractors (ctx.extractors, src/core/recognize/extractors.ts) come first for
+ * the whole line (line extractors, which win where they match) and last for a program's
+ * message (program extractors, which add to what the built-in decoder found).
  *
  * A pinned format that fails leaves `error` set, `format` the pinned one and `message` null.
  * A leading BOM and trailing CR/LF are not part of what is decoded.
@@ -36,7 +40,11 @@ export function decodeByFormat(text: string, format: Format | 'auto', ctx: Decod
   const draft = decodeWith(text, format, withLineDecoder(ctx, decodeInnerLine));
   // Whatever named the program (a syslog header, an envelope), its message is read by the
   // program's decoder when there is one.
-  if (draft.process !== null && draft.message !== null) decodeProgram(draft);
+  if (draft.process !== null && draft.message !== null) {
+    decodeProgram(draft);
+    // The operator's extractors for the program read the message after the built-in decoder.
+    if (ctx.extractors !== undefined) applyProgramExtractors(ctx.extractors, draft, ctx, format);
+  }
   return draft;
 }
 
@@ -57,7 +65,10 @@ function decodeInnermostLine(text: string, ctx: DecodeContext): Draft {
 function decodeWith(text: string, format: Format | 'auto', ctx: DecodeContext): Draft {
   const body = trimBody(text);
   const draft = newDraft(format === 'auto' ? 'text' : format);
-  if (format === 'auto') {
+  const extractors = ctx.extractors;
+  if (extractors !== undefined && applyLineExtractors(extractors, body, draft, ctx, format)) {
+    // An operator's line extractor claimed the line: it wins over built-in recognition.
+  } else if (format === 'auto') {
     autoDetect(body, draft, ctx);
   } else {
     draft.error = decodePinned(body, format, draft, ctx);

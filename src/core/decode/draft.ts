@@ -1,5 +1,6 @@
 import type { Format, NormalizedEvent } from '../event.js';
 import { emptyEvent } from '../event.js';
+import type { ExtractorSet } from '../recognize/extractors.js';
 
 /** The fields a decoder fills as the event will carry them (documented in event.ts). */
 type DecodedFields = Pick<
@@ -38,6 +39,10 @@ export interface DecodeContext {
    * bounded.
    */
   decodeLine?: LineDecoder;
+  /** The operator's extractors (config `extract:`); absent when none is configured. */
+  extractors?: ExtractorSet | undefined;
+  /** The message's topic (or listener name), which extractors may be scoped to. */
+  topic?: string | undefined;
 }
 
 /** See DecodeContext.decodeLine. */
@@ -49,7 +54,7 @@ export type LineDecoder = (text: string, ctx: DecodeContext) => Draft;
  * DecodeContext is added here too.
  */
 export function withLineDecoder(ctx: DecodeContext, decodeLine: LineDecoder | undefined): DecodeContext {
-  return { receivedAt: ctx.receivedAt, decodeLine };
+  return { receivedAt: ctx.receivedAt, decodeLine, extractors: ctx.extractors, topic: ctx.topic };
 }
 
 export function newDraft(format: Format): Draft {

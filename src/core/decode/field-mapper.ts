@@ -296,3 +296,12 @@ export function isDecimal(s: string): boolean {
   }
   return i === s.length;
 }
+
+/**
+ * Sets one event field from a value found outside a key/value record (an operator extractor's
+ * capture), with the same conversion and checks as a mapped key: ports numeric 0..65535, IPs
+ * checked, timestamps parsed, hosts normalized. False when the value does not fit the field.
+ */
+export function setField(field: AliasField, value: unknown, draft: Draft, ctx: DecodeContext): boolean {
+  return apply(field, value, draft, ctx) !== NONE;
+}

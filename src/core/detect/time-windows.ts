@@ -34,6 +34,14 @@ export class TimestampWindow {
   get count(): number {
     return this.times.length;
   }
+
+  /** Times in the window that ends at t: newer than t - windowMs and not after t. */
+  countEndingAt(t: number): number {
+    const cutoff = t - this.windowMs;
+    let n = 0;
+    for (const x of this.times) if (x > cutoff && x <= t) n++;
+    return n;
+  }
 }
 
 /** Distinct values in the window, each with the time it was last seen. */

@@ -21,7 +21,7 @@ export const COMMON_KEYS = ['id', 'name', 'kind', 'severity', 'enabled', 'descri
 export const KIND_KEYS = {
   threshold: ['field', 'op', 'value', 'for'],
   match: ['match'],
-  count: ['window', 'threshold', 'distinct'],
+  count: ['window', 'threshold', 'distinct', 'then'],
   anomaly: ['metric', 'method', 'k', 'warmup', 'min_stddev', 'direction', 'half_life', 'alpha', 'window'],
 } as const satisfies Record<string, readonly string[]>;
 export type LogaggKind = keyof typeof KIND_KEYS;

@@ -8,6 +8,7 @@
  */
 import { Option, type Command } from 'commander';
 import { loadEnrichContext } from '../../../app/enrich-context.js';
+import { extractorsFromConfig } from '../../../app/extractors.js';
 import { enrich } from '../../../core/enrich.js';
 import { normalizeMessage } from '../../../core/normalize.js';
 import type { CompiledRule } from '../../../core/rules/types.js';
@@ -88,6 +89,7 @@ a rule set with problems).`,
       const lines = await readInputLines(flags.input);
       const enrichCtx = loadEnrichContext(config.enrich);
       const format = config.kafka.formats[flags.topic] ?? 'auto';
+      const extractors = extractorsFromConfig(config.extract);
       const dry = new DryRun({ rules: chosen, settings: config.detection, maxMatches: Number.MAX_SAFE_INTEGER, clock: Date.now, batchSize, batchSpanMs });
       const source = { kind: 'file', topic: flags.topic, partition: -1, offset: null };
       let read = 0;
@@ -97,7 +99,7 @@ a rule set with problems).`,
         for await (const l of lines) {
           read++;
           // As IngestPipeline.prepare does per message: decode and normalize, then enrich.
-          const event = enrich(normalizeMessage(l.bytes, { source, receivedAt: Date.now(), format, maxBytes: config.storage.max_message_bytes }), enrichCtx);
+          const event = enrich(normalizeMessage(l.bytes, { source, receivedAt: Date.now(), format, maxBytes: config.storage.max_message_bytes, extractors }), enrichCtx);
           if (event.parse_error !== null) parseErrors++;
           dry.add(event, l.line);
         }

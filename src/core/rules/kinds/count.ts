@@ -2,6 +2,7 @@ import type { NormalizedEvent } from '../../event.js';
 import { LruMap } from '../../detect/lru-map.js';
 import { DistinctWindow, TimestampWindow } from '../../detect/time-windows.js';
 import { asText, compileReader, readValues } from '../field-access.js';
+import { compileMatchBlock } from '../match-block.js';
 import { FindingBatch } from '../finding-batch.js';
 import { show } from '../problems.js';
 import type { RuleEnv } from '../rule-common.js';
@@ -25,6 +26,10 @@ type Window = TimestampWindow | DistinctWindow;
  * src/core/detect/time-windows.ts for the window's edges and late events. Each group keeps at
  * most max(threshold, MIN_CAP) times or values; groups beyond `max_groups` are dropped least
  * recently seen first.
+ *
+ * With `then: BLOCK` (a sequence): events matching `filter` are counted but do not fire; an event
+ * matching `then` fires when its group's window, ending at its time, holds at least `threshold`
+ * of them (a success after many failures), and the group starts over.
  */
 export function compileCount(doc: Record<string, unknown>, env: RuleEnv): CompiledRule | null {
   const p = env.problems;
@@ -35,6 +40,8 @@ export function compileCount(doc: Record<string, unknown>, env: RuleEnv): Compil
   const threshold = doc['threshold'] === undefined ? (p.add('threshold', 'required: how many events (or distinct values) in the window fire the rule'), null) : positiveInt(doc['threshold'], 'threshold', p);
   const distinct = doc['distinct'];
   if (distinct !== undefined && (typeof distinct !== 'string' || distinct === '')) p.add('distinct', 'expected the field whose distinct values are counted, e.g. dst_port');
+  if (doc['then'] !== undefined && distinct !== undefined) p.add('then', 'not with distinct: then follows a count of events');
+  const then = doc['then'] === undefined ? null : compileMatchBlock(doc['then'], 'then', env);
   if (p.count > 0 || common.filter === null || windowMs === null || threshold === null) return null;
 
   const filter = common.filter.test;
@@ -42,10 +49,11 @@ export function compileCount(doc: Record<string, unknown>, env: RuleEnv): Compil
   const cap = Math.max(threshold, MIN_CAP);
   const distinctField = typeof distinct === 'string' ? distinct : null;
   const readDistinct = distinctField === null ? null : compileReader(distinctField);
-  const spec = findingSpec(common, [], common.filter.threats);
+  const spec = findingSpec(common, then === null ? [] : then.fields, common.filter.threats);
   const window = formatDuration(windowMs);
   const cache = env.cache;
-  const guard = ruleGuard(cache, common.filter.guard, distinctField === null ? [] : [[distinctField]]);
+  const guard = then === null ? ruleGuard(cache, common.filter.guard, distinctField === null ? [] : [[distinctField]]) : ruleGuard(cache, eitherGuard(common.filter.guard, then.guard));
+  const thenTest = then === null ? null : then.test;
 
   return {
     meta: common.meta,
@@ -57,7 +65,18 @@ export function compileCount(doc: Record<string, unknown>, env: RuleEnv): Compil
       for (let k = 0; k < n; k++) {
         const i = pos === null ? k : (pos[k] as number);
         const ev = events[i] as NormalizedEvent;
-        if (!filter(ev, i)) continue;
+        if (!filter(ev, i)) {
+          if (thenTest === null || !thenTest(ev, i)) continue;
+          // The sequence's last step: enough counted events before it in the window?
+          const key = grouping.key(ev);
+          const w = groups.get(key) as TimestampWindow | undefined;
+          const n = w === undefined ? 0 : w.countEndingAt(ev.ts);
+          if (n < threshold) continue;
+          groups.delete(key);
+          const context: Record<string, unknown> = { count: n, threshold, window_ms: windowMs };
+          (batch ??= new FindingBatch(spec)).add(i, ev, { vars: { count: n, threshold, window, distinct: '' }, context, matched: {} }, key);
+          continue;
+        }
         let value: string | null = null;
         if (readDistinct !== null) {
           value = asText(readValues(readDistinct(ev), 1)[0]);
@@ -70,7 +89,7 @@ export function compileCount(doc: Record<string, unknown>, env: RuleEnv): Compil
           groups.set(key, w);
         }
         const n = value === null ? (w as TimestampWindow).add(ev.ts) : (w as DistinctWindow).add(value, ev.ts);
-        if (n < threshold) continue;
+        if (n < threshold || thenTest !== null) continue;
         const context: Record<string, unknown> = { count: n, threshold, window_ms: windowMs };
         const matched: Record<string, unknown> = {};
         if (distinctField !== null) {
@@ -84,4 +103,15 @@ export function compileCount(doc: Record<string, unknown>, env: RuleEnv): Compil
       return batch === null ? [] : batch.finish(events);
     },
   } as CompiledRule<LruMap<string, Window>>;
+}
+
+/**
+ * Guard alternatives of "filter or then": an event needs an atom of one filter alternative or of
+ * one then alternative; with no guard on either side, every event may match.
+ */
+function eitherGuard(a: readonly string[][], b: readonly string[][]): string[][] {
+  if (a.length === 0 || b.length === 0) return [];
+  const out: string[][] = [];
+  for (const x of a) for (const y of b) out.push([...new Set([...x, ...y])]);
+  return out;
 }

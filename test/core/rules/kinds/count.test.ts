@@ -117,6 +117,30 @@ describe('count: distinct values', () => {
   });
 });
 
+describe('count: then (a sequence: N events, then one more of another kind)', () => {
+  const ok = (ms: number, ip = '203.0.113.5') => ev({ ts: T0 + ms, src_ip: ip, message: 'Accepted password for root' });
+  const SEQ = { ...BRUTE, id: 'seq', window: '10m', then: { message: { contains: 'accepted password' } }, title: 'login from {src_ip} after {count} failures' };
+
+  test.each<[string, NormalizedEvent[][], number[]]>([
+    ['5 failures then a success fire once, at the success', [[fail(0), fail(1000), fail(2000), fail(3000), fail(4000)], [ok(5000)]], [0, 1]],
+    ['the failures alone never fire', [[0, 1, 2, 3, 4, 5, 6, 7].map((i) => fail(i * 1000))], [0]],
+    ['4 failures then a success', [[fail(0), fail(1000), fail(2000), fail(3000), ok(4000)]], [0]],
+    ['a success from another address', [[fail(0), fail(1000), fail(2000), fail(3000), fail(4000), ok(5000, '198.51.100.1')]], [0]],
+    ['failures older than the window', [[fail(0), fail(1000), fail(2000), fail(3000), fail(4000)], [ok(700_000)]], [0, 0]],
+    ['failures after the success do not count for it', [[ok(0), fail(1000), fail(2000), fail(3000), fail(4000), fail(5000)]], [0]],
+    ['the group starts over after firing', [[fail(0), fail(1000), fail(2000), fail(3000), fail(4000), ok(5000)], [ok(6000)]], [1, 0]],
+  ])('%s', (_name, batches, findingCounts) => {
+    const out = run(rule(SEQ), batches);
+    expect(out.map((f) => f.length)).toEqual(findingCounts);
+  });
+
+  test('the finding is the success, with the count of failures before it', () => {
+    const [, [f]] = run(rule(SEQ), [[fail(0), fail(1000), fail(2000), fail(3000), fail(4000), fail(4500)], [ok(5000)]]) as [Finding[], Finding[]];
+    expect(f!.title).toBe('login from 203.0.113.5 after 6 failures');
+    expect(f!.context).toMatchObject({ count: 6, threshold: 5, window_ms: 600_000 });
+  });
+});
+
 describe('count: mistakes', () => {
   test.each<[string, Record<string, unknown>, string[]]>([
     ['missing filter', { filter: undefined }, ['filter: required: the events to count, e.g. filter: { attributes.outcome: failure }']],
@@ -129,6 +153,7 @@ describe('count: mistakes', () => {
     ['bad group_by', { group_by: [1] }, ['group_by: expected a field path or a list of field paths (an empty list makes one group)']],
     ['bad max_groups', { max_groups: 0 }, ['max_groups: must be a whole number of at least 1']],
     ['threshold-kind key', { op: '>' }, ['unknown key "op" for kind count (it belongs to threshold rules)']],
+    ['then with distinct', { distinct: 'user', then: { message: { contains: 'accepted' } } }, ['then: not with distinct: then follows a count of events']],
   ])('%s', (_name, extra, messages) => {
     const { rules, errors } = compileRules([{ file: 'r.yaml', index: 0, doc: { ...BRUTE, ...extra } }], ctx);
     expect(rules).toEqual([]);
