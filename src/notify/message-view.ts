@@ -2,7 +2,8 @@
  * A message as JSON: the webhook's default body, and the fields a body template may name
  * (`{{alert.title}}`, `{{outbox_id}}`…). Times are ISO 8601 UTC. Pure.
  */
-import type { AlertSnapshot, NotifyMessage } from './types.js';
+import type { AlertSnapshot } from '../core/alert.js';
+import type { NotifyMessage } from './types.js';
 
 export interface AlertView {
   id: number;

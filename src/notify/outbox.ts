@@ -8,12 +8,13 @@
  * Statements come through `st` (the writer connection's statement cache), so these run inside
  * whatever transaction the caller holds.
  */
-import type { AlertState } from '../api/ports.js';
+import type { AlertState } from '../core/alert.js';
 import type { AlertWritten } from '../store/alert-store.js';
 import type { SqlStatement } from '../store/sqlite.js';
 import { planNotifications, type ChannelMemory, type NotifyPolicy } from './plan.js';
 import { routeAlert, type RouteConfig } from './routing.js';
-import type { AlertSnapshot, OutboxKind, OutboxPayload } from './types.js';
+import type { AlertSnapshot } from '../core/alert.js';
+import type { OutboxKind, OutboxPayload } from './types.js';
 
 export type Statements = (sql: string) => SqlStatement;
 

@@ -3,7 +3,7 @@
  * transport table's entry type. A new channel type is a new entry in TRANSPORTS
  * (transports.ts), not an edit to a switch.
  */
-import type { AlertState } from '../api/ports.js';
+import type { AlertSnapshot } from '../core/alert.js';
 import type { Severity } from '../core/event.js';
 
 /**
@@ -22,25 +22,6 @@ export type OutboxState = (typeof OUTBOX_STATES)[number];
 
 export const CHANNEL_TYPES = ['webhook', 'slack', 'pagerduty'] as const;
 export type ChannelType = (typeof CHANNEL_TYPES)[number];
-
-/** The alert as it was when the notification was enqueued. Times are epoch ms UTC. */
-export interface AlertSnapshot {
-  id: number;
-  rule_id: string;
-  rule_name: string;
-  title: string;
-  severity: Severity;
-  host: string | null;
-  count: number;
-  first_seen: number;
-  last_seen: number;
-  state: AlertState;
-  dedup_key: string;
-  sample_event_ids: number[];
-  /** Who made the last state change (the token's subject), and the comment given. */
-  state_changed_by: string | null;
-  comment: string | null;
-}
 
 /** The outbox row's `payload` column (JSON). */
 export interface OutboxPayload {

@@ -7,14 +7,18 @@
  * API runs on a worker thread (`serve`), the worker's port sends changes to this port on the
  * main thread instead (src/api/worker/).
  */
-import type { Alert, AlertChange, AlertFeed, AlertFilter, AlertPage, AlertsPort, AlertState } from '../api/ports.js';
+import type { Alert, AlertChange, AlertFeed, AlertFilter, AlertPage, AlertState } from '../core/alert.js';
 import type { Severity } from '../core/event.js';
 import { LogaggError } from '../errors.js';
 import { alertFeed, countAlerts, getAlert, listAlerts, toAlert } from './alert-reader.js';
 import { transitionAlert } from './alert-store.js';
 import type { Store } from './store.js';
 
-export class SqliteAlertsPort implements AlertsPort {
+/**
+ * Has the shape of the API's AlertsPort (src/api/ports.ts); the store does not import the API,
+ * so the fit is checked where a port is handed to the API (serve, tail, the tests' harness).
+ */
+export class SqliteAlertsPort {
   /**
    * @param reader a connection to read with (read-only in `serve`)
    * @param writer the writer connection for state changes; null = changes are refused (503)

@@ -4,32 +4,11 @@
  * read-only connection. Every user value is a bound parameter.
  */
 import { SEVERITIES, type Severity } from '../core/event.js';
-import type { Alert, AlertFilter, AlertState } from '../api/ports.js';
+import type { Alert, AlertFilter, AlertHistoryEntry, AlertRecord, AlertState } from '../core/alert.js';
 import { badRequest } from '../errors.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { hostCondition } from './log-filter.js';
 import type { Store } from './store.js';
-
-/** Everything stored about an alert; `Alert` (the API's shape) is a subset. */
-export interface AlertRecord extends Alert {
-  rule_name: string;
-  matched: Record<string, unknown>;
-  context: Record<string, unknown> | null;
-  acknowledged_by: string | null;
-  acknowledged_at: number | null;
-  resolved_by: string | null;
-  resolved_at: number | null;
-  created_at: number;
-  updated_at: number;
-}
-
-export interface AlertHistoryEntry {
-  at: number;
-  by: string;
-  from: AlertState;
-  to: AlertState;
-  comment: string | null;
-}
 
 export interface AlertRecordPage {
   items: AlertRecord[];

@@ -13,7 +13,7 @@
  */
 import { SEVERITIES, type NormalizedEvent, type Severity } from '../core/event.js';
 import type { Finding } from '../core/rules/types.js';
-import { canTransition, type AlertChange, type AlertState } from '../api/ports.js';
+import { canTransition, type AlertChange, type AlertState } from '../core/alert.js';
 import { LogaggError } from '../errors.js';
 import { hostCondition } from './log-filter.js';
 import type { BatchTx } from './log-writer.js';

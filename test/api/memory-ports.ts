@@ -2,7 +2,8 @@
 // lands. They follow the port contracts in src/api/ports.ts (scope, cursors, feed positions).
 import { SEVERITIES, type Severity } from '../../src/core/event.js';
 import { hostInScope } from '../../src/api/auth/roles.js';
-import type { Alert, AlertChange, AlertFeed, AlertFilter, AlertPage, AlertsPort, AlertState, RuleInfo, RulesPort } from '../../src/api/ports.js';
+import type { Alert, AlertChange, AlertFeed, AlertFilter, AlertPage, AlertState } from '../../src/core/alert.js';
+import type { AlertsPort, RuleInfo, RulesPort } from '../../src/api/ports.js';
 import { badRequest } from '../../src/errors.js';
 
 const rank = (s: Severity) => SEVERITIES.indexOf(s);

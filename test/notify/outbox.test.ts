@@ -1,7 +1,7 @@
 // The outbox is written in the alert change's own transaction: by the batch (opened / repeated /
 // escalated alerts) and by state changes (resolve, reopen). Real SQLite files.
 import { describe, expect, test } from 'vitest';
-import type { AlertState } from '../../src/api/ports.js';
+import type { AlertState } from '../../src/core/alert.js';
 import { enqueueForTransition } from '../../src/notify/outbox.js';
 import { transitionAlert } from '../../src/store/alert-store.js';
 import { openTemp } from '../store/fixtures.js';

@@ -23,6 +23,7 @@
  */
 import type { DetectionSettings } from '../../../app/detection-rules.js';
 import { assetRaisePolicy } from '../../../app/detection-rules.js';
+import type { AlertRecord } from '../../../core/alert.js';
 import type { NormalizedEvent, Severity } from '../../../core/event.js';
 import { DetectionEngine } from '../../../core/detect/engine.js';
 import type { CompiledRule, RuleKind } from '../../../core/rules/types.js';
@@ -62,22 +63,14 @@ export interface RuleOutcome {
   last_error?: string;
 }
 
-export interface WouldBeAlert {
-  rule_id: string;
-  rule_name: string;
-  severity: Severity;
-  host: string | null;
-  title: string;
-  /** Event times, epoch ms. */
-  first_seen: number;
-  last_seen: number;
-  count: number;
-  /** References (lines / log ids) of sample events: the first four occurrences and the latest. */
+/**
+ * An alert the rules would have opened, as the report shows it: the stored record without
+ * what only a real database has (ids, state changes, write times), its sample ids named
+ * `samples`: references (lines / log ids) of the first four occurrences and the latest.
+ */
+export type WouldBeAlert = Pick<AlertRecord, 'rule_id' | 'rule_name' | 'severity' | 'host' | 'title' | 'first_seen' | 'last_seen' | 'count' | 'matched' | 'context' | 'dedup_key'> & {
   samples: number[];
-  matched: Record<string, unknown>;
-  context: Record<string, unknown> | null;
-  dedup_key: string;
-}
+};
 
 export interface DryRunReport {
   events: number;
