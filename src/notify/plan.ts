@@ -12,7 +12,7 @@
  */
 import type { AlertState } from '../core/alert.js';
 import { SEVERITIES, type Severity } from '../core/event.js';
-import type { OutboxKind } from './types.js';
+import type { OutboxKind } from '../core/notification.js';
 
 export interface NotifyPolicy {
   /** ms; null = never re-notify. */

@@ -6,6 +6,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { LogaggError } from '../errors.js';
 import type { StoreEncryption } from './cipher.js';
+import type { Connection } from './connection.js';
 import { latestVersion, migrate, MIGRATIONS, newerSchemaError, schemaVersion, type Migration } from './migrations.js';
 import { registerHistogramFunctions } from './rollup-histogram.js';
 import { openSqlite, toStoreError, type SqlDb, type SqlStatement } from './sqlite.js';
@@ -27,17 +28,15 @@ export interface OpenStoreOptions {
   migrations?: readonly Migration[];
 }
 
+/**
+ * An open database as the rest of the code holds it: passed to the store's functions, which
+ * reach its connection through src/store/connection.ts. It has no SQL door of its own.
+ */
 export interface Store {
   readonly path: string;
   readonly readonly: boolean;
-  readonly db: SqlDb;
   /** Schema version found (reader) or reached (writer) at open. */
   readonly schemaVersion: number;
-  /**
-   * A prepared statement for this SQL text, prepared once per connection and shared by every
-   * caller using the same text: only call pluck() on SQL whose every user wants plucked rows.
-   */
-  statement(sql: string): SqlStatement;
   close(): void;
 }
 
@@ -110,7 +109,7 @@ export function openStore(path: string, opts: OpenStoreOptions = {}): Store {
   }
 }
 
-function makeStore(path: string, readonly: boolean, db: SqlDb, version: number): Store {
+function makeStore(path: string, readonly: boolean, db: SqlDb, version: number): Connection {
   const cache = new Map<string, SqlStatement>();
   let open = true;
   return {

@@ -3,7 +3,7 @@ import { storeOptionsFromConfig } from '../../app/store-options.js';
 import { LogaggError } from '../../errors.js';
 import { httpSender } from '../../notify/http-send.js';
 import { sampleMessage } from '../../notify/message-view.js';
-import { notifyStatus, type ChannelStatus } from '../../notify/notify-status.js';
+import { notifyStatus, type ChannelStatus } from '../../store/notify-status.js';
 import { resolveChannels } from '../../notify/secrets.js';
 import { channelSecrets, deliver } from '../../notify/transports.js';
 import { openStore } from '../../store/store.js';

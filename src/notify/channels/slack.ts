@@ -6,7 +6,8 @@
  */
 import type { Severity } from '../../core/event.js';
 import { hostSuffix, isoTime } from '../message-view.js';
-import type { ChannelTransport, HttpRequest, NotifyMessage, OutboxKind } from '../types.js';
+import type { OutboxKind } from '../../core/notification.js';
+import type { ChannelTransport, HttpRequest, NotifyMessage } from '../types.js';
 
 export interface SlackChannel {
   type: 'slack';

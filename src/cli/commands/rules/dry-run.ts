@@ -27,11 +27,10 @@ import type { AlertRecord } from '../../../core/alert.js';
 import type { NormalizedEvent, Severity } from '../../../core/event.js';
 import { DetectionEngine } from '../../../core/detect/engine.js';
 import type { CompiledRule, RuleKind } from '../../../core/rules/types.js';
-import { applyFindings, type AlertPolicy, type PendingFinding } from '../../../store/alert-store.js';
+import { applyFindingsApart, type AlertPolicy, type PendingFinding } from '../../../store/alert-store.js';
 import { allAlertRecords } from '../../../store/alert-reader.js';
 import { parseDuration } from '../../../config/units.js';
 import { LogaggError } from '../../../errors.js';
-import type { BatchTx } from '../../../store/log-writer.js';
 import { readRuleStats } from '../../../store/rule-state.js';
 import { openStore, type Store } from '../../../store/store.js';
 
@@ -159,10 +158,7 @@ export class DryRun {
     if (findings.length > 0) {
       const pending: PendingFinding[] = findings.map((finding) => ({ finding, suppressMs: this.suppressById.get(finding.rule_id) ?? this.opts.settings.default_suppress }));
       const now = this.opts.clock();
-      this.store.db.immediateTransaction(() => {
-        const tx: BatchTx = { events, ids: refs, now, statement: (sql) => this.store.statement(sql) };
-        applyFindings(tx, pending, this.policy);
-      });
+      applyFindingsApart(this.store, { events, ids: refs, now }, pending, this.policy);
     }
     for (let i = 0; i < events.length; i++) {
       const ev = events[i] as NormalizedEvent;
