@@ -172,11 +172,12 @@ export function applyFindingsApart(
   batch: { events: ArrayLike<{ readonly ts: number }>; ids: readonly (number | null)[]; now: number },
   pending: readonly PendingFinding[],
   policy: AlertPolicy,
+  written?: AlertWritten[],
 ): AlertWriteSummary {
   const c = sqlOf(store);
   return c.db.immediateTransaction(() => {
     const tx: SqlTx = { ...batch, statement: (sql) => c.statement(sql) };
-    return applyFindings(tx, pending, policy);
+    return applyFindings(tx, pending, policy, written);
   });
 }
 
