@@ -1,6 +1,7 @@
 /**
- * The vocabulary of the notification outbox, shared by the store (which keeps the rows), the
- * notifier (which plans and sends them) and the API (which lists them).
+ * The vocabulary of notifications, shared by the store (which keeps the outbox rows), the
+ * notifier (which plans and sends them), the API (which lists them) and the config (which
+ * checks body templates against a sample message).
  */
 import type { AlertSnapshot } from './alert.js';
 import type { Severity } from './event.js';
@@ -24,4 +25,17 @@ export interface OutboxPayload {
   alert: AlertSnapshot;
   /** The severity the channel was told before (escalate only). */
   previous_severity: Severity | null;
+}
+
+/** What a transport is given: one outbox row, ready to render. */
+export interface NotifyMessage {
+  /** The outbox row id: the idempotency key of the delivery. */
+  outbox_id: number;
+  kind: OutboxKind;
+  /** When the notification was enqueued, epoch ms. */
+  created_at: number;
+  alert: AlertSnapshot;
+  previous_severity: Severity | null;
+  /** `notify.dashboard_url` + `/alerts/<id>`; null when no dashboard URL is configured. */
+  link: string | null;
 }

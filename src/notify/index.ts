@@ -5,5 +5,5 @@ export { NotifySender, type SenderSettings } from './sender.js';
 export { resolveChannels, maskNotifyConfig } from './secrets.js';
 export { TRANSPORTS, deliver, channelSecrets, type Channel } from './transports.js';
 export { httpSender, DeliveryError } from './http-send.js';
-export { sampleMessage } from './message-view.js';
+export { sampleMessage } from '../core/message-view.js';
 export * from './types.js';

@@ -8,8 +8,8 @@
 import { readFileSync } from 'node:fs';
 import type { ChannelConfig } from '../config/sections/notify.js';
 import { ConfigError } from '../errors.js';
-import { messageView, sampleMessage } from './message-view.js';
-import { compileTemplate } from './template.js';
+import { messageView, sampleMessage } from '../core/message-view.js';
+import { compileTemplate } from '../core/notify-template.js';
 import type { Channel } from './transports.js';
 
 export type Env = Readonly<Record<string, string | undefined>>;

@@ -2,7 +2,7 @@ import { Option, type Command } from 'commander';
 import { storeOptionsFromConfig } from '../../app/store-options.js';
 import { LogaggError } from '../../errors.js';
 import { httpSender } from '../../notify/http-send.js';
-import { sampleMessage } from '../../notify/message-view.js';
+import { sampleMessage } from '../../core/message-view.js';
 import { notifyStatus, type ChannelStatus } from '../../store/notify-status.js';
 import { resolveChannels } from '../../notify/secrets.js';
 import { channelSecrets, deliver } from '../../notify/transports.js';

@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import { SEVERITIES } from '../../core/event.js';
-import { PAGERDUTY_EVENTS_URL } from '../../notify/channels/pagerduty.js';
-import { messageView, sampleMessage } from '../../notify/message-view.js';
-import { compileTemplate, TemplateError } from '../../notify/template.js';
+import { messageView, sampleMessage } from '../../core/message-view.js';
+import { compileTemplate, TemplateError } from '../../core/notify-template.js';
 import { durationSchema } from '../units.js';
 
 /**
@@ -17,6 +16,9 @@ import { durationSchema } from '../units.js';
  */
 
 const duration = durationSchema();
+
+/** The PagerDuty Events API v2 endpoint: notify.channels.<name>.url's default for type pagerduty. */
+export const PAGERDUTY_EVENTS_URL = 'https://events.pagerduty.com/v2/enqueue';
 
 const severity = z.enum(SEVERITIES);
 export const CHANNEL_NAME = /^[a-z0-9][a-z0-9_-]{0,62}$/;

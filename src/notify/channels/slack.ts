@@ -5,9 +5,10 @@
  * cannot ping a channel or forge a link.
  */
 import type { Severity } from '../../core/event.js';
-import { hostSuffix, isoTime } from '../message-view.js';
+import { hostSuffix, isoTime } from '../../core/message-view.js';
 import type { OutboxKind } from '../../core/notification.js';
-import type { ChannelTransport, HttpRequest, NotifyMessage } from '../types.js';
+import type { NotifyMessage } from '../../core/notification.js';
+import type { ChannelTransport, HttpRequest } from '../types.js';
 
 export interface SlackChannel {
   type: 'slack';
