@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { DetectionService } from '../../app/detection.js';
 import { startIngest, type IngestService } from '../../app/ingest-service.js';
 import type { FrozenConfig } from '../../config/load.js';
+import { notifySecretEnv } from '../../config/sections/notify.js';
 import type { Logger } from '../../logger.js';
 import { cliContext, list } from '../context.js';
 import { onShutdown } from '../signals.js';
@@ -48,7 +49,7 @@ export interface IngestWithDetection {
  * first too (a missing secret is a ConfigError), and their sender runs on the writer connection.
  */
 export async function startIngestWithDetection(config: FrozenConfig, logger: Logger): Promise<IngestWithDetection> {
-  const notify = createNotifyService(config.notify, { logger, env: process.env });
+  const notify = createNotifyService(config.notify, { logger, secretEnv: notifySecretEnv(config.notify, process.env) });
   const detection = config.detection.enabled ? await DetectionService.load(config.detection, { logger }) : null;
   let service: IngestService;
   try {

@@ -1,5 +1,6 @@
 import { Option, type Command } from 'commander';
 import { storeOptionsFromConfig } from '../../app/store-options.js';
+import { notifySecretEnv } from '../../config/sections/notify.js';
 import { LogaggError } from '../../errors.js';
 import { httpSender } from '../../notify/http-send.js';
 import { sampleMessage } from '../../core/message-view.js';
@@ -36,7 +37,7 @@ Exit status: 0 when the endpoint accepted every message (2xx), 1 otherwise.`,
     )
     .action(async (name: string, flags: { resolve?: boolean }, cmd: Command) => {
       const { config } = cliContext(cmd);
-      const channels = resolveChannels(config.notify.channels, process.env);
+      const channels = resolveChannels(config.notify.channels, notifySecretEnv(config.notify, process.env));
       const channel = channels.find((c) => c.name === name);
       if (channel === undefined) {
         const known = channels.map((c) => c.name);
