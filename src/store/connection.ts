@@ -1,14 +1,38 @@
 /**
  * The SQL door of an open store and of a batch's transaction, for the modules of src/store
- * only: the rest of the code holds a Store (src/store/store.ts) or a BatchTx
- * (src/store/log-writer.ts), typed without it, and asks store functions by name. So no SQL
- * text runs outside src/store. The objects are the same at run time; the accessors check that
- * they came from this package (a store from openStore, a transaction from LogWriter).
+ * only: the rest of the code holds a Store (from openStore, src/store/store.ts) or a BatchTx
+ * (from LogWriter, src/store/log-writer.ts), typed without it, and asks store functions by
+ * name; both types are declared here, beside the door, and exported from those two modules.
+ * So no SQL text runs outside src/store. The objects are the same at run time; the accessors
+ * check that they came from this package (a store from openStore, a transaction from LogWriter).
  */
 import { LogaggError } from '../errors.js';
-import type { BatchTx } from './log-writer.js';
 import type { SqlDb, SqlStatement } from './sqlite.js';
-import type { Store } from './store.js';
+
+/**
+ * An open database as the rest of the code holds it: passed to the store's functions, which
+ * reach its connection through sqlOf below. It has no SQL door of its own.
+ */
+export interface Store {
+  readonly path: string;
+  readonly readonly: boolean;
+  /** Schema version found (reader) or reached (writer) at open. */
+  readonly schemaVersion: number;
+  close(): void;
+}
+
+/**
+ * What a batch hook sees: the ids just assigned. Handed to store functions (applyFindings,
+ * the outbox, the detection state), which write on the same connection inside the transaction.
+ */
+export interface BatchTx {
+  /** The batch's events (their event times), in input order. */
+  readonly events: ArrayLike<{ readonly ts: number }>;
+  /** The id of each event, in input order; null where a duplicate was skipped. */
+  readonly ids: readonly (number | null)[];
+  /** The time the batch was written, epoch ms. */
+  readonly now: number;
+}
 
 /** Statements on one connection, prepared once per SQL text. */
 export type Statements = (sql: string) => SqlStatement;

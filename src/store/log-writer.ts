@@ -5,7 +5,7 @@
  */
 import type { NormalizedEvent } from '../core/event.js';
 import { LogaggError } from '../errors.js';
-import { sqlOf, type SqlTx } from './connection.js';
+import { sqlOf, type BatchTx, type SqlTx } from './connection.js';
 import { INSERT_LOG, INSERT_LOG_FTS } from './log-row.js';
 import { COL_HOST, COL_MESSAGE, COL_PROCESS, eventTimes, LOG_COLUMNS, toBatchRows, type BatchRows } from './batch-rows.js';
 import { offsetParams, UPSERT_OFFSET, type OffsetUpdate } from './offsets.js';
@@ -14,18 +14,8 @@ import type { SqlStatement } from './sqlite.js';
 import { toStoreError } from './sqlite.js';
 import type { Store } from './store.js';
 
-/**
- * What a batch hook sees: the ids just assigned. Handed to store functions (applyFindings,
- * the outbox, the detection state), which write on the same connection inside the transaction.
- */
-export interface BatchTx {
-  /** The batch's events (their event times), in input order. */
-  readonly events: ArrayLike<{ readonly ts: number }>;
-  /** The id of each event, in input order; null where a duplicate was skipped. */
-  readonly ids: readonly (number | null)[];
-  /** The time the batch was written, epoch ms. */
-  readonly now: number;
-}
+/** Declared beside its statements (connection.ts), which only src/store reaches. */
+export type { BatchTx };
 
 export interface BatchInput {
   events: readonly NormalizedEvent[];

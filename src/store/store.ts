@@ -6,7 +6,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { LogaggError } from '../errors.js';
 import type { StoreEncryption } from './cipher.js';
-import type { Connection } from './connection.js';
+import type { Connection, Store } from './connection.js';
 import { latestVersion, migrate, MIGRATIONS, newerSchemaError, schemaVersion, type Migration } from './migrations.js';
 import { registerHistogramFunctions } from './rollup-histogram.js';
 import { openSqlite, toStoreError, type SqlDb, type SqlStatement } from './sqlite.js';
@@ -28,17 +28,8 @@ export interface OpenStoreOptions {
   migrations?: readonly Migration[];
 }
 
-/**
- * An open database as the rest of the code holds it: passed to the store's functions, which
- * reach its connection through src/store/connection.ts. It has no SQL door of its own.
- */
-export interface Store {
-  readonly path: string;
-  readonly readonly: boolean;
-  /** Schema version found (reader) or reached (writer) at open. */
-  readonly schemaVersion: number;
-  close(): void;
-}
+/** Declared beside its connection (connection.ts), which only src/store reaches. */
+export type { Store };
 
 const DEFAULTS = {
   cacheMb: 64,
