@@ -4,7 +4,7 @@
  */
 import { SEVERITIES } from '../core/event.js';
 import { QueryReader, timeRange, type RawQuery } from './params.js';
-import { ALERT_STATES, type AlertFilter } from './ports.js';
+import { ALERT_STATES, type AlertFilter } from '../core/alert.js';
 
 export const ALERT_FILTER_PARAMS = ['state', 'severity', 'min_severity', 'rule', 'host', 'from', 'to'] as const;
 

@@ -7,7 +7,7 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 import type { IngestStats } from '../ingest/ingest-stats.js';
 import { registerListenerMetrics } from '../listen/listener-metrics.js';
 import type { AlertsPort } from './ports.js';
-import type { ChannelStatus } from '../notify/notify-status.js';
+import type { ChannelStatus } from '../store/notify-status.js';
 
 export interface ApiMetrics {
   registry: Registry;

@@ -23,7 +23,7 @@ import { registerHealthRoute, registerReadyRoutes } from './routes/health.js';
 import { registerIngestRoute } from './routes/ingest.js';
 import { registerLogRoutes } from './routes/logs.js';
 import { registerNotificationRoutes } from './routes/notifications.js';
-import { notifyStatus } from '../notify/notify-status.js';
+import { notifyStatus } from '../store/notify-status.js';
 import { registerRuleRoutes } from './routes/rules.js';
 import { registerStreamRoute, STREAM_PATH } from './routes/stream.js';
 import { registerSummaryRoutes } from './routes/summary.js';

@@ -4,7 +4,7 @@
  * answers against these, notice any drift between the server and its document.
  */
 import { FORMATS, LEVEL_NAMES, SEVERITIES } from '../core/event.js';
-import { ALERT_STATES } from './ports.js';
+import { ALERT_STATES } from '../core/alert.js';
 
 type Schema = Record<string, unknown>;
 

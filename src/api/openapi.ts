@@ -6,7 +6,7 @@ import { FORMATS, SEVERITIES } from '../core/event.js';
 import { VERSION } from '../version.js';
 import type { ApiSettings } from './env.js';
 import { SCHEMAS } from './openapi-schemas.js';
-import { ALERT_STATES } from './ports.js';
+import { ALERT_STATES } from '../core/alert.js';
 import { PROBLEM_CONTENT_TYPE } from './problem.js';
 import { BUCKETS } from './summary.js';
 import { notificationsPathItem } from './routes/notifications.js';

@@ -1,6 +1,7 @@
 import { DetectionService } from './detection.js';
 import { startIngest, type IngestService } from './ingest-service.js';
 import type { Env } from '../config/environment.js';
+import { notifySecretEnv } from '../config/sections/notify.js';
 import type { FrozenConfig } from '../config/load.js';
 import type { Logger } from '../logger.js';
 import { createNotifyService, type NotifyService } from '../notify/notify-service.js';
@@ -27,7 +28,7 @@ export interface IngestWithDetection {
  * `env` is where the channels' `*_env` secrets are read (the process environment, from config).
  */
 export async function startIngestWithDetection(config: FrozenConfig, logger: Logger, env: Env): Promise<IngestWithDetection> {
-  const notify = createNotifyService(config.notify, { logger, env });
+  const notify = createNotifyService(config.notify, { logger, secretEnv: notifySecretEnv(config.notify, env) });
   const detection = config.detection.enabled ? await DetectionService.load(config.detection, { logger }) : null;
   let service: IngestService;
   try {

@@ -23,12 +23,12 @@
  */
 import type { DetectionSettings } from './detection-rules.js';
 import { assetRaisePolicy } from './detection-rules.js';
+import type { AlertRecord } from '../core/alert.js';
 import type { NormalizedEvent, Severity } from '../core/event.js';
 import { DetectionEngine } from '../core/detect/engine.js';
 import type { CompiledRule, RuleKind } from '../core/rules/types.js';
-import { applyFindings, type AlertPolicy, type PendingFinding } from '../store/alert-store.js';
+import { applyFindingsApart, type AlertPolicy, type PendingFinding } from '../store/alert-store.js';
 import { allAlertRecords } from '../store/alert-reader.js';
-import type { BatchTx } from '../store/log-writer.js';
 import { readRuleStats } from '../store/rule-state.js';
 import { openStore, type Store } from '../store/store.js';
 
@@ -60,22 +60,14 @@ export interface RuleOutcome {
   last_error?: string;
 }
 
-export interface WouldBeAlert {
-  rule_id: string;
-  rule_name: string;
-  severity: Severity;
-  host: string | null;
-  title: string;
-  /** Event times, epoch ms. */
-  first_seen: number;
-  last_seen: number;
-  count: number;
-  /** References (lines / log ids) of sample events: the first four occurrences and the latest. */
+/**
+ * An alert the rules would have opened, as the report shows it: the stored record without
+ * what only a real database has (ids, state changes, write times), its sample ids named
+ * `samples`: references (lines / log ids) of the first four occurrences and the latest.
+ */
+export type WouldBeAlert = Pick<AlertRecord, 'rule_id' | 'rule_name' | 'severity' | 'host' | 'title' | 'first_seen' | 'last_seen' | 'count' | 'matched' | 'context' | 'dedup_key'> & {
   samples: number[];
-  matched: Record<string, unknown>;
-  context: Record<string, unknown> | null;
-  dedup_key: string;
-}
+};
 
 export interface DryRunReport {
   events: number;
@@ -164,10 +156,7 @@ export class DryRun {
     if (findings.length > 0) {
       const pending: PendingFinding[] = findings.map((finding) => ({ finding, suppressMs: this.suppressById.get(finding.rule_id) ?? this.opts.settings.default_suppress }));
       const now = this.opts.clock();
-      this.store.db.immediateTransaction(() => {
-        const tx: BatchTx = { events, ids: refs, now, statement: (sql) => this.store.statement(sql) };
-        applyFindings(tx, pending, this.policy);
-      });
+      applyFindingsApart(this.store, { events, ids: refs, now }, pending, this.policy);
     }
     for (let i = 0; i < events.length; i++) {
       const ev = events[i] as NormalizedEvent;

@@ -11,6 +11,7 @@ import { spawn } from 'node:child_process';
 import { constants, copyFileSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
+import { sqlOf } from '../store/connection.js';
 import { maxLogId } from '../store/log-follow.js';
 import { openStore, type Store } from '../store/store.js';
 import { ensureTopics } from '../tools/sample-producer.js';
@@ -60,7 +61,7 @@ function prepare(dbPath: string, start: number, end: number, only: readonly stri
   try {
     const inputs = { ...DEFAULT_QUERY_INPUTS, start, end, deepCursor: deepCursorAt(store, start, end, DEEP_FRACTION) };
     const queries = benchQueries(inputs).filter((q) => only.length === 0 || only.some((p) => q.name.startsWith(p)));
-    const filtered = Number(store.statement('SELECT count(*) FROM logs WHERE host = ? AND level <= 4').pluck().get(inputs.host));
+    const filtered = Number(sqlOf(store).statement('SELECT count(*) FROM logs WHERE host = ? AND level <= 4').pluck().get(inputs.host));
     const matches = new Map([
       ['logs.filtered.first', filtered],
       ['logs.filtered.deep', filtered],

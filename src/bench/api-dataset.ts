@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { enrich, EMPTY_ENRICH_CONTEXT } from '../core/enrich.js';
 import type { NormalizedEvent } from '../core/event.js';
 import { normalizeMessage } from '../core/normalize.js';
+import { sqlOf } from '../store/connection.js';
 import { latestVersion } from '../store/migrations.js';
 import { LogWriter } from '../store/log-writer.js';
 import { openStore } from '../store/store.js';
@@ -127,7 +128,7 @@ function generate(path: string, events: number, now: number, log: (msg: string) 
     }
     if (chunk.length > 0) flush();
     // Fold the WAL into the file, so the cached database is one self-contained file.
-    store.db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
+    sqlOf(store).db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
   } finally {
     store.close();
   }

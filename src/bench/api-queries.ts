@@ -4,6 +4,7 @@
  * filtered and deep-page reads, under 20 ms for the summary, with the server idle.
  * Not part of the appliance.
  */
+import { sqlOf } from '../store/connection.js';
 import { encodeCursor } from '../store/cursor.js';
 import type { Store } from '../store/store.js';
 
@@ -61,7 +62,7 @@ export function benchQueries(q: QueryInputs): BenchQuery[] {
  */
 export function deepCursorAt(store: Store, start: number, end: number, fraction: number): string {
   const ts = Math.round(end - (end - start) * fraction);
-  const row = store.statement('SELECT ts, id FROM logs WHERE ts <= ? ORDER BY ts DESC, id DESC LIMIT 1').get(ts) as { ts: number; id: number } | undefined;
+  const row = sqlOf(store).statement('SELECT ts, id FROM logs WHERE ts <= ? ORDER BY ts DESC, id DESC LIMIT 1').get(ts) as { ts: number; id: number } | undefined;
   if (!row) throw new Error(`no event at or before ${new Date(ts).toISOString()}`);
   // As if that row ended the previous page: the deep page starts with the row after it.
   return encodeCursor({ ts: row.ts, id: row.id, order: 'desc' });
@@ -69,5 +70,5 @@ export function deepCursorAt(store: Store, start: number, end: number, fraction:
 
 /** How many events a full-text MATCH expression matches, for the report. */
 export function ftsMatches(store: Store, match: string): number {
-  return Number(store.statement('SELECT count(*) FROM logs_fts WHERE logs_fts MATCH ?').pluck().get(match));
+  return Number(sqlOf(store).statement('SELECT count(*) FROM logs_fts WHERE logs_fts MATCH ?').pluck().get(match));
 }

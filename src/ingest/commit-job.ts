@@ -6,6 +6,7 @@
  */
 import type { RuleStateSnapshot } from '../core/detect/engine.js';
 import { enqueueForAlerts, type EnqueueSettings } from '../notify/outbox.js';
+import { outboxInBatch } from '../store/outbox-writes.js';
 import { applyFindings, type AlertPolicy, type AlertWritten, type PendingFinding } from '../store/alert-store.js';
 import type { BatchRows } from '../store/batch-rows.js';
 import { newestLogId, writeDetectionState } from '../store/detection-state.js';
@@ -56,7 +57,7 @@ export function runCommitJob(writer: LogWriter, job: CommitJob, outbox: EnqueueS
           outboxQueued = 0; // a retried transaction starts again
           const written: AlertWritten[] | undefined = outbox ? [] : undefined;
           applyFindings(tx, detection.pending, detection.policy, written);
-          if (outbox && written!.length > 0) outboxQueued = enqueueForAlerts(tx.statement.bind(tx), written!, outbox, tx.now);
+          if (outbox && written!.length > 0) outboxQueued = enqueueForAlerts(outboxInBatch(tx), written!, outbox, tx.now);
           if (detection.state !== null) writeDetectionState(tx, detection.state.rules, newestLogId(tx), detection.state.savedAt);
         },
   );

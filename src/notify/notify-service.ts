@@ -9,7 +9,7 @@ import type { Logger } from '../logger.js';
 import type { Store } from '../store/store.js';
 import type { EnqueueSettings } from './outbox.js';
 import type { RouteConfig } from './routing.js';
-import { resolveChannels, type Env } from './secrets.js';
+import { resolveChannels, type SecretEnv } from './secrets.js';
 import { NotifySender, type SenderSettings } from './sender.js';
 import type { Channel } from './transports.js';
 
@@ -31,8 +31,8 @@ export interface NotifyService {
 
 export interface NotifyServiceOptions {
   logger: Logger;
-  /** Where `*_env` secrets are read: the CLI passes process.env. */
-  env: Env;
+  /** The values of the variables the config names for secrets (notifySecretEnv, src/config/sections/notify.ts). */
+  secretEnv: SecretEnv;
   clock?: () => number;
   random?: () => number;
 }
@@ -59,7 +59,7 @@ export function enqueueSettings(cfg: NotifySettings): EnqueueSettings {
 /** null when notify.enabled is false or no channel is configured: nothing to enqueue or send. */
 export function createNotifyService(cfg: NotifySettings, opts: NotifyServiceOptions): NotifyService | null {
   if (!cfg.enabled || Object.keys(cfg.channels).length === 0) return null;
-  const channels = resolveChannels(cfg.channels, opts.env);
+  const channels = resolveChannels(cfg.channels, opts.secretEnv);
   const settings = enqueueSettings(cfg);
   let sender: NotifySender | null = null;
   let wakeQueued = false;

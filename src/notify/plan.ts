@@ -10,9 +10,9 @@
  *     (notify.escalate), else `renotify` when the alert is open (not acknowledged) and the channel
  *     was last told `renotify_after` or longer ago; else nothing: a repeat is not news.
  */
-import type { AlertState } from '../api/ports.js';
+import type { AlertState } from '../core/alert.js';
 import { SEVERITIES, type Severity } from '../core/event.js';
-import type { OutboxKind } from './types.js';
+import type { OutboxKind } from '../core/notification.js';
 
 export interface NotifyPolicy {
   /** ms; null = never re-notify. */

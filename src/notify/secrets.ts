@@ -1,25 +1,30 @@
 /**
  * Turning the configured channels into channels ready to send to: secrets read from their
- * file or environment variable (given as a parameter: nothing below the CLI reads
- * process.env), the body template compiled. Done once at start, so a missing file or variable
+ * file or environment variable (their values given as a parameter, read in config loading:
+ * nothing here reads process.env), the body template compiled. Done once at start, so a missing file or variable
  * stops start-up with a ConfigError naming the key, never a failure at the first alert. No
  * error here quotes a secret.
  */
 import { readFileSync } from 'node:fs';
 import type { ChannelConfig } from '../config/sections/notify.js';
 import { ConfigError } from '../errors.js';
-import { messageView, sampleMessage } from './message-view.js';
-import { compileTemplate } from './template.js';
+import { messageView, sampleMessage } from '../core/message-view.js';
+import { compileTemplate } from '../core/notify-template.js';
 import type { Channel } from './transports.js';
 
-export type Env = Readonly<Record<string, string | undefined>>;
+/**
+ * The values of the environment variables the config names for secrets (`*_env`,
+ * `headers_env`), read when the config is loaded (notifySecretEnv in
+ * src/config/sections/notify.ts): variable name → value. Not the whole environment.
+ */
+export type SecretEnv = Readonly<Record<string, string | undefined>>;
 
 interface Problem {
   key: string;
   message: string;
 }
 
-function readSecret(c: Record<string, unknown>, key: string, at: string, env: Env, problems: Problem[]): string {
+function readSecret(c: Record<string, unknown>, key: string, at: string, env: SecretEnv, problems: Problem[]): string {
   const inline = c[key];
   if (typeof inline === 'string' && inline !== '') return inline;
   const file = c[`${key}_file`];
@@ -53,7 +58,7 @@ function isHttpUrl(s: string): boolean {
 }
 
 /** The channels of `notify.channels`, in config order. Throws ConfigError listing every problem. */
-export function resolveChannels(channels: Readonly<Record<string, ChannelConfig>>, env: Env): Channel[] {
+export function resolveChannels(channels: Readonly<Record<string, ChannelConfig>>, env: SecretEnv): Channel[] {
   const problems: Problem[] = [];
   const out: Channel[] = [];
   const sample = messageView(sampleMessage(0)) as unknown as Record<string, unknown>;

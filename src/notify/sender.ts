@@ -16,11 +16,12 @@
 import type { Logger } from '../logger.js';
 import type { Store } from '../store/store.js';
 import { DeliveryError, httpSender, redact, type HttpSender } from './http-send.js';
-import { alertLink } from './message-view.js';
-import { dueRows, failOrphans, markFailed, markRetry, markSent, pruneOutbox, type OutboxRow } from './outbox-queue.js';
+import { alertLink } from '../core/message-view.js';
+import { dueRows, failOrphans, markFailed, markRetry, markSent, pruneOutbox, type OutboxRow } from '../store/outbox-queue.js';
 import { afterFailure, type RetryPolicy } from './retry.js';
 import { channelSecrets, deliver, type Channel } from './transports.js';
-import type { NotifyMessage, TransportContext } from './types.js';
+import type { NotifyMessage } from '../core/notification.js';
+import type { TransportContext } from './types.js';
 
 export interface SenderSettings {
   pollIntervalMs: number;

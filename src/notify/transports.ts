@@ -5,7 +5,8 @@
 import { sendPagerDuty, type PagerDutyChannel } from './channels/pagerduty.js';
 import { sendSlack, type SlackChannel } from './channels/slack.js';
 import { sendWebhook, type WebhookChannel } from './channels/webhook.js';
-import type { ChannelTransport, ChannelType, NotifyMessage, TransportContext } from './types.js';
+import type { NotifyMessage } from '../core/notification.js';
+import type { ChannelTransport, ChannelType, TransportContext } from './types.js';
 
 /** A channel with its secrets read (secrets.ts), ready to send to. */
 export type Channel = WebhookChannel | SlackChannel | PagerDutyChannel;

@@ -7,21 +7,28 @@
  * API runs on a worker thread (`serve`), the worker's port sends changes to this port on the
  * main thread instead (src/api/worker/).
  */
-import type { Alert, AlertChange, AlertFeed, AlertFilter, AlertPage, AlertsPort, AlertState } from '../api/ports.js';
+import type { Alert, AlertChange, AlertFeed, AlertFilter, AlertPage, AlertState } from '../core/alert.js';
 import type { Severity } from '../core/event.js';
 import { LogaggError } from '../errors.js';
 import { alertFeed, countAlerts, getAlert, listAlerts, toAlert } from './alert-reader.js';
-import { transitionAlert } from './alert-store.js';
+import { transitionAlert, type TransitionHook } from './alert-store.js';
 import type { Store } from './store.js';
 
-export class SqliteAlertsPort implements AlertsPort {
+/**
+ * Has the shape of the API's AlertsPort (src/api/ports.ts); the store does not import the API,
+ * so the fit is checked where a port is handed to the API (serve, tail, the tests' harness).
+ */
+export class SqliteAlertsPort {
   /**
    * @param reader a connection to read with (read-only in `serve`)
    * @param writer the writer connection for state changes; null = changes are refused (503)
+   * @param onTransition run inside each state change's transaction: the notification outbox's
+   *   enqueueForTransition (src/notify/outbox.ts) wherever changes are made for real
    */
   constructor(
     private readonly reader: Store,
     private readonly writer: Store | null,
+    private readonly onTransition?: TransitionHook,
   ) {}
 
   list(filter: AlertFilter, page: { limit: number; cursor: string | null }): AlertPage {
@@ -38,7 +45,7 @@ export class SqliteAlertsPort implements AlertsPort {
     if (this.writer === null) {
       throw new LogaggError('STORE_UNAVAILABLE', 'alert state changes need the ingest writer, which does not run in this process', { canRetry: true });
     }
-    if (!transitionAlert(this.writer, id, change, hostScope)) return null;
+    if (!transitionAlert(this.writer, id, change, hostScope, this.onTransition)) return null;
     // Read back on the connection that wrote: it sees its own commit whatever the reader's snapshot.
     const r = getAlert(this.writer, id);
     return r === null ? null : toAlert(r);

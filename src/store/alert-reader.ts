@@ -4,32 +4,12 @@
  * read-only connection. Every user value is a bound parameter.
  */
 import { SEVERITIES, type Severity } from '../core/event.js';
-import type { Alert, AlertFilter, AlertState } from '../api/ports.js';
+import type { Alert, AlertFilter, AlertHistoryEntry, AlertRecord, AlertState } from '../core/alert.js';
 import { badRequest } from '../errors.js';
+import { sqlOf } from './connection.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { hostCondition } from './log-filter.js';
 import type { Store } from './store.js';
-
-/** Everything stored about an alert; `Alert` (the API's shape) is a subset. */
-export interface AlertRecord extends Alert {
-  rule_name: string;
-  matched: Record<string, unknown>;
-  context: Record<string, unknown> | null;
-  acknowledged_by: string | null;
-  acknowledged_at: number | null;
-  resolved_by: string | null;
-  resolved_at: number | null;
-  created_at: number;
-  updated_at: number;
-}
-
-export interface AlertHistoryEntry {
-  at: number;
-  by: string;
-  from: AlertState;
-  to: AlertState;
-  comment: string | null;
-}
 
 export interface AlertRecordPage {
   items: AlertRecord[];
@@ -99,7 +79,7 @@ export function toAlertRecord(r: AlertRow): AlertRecord {
 
 /** Every alert in id order: for small stores only (the private databases of `logagg rules test|backtest`). */
 export function allAlertRecords(store: Store): AlertRecord[] {
-  return (store.statement(`SELECT ${COLUMNS} FROM alerts ORDER BY id`).all() as AlertRow[]).map(toAlertRecord);
+  return (sqlOf(store).statement(`SELECT ${COLUMNS} FROM alerts ORDER BY id`).all() as AlertRow[]).map(toAlertRecord);
 }
 
 /** The API's subset of a record. */
@@ -197,7 +177,7 @@ export function listAlerts(store: Store, filter: AlertFilter, page: { limit: num
     params.push(pos.ts, pos.ts, pos.id);
   }
   params.push(page.limit + 1);
-  const rows = store.statement(`SELECT ${COLUMNS} FROM alerts${where(c)} ORDER BY last_seen DESC, id DESC LIMIT ?`).all(...params) as AlertRow[];
+  const rows = sqlOf(store).statement(`SELECT ${COLUMNS} FROM alerts${where(c)} ORDER BY last_seen DESC, id DESC LIMIT ?`).all(...params) as AlertRow[];
   const more = rows.length > page.limit;
   const items = rows.slice(0, page.limit).map(toAlertRecord);
   const last = items[items.length - 1];
@@ -209,13 +189,13 @@ export function getAlert(store: Store, id: number, hostScope?: readonly string[]
   if (!Number.isSafeInteger(id)) return null;
   const params: unknown[] = [id];
   const c = ['id = ?', ...alertConditions(hostScope === undefined ? {} : { hostScope }, params)];
-  const row = store.statement(`SELECT ${COLUMNS} FROM alerts${where(c)}`).get(...params) as AlertRow | undefined;
+  const row = sqlOf(store).statement(`SELECT ${COLUMNS} FROM alerts${where(c)}`).get(...params) as AlertRow | undefined;
   return row === undefined ? null : toAlertRecord(row);
 }
 
 /** State changes of an alert, oldest first. */
 export function alertHistory(store: Store, id: number): AlertHistoryEntry[] {
-  const rows = store.statement('SELECT at, by, from_state, to_state, comment FROM alert_changes WHERE alert_id = ? ORDER BY id').all(id) as {
+  const rows = sqlOf(store).statement('SELECT at, by, from_state, to_state, comment FROM alert_changes WHERE alert_id = ? ORDER BY id').all(id) as {
     at: number;
     by: string;
     from_state: AlertState;
@@ -228,7 +208,7 @@ export function alertHistory(store: Store, id: number): AlertHistoryEntry[] {
 export function countAlerts(store: Store, filter: AlertFilter): { severity: Severity; state: AlertState; count: number }[] {
   const params: unknown[] = [];
   const c = alertConditions(filter, params);
-  return store
+  return sqlOf(store)
     .statement(`SELECT severity, state, count(*) AS count FROM alerts${where(c)} GROUP BY severity, state ORDER BY severity_rank DESC, state`)
     .all(...params) as { severity: Severity; state: AlertState; count: number }[];
 }
@@ -250,13 +230,13 @@ function parsePosition(position: string): number {
  * them, so a change committed between the two reads is left for the next call, never skipped.
  */
 export function alertFeed(store: Store, position: string | null, filter: AlertFilter, limit: number): AlertFeedPage {
-  const head = Number(store.statement('SELECT coalesce(max(change_seq), 0) FROM alerts').pluck().get());
+  const head = Number(sqlOf(store).statement('SELECT coalesce(max(change_seq), 0) FROM alerts').pluck().get());
   if (position === null) return { items: [], position: String(head) };
   const from = parsePosition(position);
   const params: unknown[] = [from, head];
   const c = ['change_seq > ?', 'change_seq <= ?', ...alertConditions(filter, params)];
   params.push(Math.max(1, Math.trunc(limit)));
-  const rows = store.statement(`SELECT ${COLUMNS} FROM alerts${where(c)} ORDER BY change_seq LIMIT ?`).all(...params) as AlertRow[];
+  const rows = sqlOf(store).statement(`SELECT ${COLUMNS} FROM alerts${where(c)} ORDER BY change_seq LIMIT ?`).all(...params) as AlertRow[];
   const full = rows.length >= limit;
   const last = rows[rows.length - 1];
   // A full page stops at its last row; a short one has seen everything up to the head.

@@ -13,11 +13,12 @@
  */
 import { SEVERITIES, type NormalizedEvent, type Severity } from '../core/event.js';
 import type { Finding } from '../core/rules/types.js';
-import { canTransition, type AlertChange, type AlertState } from '../api/ports.js';
+import { canTransition, type AlertChange, type AlertState } from '../core/alert.js';
 import { LogaggError } from '../errors.js';
+import { sqlOf, sqlTx, type SqlTx } from './connection.js';
 import { hostCondition } from './log-filter.js';
 import type { BatchTx } from './log-writer.js';
-import { enqueueForTransition } from '../notify/outbox.js';
+import { outboxWrites, type OutboxWrites } from './outbox-writes.js';
 import { addRuleStats, emptyRuleStats, type RuleStats } from './rule-state.js';
 import { toStoreError, type SqlStatement } from './sqlite.js';
 import type { Store } from './store.js';
@@ -87,7 +88,8 @@ interface FoldTarget {
 export function applyFindings(tx: BatchTx, pending: readonly PendingFinding[], policy: AlertPolicy, written?: AlertWritten[]): AlertWriteSummary {
   const summary: AlertWriteSummary = { opened: 0, updated: 0, suppressed: 0 };
   if (pending.length === 0) return summary;
-  const st = (sql: string): SqlStatement => tx.statement(sql);
+  const t = sqlTx(tx);
+  const st = (sql: string): SqlStatement => t.statement(sql);
   let seq = Number(st(NEXT_SEQ).pluck().get());
   const stats = new Map<string, RuleStats>();
 
@@ -161,6 +163,25 @@ export function applyFindings(tx: BatchTx, pending: readonly PendingFinding[], p
 }
 
 /**
+ * applyFindings in a short transaction of its own, for events that are not stored: `ids[i]`
+ * stands in for the log id of `events[i]`. For the private in-memory databases of
+ * `logagg rules test|backtest` (src/cli/commands/rules/dry-run.ts).
+ */
+export function applyFindingsApart(
+  store: Store,
+  batch: { events: ArrayLike<{ readonly ts: number }>; ids: readonly (number | null)[]; now: number },
+  pending: readonly PendingFinding[],
+  policy: AlertPolicy,
+  written?: AlertWritten[],
+): AlertWriteSummary {
+  const c = sqlOf(store);
+  return c.db.immediateTransaction(() => {
+    const tx: SqlTx = { ...batch, statement: (sql) => c.statement(sql) };
+    return applyFindings(tx, pending, policy, written);
+  });
+}
+
+/**
  * First and last event time of a finding's occurrences: its samples include the batch's first
  * occurrence, and its own ts is the representative (by default the latest) occurrence.
  */
@@ -214,24 +235,32 @@ export class AlertStateConflict extends LogaggError {
 }
 
 /**
- * Moves an alert to `change.state`, recording who, when and the comment (also in
- * alert_changes). Returns false when the alert is absent or outside `hostScope`; throws
- * AlertStateConflict for a move canTransition forbids. Setting the current state again is
- * allowed and records the new comment.
+ * What a state change also writes inside its transaction, after the alert's row: the
+ * announcement of a resolve or a reopen to the channels told of the alert
+ * (enqueueForTransition in src/notify/outbox.ts, which the assembler passes in).
  */
-export function transitionAlert(store: Store, id: number, change: AlertChange, hostScope?: readonly string[]): boolean {
+export type TransitionHook = (outbox: OutboxWrites, alertId: number, from: AlertState, to: AlertState, at: number) => void;
+
+/**
+ * Moves an alert to `change.state`, recording who, when and the comment (also in
+ * alert_changes), and runs `onTransition` in the same transaction. Returns false when the
+ * alert is absent or outside `hostScope`; throws AlertStateConflict for a move canTransition
+ * forbids. Setting the current state again is allowed and records the new comment.
+ * Without `onTransition` nothing is announced.
+ */
+export function transitionAlert(store: Store, id: number, change: AlertChange, hostScope?: readonly string[], onTransition?: TransitionHook): boolean {
+  const c = sqlOf(store);
   try {
-    return store.db.immediateTransaction(() => {
+    return c.db.immediateTransaction(() => {
       const params: unknown[] = [id];
       const scope = hostScope === undefined ? '' : ` AND (${hostCondition('host', hostScope, params)})`;
-      const row = store.statement(`SELECT state FROM alerts WHERE id = ?${scope}`).get(...params) as { state: AlertState } | undefined;
+      const row = c.statement(`SELECT state FROM alerts WHERE id = ?${scope}`).get(...params) as { state: AlertState } | undefined;
       if (row === undefined) return false;
       if (!canTransition(row.state, change.state)) throw new AlertStateConflict(id, row.state, change.state);
-      const seq = Number(store.statement(NEXT_SEQ).pluck().get());
+      const seq = Number(c.statement(NEXT_SEQ).pluck().get());
       // acknowledged_* and resolved_* describe the current state: a reopened alert loses them
       // (alert_changes keeps the history).
-      store
-        .statement(
+      c.statement(
           `UPDATE alerts SET state = @state, state_changed_by = @by, state_changed_at = @at, comment = @comment,
              acknowledged_by = CASE WHEN @state = 'open' THEN NULL WHEN @state = 'acknowledged' THEN @by ELSE acknowledged_by END,
              acknowledged_at = CASE WHEN @state = 'open' THEN NULL WHEN @state = 'acknowledged' THEN @at ELSE acknowledged_at END,
@@ -241,11 +270,10 @@ export function transitionAlert(store: Store, id: number, change: AlertChange, h
            WHERE id = @id`,
         )
         .run({ state: change.state, by: change.by, at: change.at, comment: change.comment, seq, id });
-      store
-        .statement('INSERT INTO alert_changes (alert_id, at, by, from_state, to_state, comment) VALUES (?, ?, ?, ?, ?, ?)')
+      c.statement('INSERT INTO alert_changes (alert_id, at, by, from_state, to_state, comment) VALUES (?, ?, ?, ?, ?, ?)')
         .run(id, change.at, change.by, row.state, change.state, change.comment);
       // A resolve (or a reopen) is announced to the channels told of the alert, in this transaction.
-      enqueueForTransition((sql) => store.statement(sql), id, row.state, change.state, change.at);
+      onTransition?.(outboxWrites((sql) => c.statement(sql)), id, row.state, change.state, change.at);
       return true;
     });
   } catch (e) {

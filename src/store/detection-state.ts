@@ -6,6 +6,7 @@
  * through the rules (docs/alerts.md, "Detection state across restarts").
  */
 import type { RuleStateSnapshot } from '../core/detect/engine.js';
+import { sqlOf, sqlTx } from './connection.js';
 import type { BatchTx } from './log-writer.js';
 import { toStoreError } from './sqlite.js';
 import type { Store } from './store.js';
@@ -20,15 +21,15 @@ export interface SavedDetectionState {
 
 /** Replaces the saved state, inside the batch's transaction (rolled back with it). */
 export function writeDetectionState(tx: BatchTx, rules: readonly RuleStateSnapshot[], lastLogId: number, savedAt: number): void {
-  tx.statement('DELETE FROM detection_state').run();
-  const insert = tx.statement('INSERT INTO detection_state (rule_id, hash, data, last_log_id, saved_at) VALUES (?, ?, ?, ?, ?)');
+  sqlTx(tx).statement('DELETE FROM detection_state').run();
+  const insert = sqlTx(tx).statement('INSERT INTO detection_state (rule_id, hash, data, last_log_id, saved_at) VALUES (?, ?, ?, ?, ?)');
   for (const r of rules) insert.run(r.id, r.hash, r.data, lastLogId, savedAt);
 }
 
 /** The saved state, or null when none was saved (or every rule in it was stateless). */
 export function readDetectionState(store: Store): SavedDetectionState | null {
   try {
-    const rows = store.statement('SELECT rule_id, hash, data, last_log_id, saved_at FROM detection_state ORDER BY rule_id').all() as {
+    const rows = sqlOf(store).statement('SELECT rule_id, hash, data, last_log_id, saved_at FROM detection_state ORDER BY rule_id').all() as {
       rule_id: string;
       hash: string;
       data: string;
@@ -46,7 +47,7 @@ export function readDetectionState(store: Store): SavedDetectionState | null {
 /** How many stored events have an id above `afterId` (what a restore would replay). */
 export function countLogsAfter(store: Store, afterId: number): number {
   try {
-    return Number(store.statement('SELECT count(*) FROM logs WHERE id > ?').pluck().get(afterId));
+    return Number(sqlOf(store).statement('SELECT count(*) FROM logs WHERE id > ?').pluck().get(afterId));
   } catch (e) {
     throw toStoreError(e, 'counting the events to replay');
   }
@@ -54,5 +55,5 @@ export function countLogsAfter(store: Store, afterId: number): number {
 
 /** The newest logs.id in the transaction's view (0 when the table is empty). */
 export function newestLogId(tx: BatchTx): number {
-  return Number(tx.statement('SELECT coalesce(max(id), 0) FROM logs').pluck().get());
+  return Number(sqlTx(tx).statement('SELECT coalesce(max(id), 0) FROM logs').pluck().get());
 }

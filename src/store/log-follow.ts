@@ -6,6 +6,7 @@
  */
 import type { StoredEvent } from '../core/event.js';
 import { badRequest } from '../errors.js';
+import { sqlOf } from './connection.js';
 import { compileFilter, type LogFilter } from './log-filter.js';
 import { LOG_SELECT, readLogRow, type LogRow } from './log-row.js';
 import { BUDGET_FN, QueryBudget } from './query-budget.js';
@@ -15,7 +16,7 @@ import type { Store } from './store.js';
 /** The highest log id stored; 0 when there is none. */
 export function maxLogId(store: Store): number {
   try {
-    return Number(store.statement('SELECT coalesce(max(id), 0) FROM logs').pluck().get());
+    return Number(sqlOf(store).statement('SELECT coalesce(max(id), 0) FROM logs').pluck().get());
   } catch (e) {
     throw toStoreError(e, 'reading the newest log id');
   }
@@ -32,7 +33,7 @@ export function logsAfter(store: Store, filter: LogFilter, afterId: number, limi
   const f = compileFilter(filter, { budgetFn: budgeted ? BUDGET_FN : null });
   const where = ['id > ?', ...(budgeted ? [`${BUDGET_FN}()`] : []), ...f.conditions].join(' AND ');
   const sql = `SELECT ${LOG_SELECT} FROM logs WHERE ${where} ORDER BY id LIMIT ?`;
-  const run = () => (store.statement(sql).all(afterId, ...f.params, limit) as LogRow[]).map(readLogRow);
+  const run = () => (sqlOf(store).statement(sql).all(afterId, ...f.params, limit) as LogRow[]).map(readLogRow);
   try {
     return budgeted ? QueryBudget.of(store).run(budgetMs, run) : run();
   } catch (e) {

@@ -7,6 +7,7 @@
  */
 import { SEVERITIES, type Severity, type StoredEvent } from '../core/event.js';
 import { badRequest } from '../errors.js';
+import { sqlOf } from './connection.js';
 import { decodeCursor, encodeCursor, type SortOrder } from './cursor.js';
 import { toFtsMatch } from './fts-query.js';
 import { compileFilter, type LogFilter } from './log-filter.js';
@@ -87,7 +88,7 @@ export class LogReader {
     const scope = opts.hostScope === undefined ? { conditions: [], params: [] } : compileFilter({ hostScope: opts.hostScope });
     const sql = `SELECT ${LOG_SELECT} FROM logs WHERE ${['id = ?', ...scope.conditions].join(' AND ')}`;
     return this.guarded(undefined, 'reading a log', () => {
-      const row = this.store.statement(sql).get(id, ...scope.params) as LogRow | undefined;
+      const row = sqlOf(this.store).statement(sql).get(id, ...scope.params) as LogRow | undefined;
       return row ? readLogRow(row) : null;
     });
   }
@@ -111,7 +112,7 @@ export class LogReader {
       const w = filter.q !== undefined && this.matchesAtLeast(filter.q, FTS_WALK_MIN_MATCHES, budgeted) ? this.where(filter, budgeted, true, extra, extraParams, true) : drive;
       const sql = `SELECT ${LOG_SELECT} FROM logs WHERE ${w.sql} ORDER BY ts ${dir}, id ${dir} LIMIT ?`;
       // One extra row tells whether another page exists.
-      const rows = this.store.statement(sql).all(...w.params, limit + 1) as LogRow[];
+      const rows = sqlOf(this.store).statement(sql).all(...w.params, limit + 1) as LogRow[];
       const items = rows.slice(0, limit).map(readLogRow);
       const last = items[items.length - 1];
       const next_cursor = rows.length > limit && last ? encodeCursor({ ts: last.ts, id: last.id, order }) : null;
@@ -123,13 +124,13 @@ export class LogReader {
   private matchesAtLeast(q: string, n: number, budgeted: boolean): boolean {
     const guard = budgeted ? `${BUDGET_FN}() AND ` : '';
     const sql = `SELECT count(*) FROM (SELECT 1 FROM logs_fts WHERE ${guard}logs_fts MATCH ? LIMIT ?)`;
-    return Number(this.store.statement(sql).pluck().get(toFtsMatch(q), n)) >= n;
+    return Number(sqlOf(this.store).statement(sql).pluck().get(toFtsMatch(q), n)) >= n;
   }
 
   countLogs(filter: LogFilter, opts: { budgetMs?: number } = {}): number {
     const w = this.where(filter, opts.budgetMs !== undefined, false);
     return this.guarded(opts.budgetMs, 'counting logs', () =>
-      Number(this.store.statement(`SELECT count(*) FROM logs WHERE ${w.sql}`).pluck().get(...w.params)),
+      Number(sqlOf(this.store).statement(`SELECT count(*) FROM logs WHERE ${w.sql}`).pluck().get(...w.params)),
     );
   }
 
@@ -140,7 +141,7 @@ export class LogReader {
     const w = this.where(filter, opts.budgetMs !== undefined, false);
     const sql = `SELECT host, level, threat_severity AS sev, count(*) AS n FROM logs WHERE ${w.sql} GROUP BY host, level, threat_severity`;
     const groups = this.guarded(opts.budgetMs, 'computing log stats', () =>
-      this.store.statement(sql).all(...w.params),
+      sqlOf(this.store).statement(sql).all(...w.params),
     ) as { host: string | null; level: number | null; sev: number | null; n: number }[];
 
     const hosts = new Map<string | null, number>();

@@ -5,6 +5,7 @@
  */
 import type { NormalizedEvent } from '../core/event.js';
 import { LogaggError } from '../errors.js';
+import { sqlOf, type BatchTx, type SqlTx } from './connection.js';
 import { INSERT_LOG, INSERT_LOG_FTS } from './log-row.js';
 import { COL_HOST, COL_MESSAGE, COL_PROCESS, eventTimes, LOG_COLUMNS, toBatchRows, type BatchRows } from './batch-rows.js';
 import { offsetParams, UPSERT_OFFSET, type OffsetUpdate } from './offsets.js';
@@ -13,17 +14,8 @@ import type { SqlStatement } from './sqlite.js';
 import { toStoreError } from './sqlite.js';
 import type { Store } from './store.js';
 
-/** What a batch hook sees: the ids just assigned, and statements on the same connection. */
-export interface BatchTx {
-  /** The batch's events (their event times), in input order. */
-  readonly events: ArrayLike<{ readonly ts: number }>;
-  /** The id of each event, in input order; null where a duplicate was skipped. */
-  readonly ids: readonly (number | null)[];
-  /** The time the batch was written, epoch ms. */
-  readonly now: number;
-  /** A statement prepared once per SQL text on the writer connection, run inside this transaction. */
-  statement(sql: string): SqlStatement;
-}
+/** Declared beside its statements (connection.ts), which only src/store reaches. */
+export type { BatchTx };
 
 export interface BatchInput {
   events: readonly NormalizedEvent[];
@@ -49,10 +41,11 @@ export class LogWriter {
 
   constructor(private readonly store: Store) {
     if (store.readonly) throw new LogaggError('INTERNAL', 'LogWriter needs the writer connection, not a read-only one');
-    this.insertLog = store.statement(INSERT_LOG);
-    this.insertFts = store.statement(INSERT_LOG_FTS);
-    this.upsertOffset = store.statement(UPSERT_OFFSET);
-    this.rollups = new RollupWriter(store.db);
+    const c = sqlOf(store);
+    this.insertLog = c.statement(INSERT_LOG);
+    this.insertFts = c.statement(INSERT_LOG_FTS);
+    this.upsertOffset = c.statement(UPSERT_OFFSET);
+    this.rollups = new RollupWriter(c.db);
   }
 
   /**
@@ -74,8 +67,9 @@ export class LogWriter {
     // Validate before the transaction opens, so a bad offset never holds the write lock.
     const offsetRows = offsets.map((o) => offsetParams(o, now));
     const { params, nums } = rows;
+    const c = sqlOf(this.store);
     try {
-      return this.store.db.immediateTransaction(() => {
+      return c.db.immediateTransaction(() => {
         const ids: (number | null)[] = new Array(n);
         const stored: number[] = [];
         for (let i = 0, at = 0; i < n; i++, at += LOG_COLUMNS) {
@@ -93,7 +87,8 @@ export class LogWriter {
         this.rollups.applyRows(rows, stored);
         for (const p of offsetRows) this.upsertOffset.run(...p);
         if (inTransaction) {
-          inTransaction({ events: eventTimes(nums, n), ids, now, statement: (sql) => this.store.statement(sql) });
+          const tx: SqlTx = { events: eventTimes(nums, n), ids, now, statement: (sql) => c.statement(sql) };
+          inTransaction(tx);
         }
         return { ids, inserted: stored.length, ignored: n - stored.length };
       });

@@ -4,6 +4,7 @@
  * consumer seeks straight to it on start.
  */
 import { badRequest } from '../errors.js';
+import { sqlOf } from './connection.js';
 import type { Store } from './store.js';
 
 export interface OffsetUpdate {
@@ -30,7 +31,7 @@ export function offsetParams(o: OffsetUpdate, now: number): unknown[] {
 
 /** topic → partition → next offset (decimal string) for one consumer group. */
 export function readOffsets(store: Store, group: string): Map<string, Map<number, string>> {
-  const rows = store
+  const rows = sqlOf(store)
     .statement('SELECT topic, partition, CAST(next_offset AS TEXT) AS next_offset FROM offsets WHERE consumer_group = ? ORDER BY topic, partition')
     .all(group) as { topic: string; partition: number; next_offset: string }[];
   const out = new Map<string, Map<number, string>>();
@@ -52,7 +53,7 @@ export interface OffsetRow {
 
 /** Every stored offset, for status displays. */
 export function listOffsets(store: Store): OffsetRow[] {
-  return store
+  return sqlOf(store)
     .statement(
       'SELECT consumer_group AS "group", topic, partition, CAST(next_offset AS TEXT) AS next_offset, updated_at FROM offsets ORDER BY consumer_group, topic, partition',
     )

@@ -9,6 +9,7 @@
  * guard per matched row, so only the merge itself is unbounded.
  */
 import { LogaggError } from '../errors.js';
+import { sqlOf } from './connection.js';
 import type { Store } from './store.js';
 
 export const BUDGET_FN = 'logagg_budget';
@@ -48,7 +49,7 @@ export class QueryBudget {
     let b = QueryBudget.perStore.get(store);
     if (!b) {
       const budget = new QueryBudget();
-      store.db.defineFunction(BUDGET_FN, () => budget.check());
+      sqlOf(store).db.defineFunction(BUDGET_FN, () => budget.check());
       QueryBudget.perStore.set(store, budget);
       b = budget;
     }

@@ -5,6 +5,7 @@
  * not shrink (no VACUUM).
  */
 import { badRequest } from '../errors.js';
+import { sqlOf } from './connection.js';
 import { toStoreError } from './sqlite.js';
 import type { Store } from './store.js';
 
@@ -53,7 +54,7 @@ function checkCutoff(name: string, v: number): number {
 
 function deleteChunk(store: Store, sql: string, cutoff: number, chunk: number, doing: string): number {
   try {
-    return store.db.immediateTransaction(() => store.statement(sql).run(cutoff, chunk).changes);
+    return sqlOf(store).db.immediateTransaction(() => sqlOf(store).statement(sql).run(cutoff, chunk).changes);
   } catch (e) {
     throw toStoreError(e, doing);
   }
@@ -99,4 +100,19 @@ export async function pruneAll(store: Store, opts: PruneOptions, onProgress?: (d
     }
   }
   return done;
+}
+
+/** Rows that the cutoffs would delete, per table: the progress bar's total. */
+export function countPrunable(store: Store, cut: PruneOptions): PruneSummary {
+  const count = (sql: string, cutoff: number | null | undefined): number =>
+    cutoff === null || cutoff === undefined ? 0 : Number(sqlOf(store).statement(sql).pluck().get(cutoff));
+  try {
+    return {
+      logs: count('SELECT count(*) FROM logs WHERE ts < ?', cut.olderThanMs),
+      rollup_1m: count('SELECT count(*) FROM rollup_1m WHERE bucket_start < ?', cut.rollup1mOlderThanMs),
+      rollup_1h: count('SELECT count(*) FROM rollup_1h WHERE bucket_start < ?', cut.rollup1hOlderThanMs),
+    };
+  } catch (e) {
+    throw toStoreError(e, 'counting old rows');
+  }
 }

@@ -3,6 +3,7 @@
  * rollup_1m, an hour or more from rollup_1h; both are re-bucketed in SQL by integer division.
  */
 import { badRequest } from '../errors.js';
+import { sqlOf } from './connection.js';
 import { hostCondition } from './log-filter.js';
 import { histSumSql, percentileOf } from './rollup-histogram.js';
 import { HOUR_MS, MINUTE_MS } from './rollup-writer.js';
@@ -110,7 +111,7 @@ export function readRollupAverages(store: Store, q: RollupQuery): RollupAverages
   type Row = { b: number; h: string | null; cpu_n: number; cpu_sum: number | null; mem_n: number; mem_sum: number | null };
   let rows: Row[];
   try {
-    rows = store.statement(sql).all(...params) as Row[];
+    rows = sqlOf(store).statement(sql).all(...params) as Row[];
   } catch (e) {
     throw toStoreError(e, 'reading rollups');
   }
@@ -136,7 +137,7 @@ export function readRollups(store: Store, q: RollupQuery): RollupPoint[] {
   }
   let rows: Row[];
   try {
-    rows = store.statement(sql).all(...params) as Row[];
+    rows = sqlOf(store).statement(sql).all(...params) as Row[];
   } catch (e) {
     throw toStoreError(e, 'reading rollups');
   }

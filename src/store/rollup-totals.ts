@@ -5,6 +5,7 @@
  * The window is read from the same table and with the same alignment as readRollups.
  */
 import { badRequest } from '../errors.js';
+import { sqlOf } from './connection.js';
 import { hostCondition } from './log-filter.js';
 import { histSumSql, percentileOf, sumEncoded } from './rollup-histogram.js';
 import { HOUR_MS, MINUTE_MS } from './rollup-writer.js';
@@ -72,7 +73,7 @@ function readHostRows(store: Store, q: TotalsQuery): Row[] {
       coalesce(sum(mem_n), 0) AS mem_n, sum(mem_sum) AS mem_sum, min(mem_min) AS mem_min, max(mem_max) AS mem_max, ${hists}
     FROM ${table} WHERE ${where.join(' AND ')} GROUP BY host ORDER BY host`;
   try {
-    return store.statement(sql).all(...params) as Row[];
+    return sqlOf(store).statement(sql).all(...params) as Row[];
   } catch (e) {
     throw toStoreError(e, 'reading rollup totals');
   }

@@ -3,6 +3,7 @@
  * (rule_stats, written in each batch's transaction) and the enable/disable overrides made
  * through the API (rule_overrides), which outlive restarts and rule reloads.
  */
+import { sqlOf } from './connection.js';
 import { toStoreError, type SqlStatement } from './sqlite.js';
 import type { Store } from './store.js';
 
@@ -45,7 +46,7 @@ interface StatsRow {
 
 /** Counters of every rule that has any, by rule id (rules never seen are absent). */
 export function readRuleStats(store: Store): Map<string, RuleStats> {
-  const rows = store.statement('SELECT rule_id, hits, alerts_opened, suppressed, last_hit FROM rule_stats').all() as StatsRow[];
+  const rows = sqlOf(store).statement('SELECT rule_id, hits, alerts_opened, suppressed, last_hit FROM rule_stats').all() as StatsRow[];
   return new Map(rows.map((r) => [r.rule_id, { hits: r.hits, alerts_opened: r.alerts_opened, suppressed: r.suppressed, last_hit: r.last_hit }]));
 }
 
@@ -55,7 +56,7 @@ export function emptyRuleStats(): RuleStats {
 
 /** Overrides by rule id, including those of rules no longer in the files (kept for their return). */
 export function readRuleOverrides(store: Store): Map<string, RuleOverride> {
-  const rows = store.statement('SELECT rule_id, enabled, changed_by, changed_at FROM rule_overrides').all() as {
+  const rows = sqlOf(store).statement('SELECT rule_id, enabled, changed_by, changed_at FROM rule_overrides').all() as {
     rule_id: string;
     enabled: number;
     changed_by: string;
@@ -67,8 +68,8 @@ export function readRuleOverrides(store: Store): Map<string, RuleOverride> {
 /** Records an override in its own short transaction on the writer connection. */
 export function writeRuleOverride(store: Store, ruleId: string, o: RuleOverride): void {
   try {
-    store.db.immediateTransaction(() => {
-      store
+    sqlOf(store).db.immediateTransaction(() => {
+      sqlOf(store)
         .statement(
           `INSERT INTO rule_overrides (rule_id, enabled, changed_by, changed_at) VALUES (?, ?, ?, ?)
            ON CONFLICT (rule_id) DO UPDATE SET enabled = excluded.enabled, changed_by = excluded.changed_by, changed_at = excluded.changed_at`,

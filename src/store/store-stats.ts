@@ -5,6 +5,7 @@
  * tens of millions of rows).
  */
 import { statSync } from 'node:fs';
+import { sqlOf } from './connection.js';
 import { listOffsets, type OffsetRow } from './offsets.js';
 import { toStoreError } from './sqlite.js';
 import type { Store } from './store.js';
@@ -44,7 +45,7 @@ function fileSize(path: string): number {
 
 export function storeStats(store: Store, opts: { exact?: boolean } = {}): StoreStats {
   try {
-    const one = (sql: string): unknown => store.statement(sql).pluck().get();
+    const one = (sql: string): unknown => sqlOf(store).statement(sql).pluck().get();
     const num = (sql: string): number | null => {
       const v = one(sql);
       return v === null || v === undefined ? null : Number(v);
@@ -70,9 +71,9 @@ export function storeStats(store: Store, opts: { exact?: boolean } = {}): StoreS
       schema_version: store.schemaVersion,
       file_bytes: fileSize(store.path) + wal + fileSize(store.path + '-shm'),
       wal_bytes: wal,
-      page_size: Number(store.db.pragmaValue('page_size')),
-      page_count: Number(store.db.pragmaValue('page_count')),
-      freelist_count: Number(store.db.pragmaValue('freelist_count')),
+      page_size: Number(sqlOf(store).db.pragmaValue('page_size')),
+      page_count: Number(sqlOf(store).db.pragmaValue('page_count')),
+      freelist_count: Number(sqlOf(store).db.pragmaValue('freelist_count')),
       logs,
       rollup_1m: rollup('rollup_1m'),
       rollup_1h: rollup('rollup_1h'),

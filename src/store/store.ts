@@ -6,6 +6,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { LogaggError } from '../errors.js';
 import type { StoreEncryption } from './cipher.js';
+import type { Connection, Store } from './connection.js';
 import { latestVersion, migrate, MIGRATIONS, newerSchemaError, schemaVersion, type Migration } from './migrations.js';
 import { registerHistogramFunctions } from './rollup-histogram.js';
 import { openSqlite, toStoreError, type SqlDb, type SqlStatement } from './sqlite.js';
@@ -27,19 +28,8 @@ export interface OpenStoreOptions {
   migrations?: readonly Migration[];
 }
 
-export interface Store {
-  readonly path: string;
-  readonly readonly: boolean;
-  readonly db: SqlDb;
-  /** Schema version found (reader) or reached (writer) at open. */
-  readonly schemaVersion: number;
-  /**
-   * A prepared statement for this SQL text, prepared once per connection and shared by every
-   * caller using the same text: only call pluck() on SQL whose every user wants plucked rows.
-   */
-  statement(sql: string): SqlStatement;
-  close(): void;
-}
+/** Declared beside its connection (connection.ts), which only src/store reaches. */
+export type { Store };
 
 const DEFAULTS = {
   cacheMb: 64,
@@ -110,7 +100,7 @@ export function openStore(path: string, opts: OpenStoreOptions = {}): Store {
   }
 }
 
-function makeStore(path: string, readonly: boolean, db: SqlDb, version: number): Store {
+function makeStore(path: string, readonly: boolean, db: SqlDb, version: number): Connection {
   const cache = new Map<string, SqlStatement>();
   let open = true;
   return {

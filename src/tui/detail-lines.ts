@@ -3,7 +3,7 @@
  * (fields, message, threats, attributes, its alerts, raw text) or one alert. Pure; the view
  * shows a scrolled slice of these lines.
  */
-import type { Alert } from '../api/ports.js';
+import type { Alert } from '../core/alert.js';
 import { isoTime, oneLine, type InkStyle, levelInkStyle, severityInkStyle } from './event-line.js';
 import { levelName } from './tail-filter.js';
 import type { EventDetail } from './tail-source.js';

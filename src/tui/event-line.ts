@@ -5,7 +5,7 @@
  * layout nor send escape sequences to the terminal.
  */
 import { SEVERITIES, type Severity, type StoredEvent } from '../core/event.js';
-import type { Alert } from '../api/ports.js';
+import type { Alert } from '../core/alert.js';
 import { levelStyle, paint, severityStyle } from '../client/colors.js';
 
 /** An event as a tail source delivers it: list items from the API carry no raw text. */

@@ -2,14 +2,15 @@
  * `tail` on the local database, through a read-only connection (safe beside `serve`: WAL lets
  * it read while ingest writes). Every `intervalMs` it reads the newest log id (one b-tree
  * lookup) and fetches only the rows after the last one it has seen (logsAfter): it never
- * re-scans. Alerts are followed through an AlertsPort's feed when one is given.
+ * re-scans. Alerts are followed through an alerts port's feed when one is given.
  */
 import { statSync } from 'node:fs';
-import { canTransition, type AlertFilter, type AlertsPort } from '../api/ports.js';
+import { canTransition, type AlertFilter } from '../core/alert.js';
 import { LogaggError } from '../errors.js';
 import { compileFilter, type LogFilter } from '../store/log-filter.js';
 import { logsAfter, maxLogId } from '../store/log-follow.js';
 import { LogReader, MAX_PAGE } from '../store/log-reader.js';
+import type { SqliteAlertsPort } from '../store/alert-port.js';
 import type { Store } from '../store/store.js';
 import type { StoredEvent } from '../core/event.js';
 import { RateWindow } from './rate.js';
@@ -20,10 +21,10 @@ export interface LocalSourceOptions {
   /** A read-only connection; the caller closes it after close(). */
   store: Store;
   /** Followed when given; otherwise `alertsUnavailable` says why not. */
-  alerts?: AlertsPort;
+  alerts?: Pick<SqliteAlertsPort, 'list' | 'feed'>;
   alertsUnavailable?: string;
   /** Acknowledging needs a writable connection: opened on first use, when given. */
-  openAckPort?: () => Pick<AlertsPort, 'get' | 'transition'>;
+  openAckPort?: () => Pick<SqliteAlertsPort, 'get' | 'transition'>;
   /** Why acknowledging is not possible, when openAckPort is absent. */
   ackUnavailable?: string;
   /** Recorded as who acknowledged (state_changed_by). */
@@ -93,7 +94,7 @@ export class LocalTailSource implements TailSource {
   private lastStatsAt = Number.NEGATIVE_INFINITY;
   /** The error last reported, so a failure repeating at every poll is shown once. */
   private lastError: string | null = null;
-  private ackPort: Pick<AlertsPort, 'get' | 'transition'> | null = null;
+  private ackPort: Pick<SqliteAlertsPort, 'get' | 'transition'> | null = null;
 
   constructor(opts: LocalSourceOptions) {
     this.o = { ...DEFAULTS, ...opts };

@@ -3,7 +3,7 @@
  * `tail -f`, from the same sources as the TUI. Follows until the signal aborts, or with
  * `follow: false` prints the last N events and returns (`tail -n`).
  */
-import type { Alert } from '../api/ports.js';
+import type { Alert } from '../core/alert.js';
 import { isoTime, plainAlertLine, plainLogLine, toTailLine, type TailEvent } from './event-line.js';
 import type { TailFilter } from './tail-filter.js';
 import type { TailSink, TailSource } from './tail-source.js';

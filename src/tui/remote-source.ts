@@ -11,7 +11,7 @@
  * A new filter's stream is opened before the old one is closed: a filter the server refuses
  * (400) leaves the old one running.
  */
-import type { Alert } from '../api/ports.js';
+import type { Alert } from '../core/alert.js';
 import type { ApiAlert, ApiLog } from '../api/render.js';
 import { apiBase, RemoteClient } from '../client/api-client.js';
 import { LogaggError } from '../errors.js';

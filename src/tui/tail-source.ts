@@ -2,7 +2,7 @@
  * What `tail` reads from: the local database (local-source.ts) or a remote appliance's API
  * and event stream (remote-source.ts). The TUI and the plain printer speak only this.
  */
-import type { Alert } from '../api/ports.js';
+import type { Alert } from '../core/alert.js';
 import type { TailEvent } from './event-line.js';
 import type { TailFilter } from './tail-filter.js';
 

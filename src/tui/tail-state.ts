@@ -7,7 +7,7 @@
  * paused (beyond that they are counted in `missed`, not kept), at most `maxAlerts` alerts.
  */
 import { SEVERITIES } from '../core/event.js';
-import type { Alert } from '../api/ports.js';
+import type { Alert } from '../core/alert.js';
 import { toTailLine, type TailEvent, type TailLine } from './event-line.js';
 import type { TailFilter } from './tail-filter.js';
 import type { EventDetail, TailStatus } from './tail-source.js';

@@ -14,6 +14,7 @@ import type { IngestStats } from '../../src/ingest/ingest-stats.js';
 import { LogWriter } from '../../src/store/log-writer.js';
 import { openStore, type Store } from '../../src/store/store.js';
 import { deferCleanup, tempDir } from '../helpers/temp.js';
+import { AlertSeed } from './alert-seed.js';
 import { OpenApiChecker } from './openapi-check.js';
 
 export const SECRET = 'test-secret-for-logagg-api-0123456789abcdef';
@@ -119,7 +120,8 @@ export interface TestApi {
 export interface StartOptions {
   config?: Record<string, unknown>;
   seed?: readonly NormalizedEvent[];
-  alerts?: AlertsPort;
+  /** An AlertSeed: the API serves its database, with the real SQLite alerts port. */
+  alerts?: AlertsPort | AlertSeed;
   rules?: RulesPort;
   stats?: IngestStats;
   consumer?: { readonly isConnected: boolean };
@@ -127,22 +129,23 @@ export interface StartOptions {
 }
 
 export async function startApi(opts: StartOptions = {}): Promise<TestApi> {
-  const dir = tempDir('logagg-api-');
-  const file = path.join(dir, 'logagg.db');
-  const writerStore = openStore(file);
-  deferCleanup(() => writerStore.close());
+  const seeded = opts.alerts instanceof AlertSeed ? opts.alerts : null;
+  const file = seeded?.file ?? path.join(tempDir('logagg-api-'), 'logagg.db');
+  const writerStore = seeded?.store ?? openStore(file);
+  if (seeded === null) deferCleanup(() => writerStore.close());
   const writer = new LogWriter(writerStore);
   const insert = (events: readonly NormalizedEvent[]): number[] => writer.writeBatch({ events, offsets: [] }).ids.map((id) => id!);
   if (opts.seed && opts.seed.length > 0) insert(opts.seed);
   const readStore = openStore(file, { readonly: true });
   deferCleanup(() => readStore.close());
   const config = apiConfig(opts.config);
+  const alerts = seeded === null ? opts.alerts : seeded.port(readStore);
   const { logger, lines } = captureLogger();
   const server = await startApiServer({
     config,
     store: readStore,
     logger,
-    ...(opts.alerts ? { alerts: opts.alerts } : {}),
+    ...(alerts ? { alerts } : {}),
     ...(opts.rules ? { rules: opts.rules } : {}),
     ...(opts.stats ? { stats: opts.stats } : {}),
     ...(opts.consumer ? { consumer: opts.consumer } : {}),

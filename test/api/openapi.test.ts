@@ -3,7 +3,8 @@
 // documented parameter is accepted, and undocumented ones are refused.
 import { beforeAll, describe, expect, test } from 'vitest';
 import { admin, analyst, startApi, type TestApi } from './harness.js';
-import { MemoryAlerts, MemoryRules } from './memory-ports.js';
+import { AlertSeed } from './alert-seed.js';
+import { MemoryRules } from './memory-rules.js';
 import { OpenApiChecker } from './openapi-check.js';
 import { seed, T0 } from './seed.js';
 
@@ -11,7 +12,7 @@ let api: TestApi;
 let doc: Record<string, any>;
 
 beforeAll(async () => {
-  const alerts = new MemoryAlerts();
+  const alerts = new AlertSeed();
   const rules = new MemoryRules([{ id: 'r1', name: 'R1', kind: 'sigma', severity: 'LOW', enabled: true, description: 'd', tags: ['t'] }]);
   api = await startApi({ seed: [], alerts, rules, clock: () => T0 + 7_200_000 });
   const ids = api.insert(seed(20));

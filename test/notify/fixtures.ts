@@ -1,5 +1,6 @@
 // Messages and alerts shared by the notification tests.
-import type { AlertSnapshot, NotifyMessage } from '../../src/notify/types.js';
+import type { AlertSnapshot } from '../../src/core/alert.js';
+import type { NotifyMessage } from '../../src/core/notification.js';
 
 export const T0 = Date.UTC(2025, 0, 15, 12, 0, 0);
 

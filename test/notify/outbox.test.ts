@@ -1,11 +1,11 @@
 // The outbox is written in the alert change's own transaction: by the batch (opened / repeated /
 // escalated alerts) and by state changes (resolve, reopen). Real SQLite files.
 import { describe, expect, test } from 'vitest';
-import type { AlertState } from '../../src/api/ports.js';
+import type { AlertState } from '../../src/core/alert.js';
 import { enqueueForTransition } from '../../src/notify/outbox.js';
-import { transitionAlert } from '../../src/store/alert-store.js';
+import { outboxOnStore } from '../../src/store/outbox-writes.js';
 import { openTemp } from '../store/fixtures.js';
-import { batch, finding, HOUR, kinds, lastId, MIN, outbox, SETTINGS, T0 } from './store-fixtures.js';
+import { batch, finding, HOUR, kinds, lastId, MIN, outbox, SETTINGS, T0, transitionAlert } from './store-fixtures.js';
 
 const W = 1_000_000_000; // writer clock
 const change = (state: AlertState, at = W) => ({ state, by: 'ana', at, comment: state === 'resolved' ? 'fixed' : null });
@@ -198,7 +198,7 @@ describe('state changes', () => {
   test('enqueueForTransition alone: moves that announce nothing', () => {
     const s = openTemp();
     batch(s, [finding()], W);
-    const st = (sql: string) => s.statement(sql);
+    const st = outboxOnStore(s);
     expect(enqueueForTransition(st, 1, 'open', 'open', W)).toBe(0);
     expect(enqueueForTransition(st, 1, 'open', 'acknowledged', W)).toBe(0);
     expect(enqueueForTransition(st, 1, 'acknowledged', 'open', W)).toBe(0);

@@ -6,12 +6,11 @@ import { describe, expect, test } from 'vitest';
 import { createLogger } from '../../src/logger.js';
 import { NotifySender, type SenderSettings } from '../../src/notify/sender.js';
 import type { Channel } from '../../src/notify/transports.js';
-import { transitionAlert } from '../../src/store/alert-store.js';
 import type { Store } from '../../src/store/store.js';
 import { deferCleanup } from '../helpers/temp.js';
 import { openTemp } from '../store/fixtures.js';
 import { startEndpoint, SECRET_PATH, type Endpoint } from './endpoint.js';
-import { batch, finding, outbox, SETTINGS } from './store-fixtures.js';
+import { batch, finding, outbox, SETTINGS, transitionAlert } from './store-fixtures.js';
 
 const ROUTING_KEY = 'R0UTINGKEY0SECRET0123456789abcdef';
 const FAST: SenderSettings = { pollIntervalMs: 20, batch: 50, timeoutMs: 2000, retry: { initialMs: 40, maxMs: 200, giveUpAfterMs: 60_000 }, keepMs: 86_400_000 };

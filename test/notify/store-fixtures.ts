@@ -1,10 +1,12 @@
 // Batches written as the ingest path writes them: events, alerts (applyFindings) and the
 // notification outbox (enqueueForAlerts) in one transaction, on a real SQLite file.
 import type { Finding } from '../../src/core/rules/types.js';
-import { applyFindings, type AlertWritten } from '../../src/store/alert-store.js';
+import type { AlertChange } from '../../src/core/alert.js';
+import { applyFindings, transitionAlert as transitionWithHook, type AlertWritten } from '../../src/store/alert-store.js';
 import { LogWriter } from '../../src/store/log-writer.js';
 import type { Store } from '../../src/store/store.js';
-import { enqueueForAlerts, type EnqueueSettings } from '../../src/notify/outbox.js';
+import { enqueueForAlerts, enqueueForTransition, type EnqueueSettings } from '../../src/notify/outbox.js';
+import { outboxInBatch } from '../../src/store/outbox-writes.js';
 import { finding, MIN } from '../store/alert-fixtures.js';
 import { makeEvent, T0 } from '../store/fixtures.js';
 
@@ -37,11 +39,16 @@ export function batch(store: Store, findings: Finding[], now: number, s: Enqueue
         { maxAlertsPerRulePerHour: 0 },
         written,
       );
-      n = enqueueForAlerts(tx.statement.bind(tx), written, s, now);
+      n = enqueueForAlerts(outboxInBatch(tx), written, s, now);
       if (fail) throw new Error('disk on fire');
     },
   });
   return n;
+}
+
+/** transitionAlert as serve runs it: with the outbox's hook (resolves and reopens are announced). */
+export function transitionAlert(store: Store, id: number, change: AlertChange, hostScope?: readonly string[]): boolean {
+  return transitionWithHook(store, id, change, hostScope, enqueueForTransition);
 }
 
 export interface OutboxRowLite {

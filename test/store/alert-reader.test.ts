@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, test } from 'vitest';
-import type { AlertFilter } from '../../src/api/ports.js';
+import type { AlertFilter } from '../../src/core/alert.js';
 import { alertFeed, countAlerts, getAlert, listAlerts } from '../../src/store/alert-reader.js';
 import { transitionAlert } from '../../src/store/alert-store.js';
 import { openStore, type Store } from '../../src/store/store.js';

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import type { AlertState } from '../../src/api/ports.js';
+import type { AlertState } from '../../src/core/alert.js';
 import { AlertStateConflict, applyFindings, mergeSampleIds, transitionAlert } from '../../src/store/alert-store.js';
 import { alertHistory, getAlert } from '../../src/store/alert-reader.js';
 import { LogWriter } from '../../src/store/log-writer.js';

@@ -1,6 +1,7 @@
 // Shared fixtures of the store tests: events and stores on real SQLite files in temp dirs.
 import path from 'node:path';
 import { emptyEvent, type NormalizedEvent } from '../../src/core/event.js';
+import { sqlOf, type Connection } from '../../src/store/connection.js';
 import { openStore, type OpenStoreOptions, type Store } from '../../src/store/store.js';
 import { deferCleanup, tempDir } from '../helpers/temp.js';
 
@@ -32,8 +33,9 @@ export function tempDbPath(): string {
   return path.join(tempDir('logagg-store-'), 'logagg.db');
 }
 
-export function openTemp(file = tempDbPath(), opts: OpenStoreOptions = {}): Store {
-  const store = openStore(file, opts);
+/** Typed with its connection (src/store/connection.ts): tests look at the rows with SQL. */
+export function openTemp(file = tempDbPath(), opts: OpenStoreOptions = {}): Connection {
+  const store = sqlOf(openStore(file, opts));
   deferCleanup(() => store.close());
   return store;
 }

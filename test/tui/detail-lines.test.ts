@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import type { Alert } from '../../src/api/ports.js';
+import type { Alert } from '../../src/core/alert.js';
 import { alertDetailLines, eventDetailLines, wrap } from '../../src/tui/detail-lines.js';
 import { makeEvent, T0 } from '../store/fixtures.js';
 

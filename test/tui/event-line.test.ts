@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import type { Alert } from '../../src/api/ports.js';
+import type { Alert } from '../../src/core/alert.js';
 import type { Threat } from '../../src/core/event.js';
 import {
   highestThreat,

@@ -1,7 +1,7 @@
 // Shared by the tail tests: a real SQLite file with the ingest writer, a read-only connection
 // beside it (as `tail` opens), events and alerts written through the real LogWriter, and a
 // sink that records what a tail source delivers.
-import type { Alert } from '../../src/api/ports.js';
+import type { Alert } from '../../src/core/alert.js';
 import type { NormalizedEvent } from '../../src/core/event.js';
 import { applyFindings } from '../../src/store/alert-store.js';
 import { LogWriter } from '../../src/store/log-writer.js';

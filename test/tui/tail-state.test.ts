@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import type { Alert } from '../../src/api/ports.js';
+import type { Alert } from '../../src/core/alert.js';
 import type { TailEvent } from '../../src/tui/event-line.js';
 import { initialState, openAlertCounts, tailReducer, type TailAction, type TailState } from '../../src/tui/tail-state.js';
 import { makeEvent, T0 } from '../store/fixtures.js';

@@ -5,8 +5,8 @@
  */
 import type Router from '@koa/router';
 import { badRequest } from '../../errors.js';
-import { listDeliveries, notifyStatus, type ChannelStatus, type Delivery } from '../../notify/notify-status.js';
-import { OUTBOX_KINDS, OUTBOX_STATES } from '../../notify/types.js';
+import { listDeliveries, notifyStatus, type ChannelStatus, type Delivery } from '../../store/notify-status.js';
+import { OUTBOX_KINDS, OUTBOX_STATES } from '../../core/notification.js';
 import { requireRole, requireUnscoped } from '../auth/authenticate.js';
 import type { ApiSettings, RouteEnv } from '../env.js';
 import { QueryReader, type RawQuery } from '../params.js';

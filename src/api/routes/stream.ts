@@ -15,7 +15,7 @@ import { principalOf, requireRole } from '../auth/authenticate.js';
 import type { RouteEnv } from '../env.js';
 import { ATTR_PREFIX, LOG_FILTER_PARAMS, readLogFilter, withApiParams } from '../log-query.js';
 import { QueryReader, type RawQuery } from '../params.js';
-import type { AlertFilter } from '../ports.js';
+import type { AlertFilter } from '../../core/alert.js';
 import { problemFromError } from '../problem.js';
 import { toApiAlert, toApiLog } from '../render.js';
 import type { StreamSubscriber } from '../stream-hub.js';

@@ -15,6 +15,7 @@ import type { FrozenConfig } from '../../config/load.js';
 import { LogaggError } from '../../errors.js';
 import type { IngestStats } from '../../ingest/ingest-stats.js';
 import type { Logger } from '../../logger.js';
+import { enqueueForTransition } from '../../notify/outbox.js';
 import { currentRuntime } from '../../runtime/runtime-handoff.js';
 import { SqliteAlertsPort } from '../../store/alert-port.js';
 import type { Store } from '../../store/store.js';
@@ -118,7 +119,8 @@ export function spawnApiThread(settings: ApiThreadSettings): SpawnedApiThread {
     abort: release,
     async start(side: IngestSide): Promise<ApiThread> {
       const state = (): IngestState => ({ stats: side.stats.snapshot(), consumerConnected: side.consumer ? side.consumer.isConnected : null });
-      const changes = new SqliteAlertsPort(side.writer, side.writer);
+      // A resolve or reopen made through the API is announced in the change's own transaction.
+      const changes = new SqliteAlertsPort(side.writer, side.writer, enqueueForTransition);
       stopRpc = serveRpc<IngestSideCalls>(port1, {
         rulesList: () => need(side.rules, 'the rule set').list(),
         rulesSetEnabled: (id, enabled, by) => need(side.rules, 'the rule set').setEnabled(id, enabled, by),

@@ -14,7 +14,8 @@ import type { IngestStatsSnapshot } from '../../ingest/ingest-stats.js';
 import type { IngestOutcome } from '../../listen/direct-ingest.js';
 import type { LogLevel } from '../../logger.js';
 import type { SeaWorkerRuntime } from '../../runtime/runtime-handoff.js';
-import type { Alert, AlertChange, RuleInfo } from '../ports.js';
+import type { Alert, AlertChange } from '../../core/alert.js';
+import type { RuleInfo } from '../ports.js';
 import type { WireError } from '../../runtime/thread-rpc.js';
 
 /** Marks the workerData of the API worker (the single executable starts its one bundle as the worker). */

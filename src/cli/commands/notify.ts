@@ -1,9 +1,10 @@
 import { Option, type Command } from 'commander';
 import { storeOptionsFromConfig } from '../../store/store-options.js';
+import { notifySecretEnv } from '../../config/sections/notify.js';
 import { LogaggError } from '../../errors.js';
 import { httpSender } from '../../notify/http-send.js';
-import { sampleMessage } from '../../notify/message-view.js';
-import { notifyStatus, type ChannelStatus } from '../../notify/notify-status.js';
+import { sampleMessage } from '../../core/message-view.js';
+import { notifyStatus, type ChannelStatus } from '../../store/notify-status.js';
 import { resolveChannels } from '../../notify/secrets.js';
 import { channelSecrets, deliver } from '../../notify/transports.js';
 import { openStore } from '../../store/store.js';
@@ -36,7 +37,7 @@ Exit status: 0 when the endpoint accepted every message (2xx), 1 otherwise.`,
     )
     .action(async (name: string, flags: { resolve?: boolean }, cmd: Command) => {
       const { config, env } = cliContext(cmd);
-      const channels = resolveChannels(config.notify.channels, env.vars);
+      const channels = resolveChannels(config.notify.channels, notifySecretEnv(config.notify, env.vars));
       const channel = channels.find((c) => c.name === name);
       if (channel === undefined) {
         const known = channels.map((c) => c.name);

@@ -2,9 +2,8 @@ import { existsSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import { parseDuration } from '../../config/units.js';
 import { LogaggError } from '../../errors.js';
-import { pruneAll, retentionCutoffs, type PruneOptions, type PruneSummary } from '../../store/retention.js';
-import { toStoreError } from '../../store/sqlite.js';
-import { openStore, type Store } from '../../store/store.js';
+import { countPrunable, pruneAll, retentionCutoffs, type PruneSummary } from '../../store/retention.js';
+import { openStore } from '../../store/store.js';
 import { storeOptionsFromConfig } from '../../store/store-options.js';
 import { cliContext } from '../context.js';
 import { createProgress } from '../output/progress.js';
@@ -23,21 +22,6 @@ interface PruneFlags {
   chunk?: string;
   dryRun?: boolean;
   output: 'table' | 'json';
-}
-
-/** Rows that the cutoffs would delete, per table: the progress bar's total. */
-export function countPrunable(store: Store, cut: PruneOptions): PruneSummary {
-  const count = (sql: string, cutoff: number | null | undefined): number =>
-    cutoff === null || cutoff === undefined ? 0 : Number(store.statement(sql).pluck().get(cutoff));
-  try {
-    return {
-      logs: count('SELECT count(*) FROM logs WHERE ts < ?', cut.olderThanMs),
-      rollup_1m: count('SELECT count(*) FROM rollup_1m WHERE bucket_start < ?', cut.rollup1mOlderThanMs),
-      rollup_1h: count('SELECT count(*) FROM rollup_1h WHERE bucket_start < ?', cut.rollup1hOlderThanMs),
-    };
-  } catch (e) {
-    throw toStoreError(e, 'counting old rows');
-  }
 }
 
 const total = (s: PruneSummary): number => s.logs + s.rollup_1m + s.rollup_1h;

@@ -1,6 +1,7 @@
 import { Option, type Command } from 'commander';
 import { parseAlertFilter } from '../../api/alert-query.js';
-import type { AlertFilter, AlertsPort } from '../../api/ports.js';
+import type { AlertFilter } from '../../core/alert.js';
+import type { AlertsPort } from '../../api/ports.js';
 import { ATTR_PREFIX, LOG_FILTER_PARAMS, readLogFilter, withApiParams } from '../../api/log-query.js';
 import { QueryReader, type RawQuery } from '../../api/params.js';
 import { toApiAlert, toApiLog, type ApiAlert, type ApiLog } from '../../api/render.js';

@@ -12,7 +12,7 @@ import type { OffsetRow } from '../../store/offsets.js';
 import { countAlerts } from '../../store/alert-reader.js';
 import { emptyRuleStats, readRuleOverrides, readRuleStats, type RuleOverride, type RuleStats } from '../../store/rule-state.js';
 import { VERSION } from '../../version.js';
-import { notifyStatus, type ChannelStatus } from '../../notify/notify-status.js';
+import { notifyStatus, type ChannelStatus } from '../../store/notify-status.js';
 import { maskNotifyConfig } from '../../notify/secrets.js';
 import { parseDuration } from '../../config/units.js';
 import { LogaggError } from '../../errors.js';

@@ -4,6 +4,7 @@ import { render } from 'ink';
 import { createElement } from 'react';
 import { parseLevel } from '../../api/params.js';
 import { LogaggError } from '../../errors.js';
+import { enqueueForTransition } from '../../notify/outbox.js';
 import { SqliteAlertsPort } from '../../store/alert-port.js';
 import { openStore, type Store } from '../../store/store.js';
 import { storeOptionsFromConfig } from '../../store/store-options.js';
@@ -143,7 +144,7 @@ async function runTail(flags: TailFlags, cmd: Command): Promise<void> {
       // (SQLite makes it wait for the ingest writer's batch, up to the busy timeout).
       openAckPort: () => {
         ack.writer ??= openStore(path, { ...storeOptions, cacheMb: 2 });
-        return new SqliteAlertsPort(readStore, ack.writer);
+        return new SqliteAlertsPort(readStore, ack.writer, enqueueForTransition);
       },
       actor: `${safeUser()} (logagg tail)`,
       intervalMs: flags.interval,

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { openSqlite } from '../../store/sqlite.js';
+import { sqliteLibrary } from '../../store/sqlite-library.js';
 import { VERSION } from '../../version.js';
 
 export function registerVersion(program: Command): void {
@@ -11,17 +11,8 @@ export function registerVersion(program: Command): void {
     });
 }
 
-/**
- * The SQLite library the store really loads (the driver's addon, or the one inside the single
- * executable), asked through an in-memory connection, with FTS5 when it is compiled in.
- */
+/** The SQLite library the store really loads, with FTS5 when it is compiled in. */
 function sqliteVersion(): string {
-  const db = openSqlite(':memory:', { readonly: false, busyTimeoutMs: 0 });
-  try {
-    const version = String(db.prepare('SELECT sqlite_version()').pluck().get());
-    const fts5 = db.prepare("SELECT sqlite_compileoption_used('ENABLE_FTS5')").pluck().get() === 1;
-    return fts5 ? `${version} (FTS5)` : `${version} (no FTS5: full-text search will not work)`;
-  } finally {
-    db.close();
-  }
+  const { version, fts5 } = sqliteLibrary();
+  return fts5 ? `${version} (FTS5)` : `${version} (no FTS5: full-text search will not work)`;
 }

@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import { SEVERITIES } from '../../core/event.js';
-import { PAGERDUTY_EVENTS_URL } from '../../notify/channels/pagerduty.js';
-import { messageView, sampleMessage } from '../../notify/message-view.js';
-import { compileTemplate, TemplateError } from '../../notify/template.js';
+import { messageView, sampleMessage } from '../../core/message-view.js';
+import { compileTemplate, TemplateError } from '../../core/notify-template.js';
 import { durationSchema } from '../units.js';
 
 /**
@@ -17,6 +16,9 @@ import { durationSchema } from '../units.js';
  */
 
 const duration = durationSchema();
+
+/** The PagerDuty Events API v2 endpoint: notify.channels.<name>.url's default for type pagerduty. */
+export const PAGERDUTY_EVENTS_URL = 'https://events.pagerduty.com/v2/enqueue';
 
 const severity = z.enum(SEVERITIES);
 export const CHANNEL_NAME = /^[a-z0-9][a-z0-9_-]{0,62}$/;
@@ -177,3 +179,26 @@ export const notifySchema = z
 export type NotifyConfig = z.output<typeof notifySchema>;
 export type ChannelConfig = z.output<typeof channelSchema>;
 export type RouteConfigEntry = z.output<typeof routeSchema>;
+
+/**
+ * The values of the environment variables the section names for secrets (`url_env`,
+ * `routing_key_env`, `headers_env`), read from `env` with the rest of the config: what
+ * src/notify is given instead of the environment. Unset variables are absent.
+ */
+export function notifySecretEnv(notify: { readonly channels: Readonly<Record<string, ChannelConfig>> }, env: Readonly<Record<string, string | undefined>>): Readonly<Record<string, string>> {
+  const names = new Set<string>();
+  for (const c of Object.values(notify.channels)) {
+    if (c.type === 'pagerduty') {
+      if (c.routing_key_env !== null) names.add(c.routing_key_env);
+      continue;
+    }
+    if (c.url_env !== null) names.add(c.url_env);
+    if (c.type === 'webhook') for (const v of Object.values(c.headers_env)) names.add(v);
+  }
+  const out: Record<string, string> = {};
+  for (const n of names) {
+    const v = env[n];
+    if (v !== undefined) out[n] = v;
+  }
+  return out;
+}

@@ -7,15 +7,14 @@
  */
 import { createHash } from 'node:crypto';
 import type { Severity } from '../../core/event.js';
-import { hostSuffix, isoTime } from '../message-view.js';
-import type { ChannelTransport, HttpRequest, NotifyMessage } from '../types.js';
-
-export const PAGERDUTY_EVENTS_URL = 'https://events.pagerduty.com/v2/enqueue';
+import { hostSuffix, isoTime } from '../../core/message-view.js';
+import type { NotifyMessage } from '../../core/notification.js';
+import type { ChannelTransport, HttpRequest } from '../types.js';
 
 export interface PagerDutyChannel {
   type: 'pagerduty';
   name: string;
-  /** Events API endpoint (default PAGERDUTY_EVENTS_URL). Treated as a secret like any URL. */
+  /** Events API endpoint (default PAGERDUTY_EVENTS_URL, src/config/sections/notify.ts). Treated as a secret like any URL. */
   url: string;
   /** The integration's routing key. Secret: never logged, never in an error message. */
   routingKey: string;

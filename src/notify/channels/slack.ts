@@ -5,8 +5,10 @@
  * cannot ping a channel or forge a link.
  */
 import type { Severity } from '../../core/event.js';
-import { hostSuffix, isoTime } from '../message-view.js';
-import type { ChannelTransport, HttpRequest, NotifyMessage, OutboxKind } from '../types.js';
+import { hostSuffix, isoTime } from '../../core/message-view.js';
+import type { OutboxKind } from '../../core/notification.js';
+import type { NotifyMessage } from '../../core/notification.js';
+import type { ChannelTransport, HttpRequest } from '../types.js';
 
 export interface SlackChannel {
   type: 'slack';

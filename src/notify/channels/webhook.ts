@@ -5,9 +5,10 @@
  * `outbox_id`: a receiver that remembers them drops the rare repeat (docs/notify.md).
  */
 import { VERSION } from '../../version.js';
-import { messageView } from '../message-view.js';
-import type { CompiledTemplate } from '../template.js';
-import type { ChannelTransport, HttpRequest, NotifyMessage } from '../types.js';
+import { messageView } from '../../core/message-view.js';
+import type { CompiledTemplate } from '../../core/notify-template.js';
+import type { NotifyMessage } from '../../core/notification.js';
+import type { ChannelTransport, HttpRequest } from '../types.js';
 
 export interface WebhookChannel {
   type: 'webhook';

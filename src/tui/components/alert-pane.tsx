@@ -1,5 +1,5 @@
 import { Box, Text } from 'ink';
-import type { Alert } from '../../api/ports.js';
+import type { Alert } from '../../core/alert.js';
 import { oneLine, severityInkStyle, shortTime } from '../event-line.js';
 import { paneWindow } from '../view-window.js';
 import { PaneTitle } from './pane-title.js';

@@ -8,7 +8,8 @@ import { ConfigError } from '../../../src/errors.js';
 import { loadConfig } from '../../../src/config/load.js';
 import { tempDir } from '../../helpers/temp.js';
 import { apiConfig, captureLogger, SECRET, startApi, token, type TestApi } from '../harness.js';
-import { MemoryAlerts, MemoryRules } from '../memory-ports.js';
+import { AlertSeed } from '../alert-seed.js';
+import { MemoryRules } from '../memory-rules.js';
 import { seed, T0 } from '../seed.js';
 
 const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
@@ -29,7 +30,7 @@ const rsaPublicPem = rsa.publicKey.export({ type: 'spki', format: 'pem' }).toStr
 describe('HS256 (the default)', () => {
   let api: TestApi;
   beforeAll(async () => {
-    const alerts = new MemoryAlerts();
+    const alerts = new AlertSeed();
     alerts.add({ rule_id: 'r1', severity: 'HIGH', host: 'web-1', first_seen: T0 });
     api = await startApi({
       seed: seed(10),

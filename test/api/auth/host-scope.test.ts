@@ -3,7 +3,7 @@
 import { beforeAll, describe, expect, test } from 'vitest';
 import type { NormalizedEvent } from '../../../src/core/event.js';
 import { startApi, token, type TestApi } from '../harness.js';
-import { MemoryAlerts } from '../memory-ports.js';
+import { AlertSeed } from '../alert-seed.js';
 import { seed, T0 } from '../seed.js';
 
 let api: TestApi;
@@ -13,7 +13,7 @@ const web = () => token({ roles: ['analyst'], hosts: ['web-*'], sub: 'webops' })
 const nothing = () => token({ roles: ['admin'], hosts: [] });
 
 beforeAll(async () => {
-  const alerts = new MemoryAlerts();
+  const alerts = new AlertSeed();
   events = seed(60);
   api = await startApi({ alerts, clock: () => T0 + 86_400_000 });
   ids = api.insert(events);

@@ -1,16 +1,17 @@
 import { beforeAll, describe, expect, test } from 'vitest';
 import { admin, analyst, startApi, token, type TestApi } from '../harness.js';
-import { MemoryAlerts, MemoryRules } from '../memory-ports.js';
+import { AlertSeed } from '../alert-seed.js';
+import { MemoryRules } from '../memory-rules.js';
 import { MIN, SPECIAL, T0 } from '../seed.js';
 
 const NOW = T0 + 3_600_000;
 let api: TestApi;
-let alerts: MemoryAlerts;
+let alerts: AlertSeed;
 let rules: MemoryRules;
 let logIds: number[];
 
 beforeAll(async () => {
-  alerts = new MemoryAlerts();
+  alerts = new AlertSeed();
   rules = new MemoryRules([
     {
       id: 'port-scan',

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { IngestStats } from '../../../src/ingest/ingest-stats.js';
 import { startApi, token } from '../harness.js';
-import { MemoryAlerts } from '../memory-ports.js';
+import { AlertSeed } from '../alert-seed.js';
 import { seed, T0 } from '../seed.js';
 
 describe('/healthz and /readyz', () => {
@@ -37,7 +37,7 @@ describe('/metrics (Prometheus)', () => {
     stats.recordBatch(500, 3, 20);
     stats.recordBatch(250, 0, 40);
     stats.setLag('threat-logs', 1, 17);
-    const alerts = new MemoryAlerts();
+    const alerts = new AlertSeed();
     alerts.add({ rule_id: 'r', severity: 'HIGH', host: 'a', first_seen: T0 });
     alerts.add({ rule_id: 'r', severity: 'HIGH', host: 'b', first_seen: T0 });
     alerts.add({ rule_id: 'r', severity: 'LOW', host: 'b', first_seen: T0, state: 'resolved' });

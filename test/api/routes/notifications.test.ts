@@ -1,7 +1,7 @@
 // GET /api/v1/notifications against a real server and database: answers validated against the
 // OpenAPI document by the harness.
 import { beforeAll, describe, expect, test } from 'vitest';
-import { dueRows, markFailed, markRetry, markSent } from '../../../src/notify/outbox-queue.js';
+import { dueRows, markFailed, markRetry, markSent } from '../../../src/store/outbox-queue.js';
 import { batch, finding } from '../../notify/store-fixtures.js';
 import { admin, analyst, startApi, token, type TestApi } from '../harness.js';
 

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, test } from 'vitest';
 import { makeEvent } from '../../store/fixtures.js';
 import { startApi, token, viewer, type TestApi } from '../harness.js';
-import { MemoryAlerts } from '../memory-ports.js';
+import { AlertSeed } from '../alert-seed.js';
 import { T0 } from '../seed.js';
 import { openSse, type SseConnection } from '../sse-client.js';
 
@@ -64,7 +64,7 @@ describe('GET /api/v1/stream', () => {
   });
 
   test('new and changed alerts arrive as alert events, honoring the host scope', async () => {
-    const alerts = new MemoryAlerts();
+    const alerts = new AlertSeed();
     alerts.add({ rule_id: 'before', severity: 'LOW', host: 'web-1', first_seen: T0 });
     const api = await startApi({ alerts, config: FAST });
     const c = await sse(api, '?types=alerts', {}, token({ roles: ['viewer'], hosts: ['web-*'] }));

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import type { NormalizedEvent } from '../../../src/core/event.js';
 import { makeEvent } from '../../store/fixtures.js';
 import { startApi, token, type TestApi } from '../harness.js';
-import { MemoryAlerts } from '../memory-ports.js';
+import { AlertSeed } from '../alert-seed.js';
 import { T0 } from '../seed.js';
 import { expectedP95 } from '../../helpers/percentile.js';
 
@@ -28,7 +28,7 @@ function metricsEvents(): NormalizedEvent[] {
 
 let api: TestApi;
 beforeAll(async () => {
-  const alerts = new MemoryAlerts();
+  const alerts = new AlertSeed();
   alerts.add({ rule_id: 'cpu', severity: 'HIGH', host: 'web-1', first_seen: T0 + 10 * MIN });
   alerts.add({ rule_id: 'cpu', severity: 'HIGH', host: 'web-1', first_seen: T0 + 20 * MIN, state: 'resolved' });
   alerts.add({ rule_id: 'db', severity: 'CRITICAL', host: 'db-1', first_seen: T0 + 30 * MIN });

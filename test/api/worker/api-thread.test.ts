@@ -16,7 +16,7 @@ import { openStore } from '../../../src/store/store.js';
 import { deferCleanup, tempDir } from '../../helpers/temp.js';
 import { alertRows, finding, writeBatch } from '../../store/alert-fixtures.js';
 import { T0 } from '../../store/fixtures.js';
-import { MemoryRules } from '../memory-ports.js';
+import { MemoryRules } from '../memory-rules.js';
 import { SECRET, admin, analyst, captureLogger, startApi, token, viewer } from '../harness.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');

@@ -2,7 +2,7 @@
 // on 127.0.0.1 and a real database.
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { dueRows, markFailed } from '../../../src/notify/outbox-queue.js';
+import { dueRows, markFailed } from '../../../src/store/outbox-queue.js';
 import { runCli } from '../../helpers/cli.js';
 import { tempDir } from '../../helpers/temp.js';
 import { startEndpoint } from '../../notify/endpoint.js';

@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { loadConfig } from '../../../src/config/load.js';
 import { ConfigError } from '../../../src/errors.js';
+import { notifySecretEnv } from '../../../src/config/sections/notify.js';
 
 const load = (overrides: Record<string, unknown>, env: Record<string, string> = {}) => loadConfig({ defaultsFile: null, env, overrides });
 
@@ -81,5 +82,25 @@ describe('notify: bad config names the key and the fix', () => {
     const found = problems(() => load({ 'notify.channels': { s: { type: 'slack', url: 'hooks.slack.com/services/T/B/SECRETPART' } } }));
     expect(found[0]!.key).toBe('notify.channels.s.url');
     expect(JSON.stringify(found)).not.toContain('SECRETPART');
+  });
+});
+
+describe('notifySecretEnv: the values of the variables the section names, and nothing else', () => {
+  test.each<[string, Record<string, unknown>, Record<string, string>, Record<string, string>]>([
+    ['no channels', {}, { HOOK_URL: 'x' }, {}],
+    [
+      'url_env, headers_env and routing_key_env; unrelated and unset variables left out',
+      {
+        h: { type: 'webhook', url_env: 'HOOK_URL', headers_env: { Authorization: 'HOOK_AUTH', 'X-Missing': 'NOT_SET' } },
+        s: { type: 'slack', url_env: 'SLACK_URL' },
+        p: { type: 'pagerduty', routing_key_env: 'PD_KEY' },
+        i: { type: 'slack', url: 'https://hooks.example/inline' },
+      },
+      { HOOK_URL: 'https://h', HOOK_AUTH: 'Bearer t', SLACK_URL: 'https://s', PD_KEY: 'k', HOME: '/root', LOGAGG_TOKEN: 'secret' },
+      { HOOK_URL: 'https://h', HOOK_AUTH: 'Bearer t', SLACK_URL: 'https://s', PD_KEY: 'k' },
+    ],
+  ])('%s', (_n, channels, env, want) => {
+    const cfg = load({ 'notify.channels': channels }, env);
+    expect(notifySecretEnv(cfg.notify, env)).toEqual(want);
   });
 });

@@ -1,8 +1,8 @@
 import { describe, expect, test } from 'vitest';
 import { sendWebhook, webhookRequest, type WebhookChannel } from '../../../src/notify/channels/webhook.js';
 import { httpSender } from '../../../src/notify/http-send.js';
-import { messageView } from '../../../src/notify/message-view.js';
-import { compileTemplate } from '../../../src/notify/template.js';
+import { messageView } from '../../../src/core/message-view.js';
+import { compileTemplate } from '../../../src/core/notify-template.js';
 import { VERSION } from '../../../src/version.js';
 import { startEndpoint } from '../endpoint.js';
 import { message } from '../fixtures.js';

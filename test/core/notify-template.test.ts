@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { compileTemplate, fieldNames, MAX_TEMPLATE_LENGTH, TemplateError } from '../../src/notify/template.js';
+import { compileTemplate, fieldNames, MAX_TEMPLATE_LENGTH, TemplateError } from '../../src/core/notify-template.js';
 
 const known = { outbox_id: 1, kind: 'x', link: null, alert: { title: 't', host: 'h', count: 1, sample_event_ids: [1], severity: 'LOW' } };
 

@@ -2,8 +2,9 @@
  * Reading the state of deliveries, for `logagg status`, GET /api/v1/notifications and /metrics.
  * Works on a read-only connection.
  */
-import type { Store } from '../store/store.js';
-import type { OutboxKind, OutboxState } from './types.js';
+import type { OutboxKind, OutboxState } from '../core/notification.js';
+import { sqlOf } from './connection.js';
+import type { Store } from './store.js';
 
 export interface ChannelStatus {
   channel: string;
@@ -32,16 +33,16 @@ export function notifyStatus(store: Store): ChannelStatus[] {
     if (s === undefined) out.set(channel, (s = { channel, pending: 0, sent: 0, failed: 0, retries: 0, oldest_pending_at: null, last_failure: null }));
     return s;
   };
-  for (const r of store.statement('SELECT channel, sent, failed, retries FROM notify_stats').all() as { channel: string; sent: number; failed: number; retries: number }[]) {
+  for (const r of sqlOf(store).statement('SELECT channel, sent, failed, retries FROM notify_stats').all() as { channel: string; sent: number; failed: number; retries: number }[]) {
     Object.assign(get(r.channel), { sent: r.sent, failed: r.failed, retries: r.retries });
   }
-  const pending = store.statement(`SELECT channel, count(*) AS n, min(created_at) AS oldest FROM notify_outbox WHERE state = 'pending' GROUP BY channel`).all() as {
+  const pending = sqlOf(store).statement(`SELECT channel, count(*) AS n, min(created_at) AS oldest FROM notify_outbox WHERE state = 'pending' GROUP BY channel`).all() as {
     channel: string;
     n: number;
     oldest: number;
   }[];
   for (const r of pending) Object.assign(get(r.channel), { pending: r.n, oldest_pending_at: r.oldest });
-  const failures = store
+  const failures = sqlOf(store)
     .statement(
       `SELECT o.channel, o.finished_at, o.last_error FROM notify_outbox o
        JOIN (SELECT channel, max(id) AS id FROM notify_outbox WHERE state = 'failed' GROUP BY channel) f ON f.id = o.id`,
@@ -96,7 +97,7 @@ export function listDeliveries(store: Store, f: DeliveryFilter, page: { limit: n
   }
   const sql = `SELECT id, alert_id, channel, kind, state, attempts, created_at, next_attempt_at, sent_at, finished_at, last_status, last_error
 FROM notify_outbox${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`;
-  const rows = store.statement(sql).all(...params, page.limit + 1) as Delivery[];
+  const rows = sqlOf(store).statement(sql).all(...params, page.limit + 1) as Delivery[];
   const more = rows.length > page.limit;
   const items = rows.slice(0, page.limit).map((r) => ({ ...r, next_attempt_at: r.state === 'pending' ? r.next_attempt_at : null }));
   return { items, next_before: more ? items[items.length - 1]!.id : null };

@@ -1,8 +1,10 @@
 /**
  * A message as JSON: the webhook's default body, and the fields a body template may name
- * (`{{alert.title}}`, `{{outbox_id}}`…). Times are ISO 8601 UTC. Pure.
+ * (`{{alert.title}}`, `{{outbox_id}}`…). Times are ISO 8601 UTC. Pure; in core beside the
+ * template language (notify-template.ts), which the config checks against sampleMessage.
  */
-import type { AlertSnapshot, NotifyMessage } from './types.js';
+import type { AlertSnapshot } from './alert.js';
+import type { NotifyMessage } from './notification.js';
 
 export interface AlertView {
   id: number;

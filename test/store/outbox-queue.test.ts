@@ -1,8 +1,7 @@
 import { describe, expect, test } from 'vitest';
-import { dueRows, failOrphans, markFailed, markRetry, markSent, nextDueAt, pruneOutbox } from '../../src/notify/outbox-queue.js';
-import { transitionAlert } from '../../src/store/alert-store.js';
-import { openTemp } from '../store/fixtures.js';
-import { batch, finding, outbox } from './store-fixtures.js';
+import { dueRows, failOrphans, markFailed, markRetry, markSent, nextDueAt, pruneOutbox } from '../../src/store/outbox-queue.js';
+import { openTemp } from './fixtures.js';
+import { batch, finding, outbox, transitionAlert } from '../notify/store-fixtures.js';
 
 const W = 1_000_000_000;
 const stats = (s: ReturnType<typeof openTemp>) => s.db.prepare('SELECT channel, sent, failed, retries FROM notify_stats ORDER BY channel').all();

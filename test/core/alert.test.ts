@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest';
-import { canTransition, type AlertState } from '../../src/api/ports.js';
+import { canTransition, type AlertState } from '../../src/core/alert.js';
 
 test.each<[AlertState, AlertState, boolean]>([
   ['open', 'open', true],

@@ -1,14 +1,16 @@
 /**
- * The sender's side of the outbox: which rows are due, and recording each outcome (with the
- * channel's counters, in one short transaction on the writer connection).
+ * The sender's side of the notification outbox (src/notify/sender.ts): which rows are due, and
+ * recording each outcome (with the channel's counters, in one short transaction on the writer
+ * connection).
  *
  * Order: a row is due only when no older row for the same alert and channel is still pending,
  * so a channel never hears "resolved" before the "triggered" it resolves, even while that
  * trigger waits out a backoff.
  */
-import { toStoreError } from '../store/sqlite.js';
-import type { Store } from '../store/store.js';
-import type { OutboxKind, OutboxPayload } from './types.js';
+import type { OutboxKind, OutboxPayload } from '../core/notification.js';
+import { sqlOf } from './connection.js';
+import { toStoreError } from './sqlite.js';
+import type { Store } from './store.js';
 
 export interface OutboxRow {
   id: number;
@@ -29,19 +31,19 @@ const BUMP = `INSERT INTO notify_stats (channel, sent, failed, retries) VALUES (
 ON CONFLICT (channel) DO UPDATE SET sent = sent + @sent, failed = failed + @failed, retries = retries + @retries`;
 
 export function dueRows(store: Store, channel: string, now: number, limit: number): OutboxRow[] {
-  const rows = store.statement(DUE).all(channel, now, limit) as (Omit<OutboxRow, 'payload'> & { payload: string })[];
+  const rows = sqlOf(store).statement(DUE).all(channel, now, limit) as (Omit<OutboxRow, 'payload'> & { payload: string })[];
   return rows.map((r) => ({ ...r, payload: JSON.parse(r.payload) as OutboxPayload }));
 }
 
 /** The earliest next_attempt_at of the channel's pending rows; null when none. */
 export function nextDueAt(store: Store, channel: string): number | null {
-  const v = store.statement(NEXT_DUE).pluck().get(channel);
+  const v = sqlOf(store).statement(NEXT_DUE).pluck().get(channel);
   return v === null || v === undefined ? null : Number(v);
 }
 
 function record(store: Store, doing: string, fn: () => void): void {
   try {
-    store.db.immediateTransaction(fn);
+    sqlOf(store).db.immediateTransaction(fn);
   } catch (e) {
     throw toStoreError(e, doing);
   }
@@ -51,11 +53,11 @@ function record(store: Store, doing: string, fn: () => void): void {
 export function markSent(store: Store, row: Pick<OutboxRow, 'id' | 'channel'>, now: number, status: number | null): boolean {
   let changed = false;
   record(store, `recording notification ${row.id} as sent`, () => {
-    const r = store
+    const r = sqlOf(store)
       .statement(`UPDATE notify_outbox SET state = 'sent', attempts = attempts + 1, sent_at = ?, finished_at = ?, last_status = ?, next_attempt_at = ? WHERE id = ? AND state = 'pending'`)
       .run(now, now, status, now, row.id);
     changed = r.changes === 1;
-    if (changed) store.statement(BUMP).run({ channel: row.channel, sent: 1, failed: 0, retries: 0 });
+    if (changed) sqlOf(store).statement(BUMP).run({ channel: row.channel, sent: 1, failed: 0, retries: 0 });
   });
   return changed;
 }
@@ -63,20 +65,20 @@ export function markSent(store: Store, row: Pick<OutboxRow, 'id' | 'channel'>, n
 /** An attempt failed and will be tried again at `at`. */
 export function markRetry(store: Store, row: Pick<OutboxRow, 'id' | 'channel'>, at: number, error: string, status: number | null): void {
   record(store, `recording a failed attempt of notification ${row.id}`, () => {
-    const r = store
+    const r = sqlOf(store)
       .statement(`UPDATE notify_outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error = ?, last_status = ? WHERE id = ? AND state = 'pending'`)
       .run(at, error, status, row.id);
-    if (r.changes === 1) store.statement(BUMP).run({ channel: row.channel, sent: 0, failed: 0, retries: 1 });
+    if (r.changes === 1) sqlOf(store).statement(BUMP).run({ channel: row.channel, sent: 0, failed: 0, retries: 1 });
   });
 }
 
 /** Given up: recorded as failed, with why. `attempted` = an attempt was made just now. */
 export function markFailed(store: Store, row: Pick<OutboxRow, 'id' | 'channel'>, now: number, error: string, status: number | null, attempted = true): void {
   record(store, `recording notification ${row.id} as failed`, () => {
-    const r = store
+    const r = sqlOf(store)
       .statement(`UPDATE notify_outbox SET state = 'failed', attempts = attempts + ?, finished_at = ?, last_error = ?, last_status = ? WHERE id = ? AND state = 'pending'`)
       .run(attempted ? 1 : 0, now, error, status, row.id);
-    if (r.changes === 1) store.statement(BUMP).run({ channel: row.channel, sent: 0, failed: 1, retries: 0 });
+    if (r.changes === 1) sqlOf(store).statement(BUMP).run({ channel: row.channel, sent: 0, failed: 1, retries: 0 });
   });
 }
 
@@ -86,7 +88,7 @@ export function markFailed(store: Store, row: Pick<OutboxRow, 'id' | 'channel'>,
  */
 export function failOrphans(store: Store, configured: readonly string[], now: number): number {
   const placeholders = configured.map(() => '?').join(', ');
-  const rows = store
+  const rows = sqlOf(store)
     .statement(`SELECT id, channel FROM notify_outbox WHERE state = 'pending'${configured.length ? ` AND channel NOT IN (${placeholders})` : ''}`)
     .all(...configured) as { id: number; channel: string }[];
   for (const r of rows) markFailed(store, r, now, `channel "${r.channel}" is no longer configured (notify.channels)`, null, false);
@@ -100,10 +102,10 @@ export function failOrphans(store: Store, configured: readonly string[], now: nu
 export function pruneOutbox(store: Store, before: number, chunk: number): number {
   let n = 0;
   record(store, 'pruning the notification outbox', () => {
-    n += store
+    n += sqlOf(store)
       .statement(`DELETE FROM notify_outbox WHERE id IN (SELECT id FROM notify_outbox WHERE created_at < ? AND state <> 'pending' ORDER BY created_at LIMIT ?)`)
       .run(before, chunk).changes;
-    n += store
+    n += sqlOf(store)
       .statement(
         `DELETE FROM notify_alert_channels WHERE resolved = 1 AND alert_id IN (SELECT m.alert_id FROM notify_alert_channels m
            JOIN alerts a ON a.id = m.alert_id WHERE m.resolved = 1 AND a.state = 'resolved' AND a.resolved_at < ? LIMIT ?)`,

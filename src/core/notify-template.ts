@@ -5,7 +5,8 @@
  * that string (`"{{alert.title}}"`; null becomes empty, objects their JSON text); outside a string
  * it becomes a JSON value (`{{alert.count}}` → 3, `{{alert.host}}` → "web-1" or null). So a
  * template that is valid JSON with its placeholders renders valid JSON whatever the values are.
- * Pure.
+ * Pure; in core because the config checks templates when it loads (src/config/sections/notify.ts)
+ * and the webhook channel (src/notify/channels/webhook.ts) renders them.
  */
 
 /** `{{ name }}` or `{{name.sub}}`: lower-case names, digits and underscores, dot-separated. */

@@ -1,10 +1,10 @@
 import { describe, expect, test } from 'vitest';
-import { dueRows, markFailed, markRetry, markSent } from '../../src/notify/outbox-queue.js';
-import { listDeliveries, notifyStatus } from '../../src/notify/notify-status.js';
+import { dueRows, markFailed, markRetry, markSent } from '../../src/store/outbox-queue.js';
+import { listDeliveries, notifyStatus } from '../../src/store/notify-status.js';
 import { openStore } from '../../src/store/store.js';
 import { deferCleanup } from '../helpers/temp.js';
-import { openTemp } from '../store/fixtures.js';
-import { batch, finding } from './store-fixtures.js';
+import { openTemp } from './fixtures.js';
+import { batch, finding } from '../notify/store-fixtures.js';
 
 const W = 1_000_000_000;
 

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { alertLink, hostSuffix, isoTime, messageView, sampleMessage } from '../../src/notify/message-view.js';
-import { message, T0 } from './fixtures.js';
+import { alertLink, hostSuffix, isoTime, messageView, sampleMessage } from '../../src/core/message-view.js';
+import { message, T0 } from '../notify/fixtures.js';
 
 test('messageView: the webhook JSON, times as ISO 8601', () => {
   expect(messageView(message({ kind: 'escalate', previous_severity: 'MEDIUM' }))).toEqual({

@@ -1,0 +1,23 @@
+// An in-memory RulesPort for the API tests: the rule list and counters a test needs, and the
+// enable/disable calls it received. The rules' real port (src/app/rules-port.ts) needs a
+// running detection; the API tests of alerts use the real SQLite alerts port (alert-seed.ts).
+import type { RuleInfo, RulesPort } from '../../src/api/ports.js';
+
+export class MemoryRules implements RulesPort {
+  readonly changes: { id: string; enabled: boolean; by: string }[] = [];
+  private readonly rules: RuleInfo[];
+  /** Counters default to a rule that never fired. */
+  constructor(rules: (Omit<RuleInfo, 'stats' | 'failures'> & Partial<Pick<RuleInfo, 'stats' | 'failures'>>)[]) {
+    this.rules = rules.map((r) => ({ stats: { hits: 0, alerts_opened: 0, suppressed: 0, last_hit: null }, failures: 0, ...r }));
+  }
+  async list(): Promise<RuleInfo[]> {
+    return this.rules.map((r) => ({ ...r, stats: { ...r.stats } }));
+  }
+  async setEnabled(id: string, enabled: boolean, by: string): Promise<RuleInfo | null> {
+    const r = this.rules.find((x) => x.id === id);
+    if (!r) return null;
+    r.enabled = enabled;
+    this.changes.push({ id, enabled, by });
+    return { ...r };
+  }
+}
