@@ -3,7 +3,7 @@ import type { LowerText } from './batch-cache.js';
 import { hasValue, someText } from './batch-cache.js';
 import type { FieldRead } from './field-access.js';
 import { asNumber, asText, someValue } from './field-access.js';
-import type { MatchEnv, Pred } from './match-block.js';
+import type { MatchEnv, Pred } from './match-env.js';
 import { at, isPlainObject, show } from './problems.js';
 import { parseQuantity } from './units.js';
 
