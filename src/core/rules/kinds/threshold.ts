@@ -1,6 +1,6 @@
 import type { NormalizedEvent } from '../../event.js';
 import { LruMap } from '../../detect/lru-map.js';
-import { asNumber, compileReader } from '../field-access.js';
+import { asNumber, compileReader } from '../../fields.js';
 import { FindingBatch } from '../finding-batch.js';
 import type { Pred } from '../match-env.js';
 import { at, isPlainObject, show } from '../problems.js';
