@@ -9,9 +9,9 @@ import { METRIC_KEYS } from './event.js';
  * - Metric shortcuts: `cpu_pct`, `mem_pct`, … (same as `metrics.cpu_pct`).
  * - Dotted paths into objects: `attributes.EventID`, `asset.criticality`, `source.topic`.
  * - Arrays are flattened: `threats.name` yields every threat's name; `tags` yields every tag.
- * - A first name that has no value on the event (not an event field, or null) is read in
- *   `attributes` instead: `EventID` → `attributes.EventID`, `user` → `attributes.user` when the
- *   event's user is null.
+ * - A first name that is not an event field is read in `attributes` (`EventID` →
+ *   `attributes.EventID`), and so is an event field without a value (`user` → `attributes.user`
+ *   when the event's user is null).
  *
  * A path is compiled once into a reader, because rules read fields of every event: no split, no
  * allocation on the common paths (a top-level key, `attributes.X`). Only inherited properties
@@ -45,12 +45,8 @@ type Get = (o: unknown) => unknown;
  * property, which V8 keeps fast whatever the object's shape.
  */
 function getter(key: string): Get {
-  if (key in Object.prototype) return own(key);
+  if (key in Object.prototype) return (o) => (typeof o === 'object' && o !== null && Object.hasOwn(o, key) ? (o as Record<string, unknown>)[key] : undefined);
   return (o) => (typeof o === 'object' && o !== null ? (o as Record<string, unknown>)[key] : undefined);
-}
-
-function own(key: string): Get {
-  return (o) => (typeof o === 'object' && o !== null && Object.hasOwn(o, key) ? (o as Record<string, unknown>)[key] : undefined);
 }
 
 /** A reader over events. */
@@ -65,33 +61,25 @@ export function compileReader(path: string): FieldReader {
     if (parts.length === 1) return (ev) => ev.attributes;
     return compilePath(parts.slice(1), (ev) => ev.attributes);
   }
-  // Event fields are read directly; any other first name only when the event has it as its own key.
-  const known = EVENT_KEYS.has(first);
+  // A name that is not an event field is a message field (`EventID` → `attributes.EventID`), even
+  // when the object has a key of that name: a stored event's `id` is not the message's `id`.
+  if (!EVENT_KEYS.has(first)) return compilePath(parts, (ev) => ev.attributes);
   const key = first as keyof NormalizedEvent;
-  const ownTop = own(first);
-  const top = known ? (ev: NormalizedEvent): unknown => ev[key] : ownTop;
   if (parts.length === 1) {
     // The commonest case, kept to one closure: an event field, else the message field of that name.
     const attr = getter(first);
-    if (known) {
-      return (ev) => {
-        const v = ev[key];
-        if (v !== null && v !== undefined) return v;
-        return attr(ev.attributes) ?? undefined;
-      };
-    }
     return (ev) => {
-      const v = ownTop(ev);
+      const v = ev[key];
       if (v !== null && v !== undefined) return v;
       return attr(ev.attributes) ?? undefined;
     };
   }
   const inAttributes = compilePath(parts, (ev) => ev.attributes);
-  const inEvent = compilePath(parts.slice(1), top);
-  // A first name without a value falls back to the message field of that name.
+  const inEvent = compilePath(parts.slice(1), (ev) => ev[key]);
+  // An event field without a value falls back to the message field of that name.
   return (ev) => {
-    const v = top(ev);
-    return v === null || v === undefined ? inAttributes(ev) : inEvent(ev);
+    const top = ev[key];
+    return top === null || top === undefined ? inAttributes(ev) : inEvent(ev);
   };
 }
 

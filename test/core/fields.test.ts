@@ -180,3 +180,16 @@ describe('asText, as Sigma uses it', () => {
     expect(asText(v)).toBe(t);
   });
 });
+
+describe('names that are not event fields', () => {
+  // Stored events (replayed through the rules after a restart) carry their row `id`; rules and
+  // Sigma read the message's `id`, as on the live event, so state rebuilds the same way.
+  test.each<[string, unknown[]]>([
+    ['id', ['msg-7']],
+    ['id.x', []],
+    ['attributes.id', ['msg-7']],
+  ])('%s on a stored event', (path, want) => {
+    const stored = { ...ev({ attributes: { id: 'msg-7' } }), id: 123 };
+    expect(valuesOf(compileReader(path)(stored))).toEqual(want);
+  });
+});
