@@ -7,6 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { ChannelConfig } from '../config/sections/notify.js';
+import { isHttpUrl } from '../core/net/url.js';
 import { ConfigError } from '../errors.js';
 import { messageView, sampleMessage } from '../core/message-view.js';
 import { compileTemplate } from '../core/notify-template.js';
@@ -46,15 +47,6 @@ function readSecret(c: Record<string, unknown>, key: string, at: string, env: Se
   }
   problems.push({ key: `${at}.${key}`, message: 'required' });
   return '';
-}
-
-function isHttpUrl(s: string): boolean {
-  try {
-    const u = new URL(s);
-    return u.protocol === 'http:' || u.protocol === 'https:';
-  } catch {
-    return false;
-  }
 }
 
 /** The channels of `notify.channels`, in config order. Throws ConfigError listing every problem. */

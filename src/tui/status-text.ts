@@ -1,21 +1,9 @@
 /**
  * The pieces of the `tail` status line as text. Pure.
  */
+import { formatBytes } from '../core/rules/units.js';
 import { describeFilter, type TailFilter } from './tail-filter.js';
 import type { TailStatus } from './tail-source.js';
-
-/** 1536 → `1.5 KiB`; null → `-`. */
-export function formatBytes(n: number | null): string {
-  if (n === null || !Number.isFinite(n) || n < 0) return '-';
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let v = n;
-  let i = 0;
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return i === 0 ? `${v} B` : `${v < 10 ? v.toFixed(1) : Math.round(v)} ${units[i]}`;
-}
 
 /** Events per second: one decimal below 10, whole numbers above; `-` before the first measure. */
 export function formatRate(r: number | null): string {
@@ -50,7 +38,7 @@ export function statusParts(o: {
     connection: s.connection,
     rate: formatRate(s.rate),
     lag: s.lag === null ? null : `lag ${s.lag}`,
-    db: s.dbBytes === null ? null : `db ${formatBytes(s.dbBytes)}`,
+    db: s.dbBytes === null ? null : `db ${formatBytes(s.dbBytes, 'iec')}`,
     behind: s.behind > 0 ? `${s.behind} to read` : null,
     filter: o.applying !== null ? `${describeFilter(o.applying)} (applying…)` : describeFilter(o.filter),
     paused: o.paused ? `PAUSED +${o.pending}${o.missed > 0 ? ` (${o.missed} skipped)` : ''}` : null,

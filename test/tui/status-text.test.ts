@@ -1,23 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { formatBytes, formatRate, statusParts } from '../../src/tui/status-text.js';
+import { formatRate, statusParts } from '../../src/tui/status-text.js';
 import type { TailStatus } from '../../src/tui/tail-source.js';
-
-describe('formatBytes', () => {
-  test.each<[number | null, string]>([
-    [null, '-'],
-    [-1, '-'],
-    [Number.NaN, '-'],
-    [0, '0 B'],
-    [1023, '1023 B'],
-    [1024, '1.0 KiB'],
-    [1536, '1.5 KiB'],
-    [10 * 1024, '10 KiB'],
-    [5 * 1024 * 1024 * 1024, '5.0 GiB'],
-    [2 ** 60, '1048576 TiB'],
-  ])('%s', (n, text) => {
-    expect(formatBytes(n)).toBe(text);
-  });
-});
 
 describe('formatRate', () => {
   test.each<[number | null, string]>([

@@ -6,37 +6,19 @@
  * this process (ApiDeps.ingest).
  */
 import type Router from '@koa/router';
-import type { Context } from 'koa';
 import { badRequest } from '../../errors.js';
 import { BODY_MEDIA_TYPES, bodyKind, splitBody } from '../../listen/http-lines.js';
 import { formatPeer } from '../../listen/peer.js';
 import { requireRole } from '../auth/authenticate.js';
+import { readBody } from '../body.js';
 import type { IngestPort, RouteEnv } from '../env.js';
 import { QueryReader, type RawQuery } from '../params.js';
 import { HttpProblem } from '../problem.js';
 
 export const INGEST_PATH = '/ingest';
 
-async function readBody(ctx: Context, limitBytes: number): Promise<Buffer> {
-  const tooLarge = () => new HttpProblem(413, 'payload-too-large', `the body is larger than ${limitBytes} bytes (listeners.http.max_body_bytes); send fewer messages per request`, { param: 'body' });
-  const declared = Number(ctx.get('Content-Length') || NaN);
-  if (Number.isFinite(declared) && declared > limitBytes) {
-    ctx.set('Connection', 'close');
-    throw tooLarge();
-  }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of ctx.req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limitBytes) {
-      // Stop reading; the connection is closed after the answer so the rest is not read as a request.
-      ctx.set('Connection', 'close');
-      throw tooLarge();
-    }
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks, size);
-}
+/** The ingest route's body limit: the 413 says which key sets it and what to do. */
+const BODY_HINT = ' (listeners.http.max_body_bytes); send fewer messages per request';
 
 export function registerIngestRoute(router: Router, env: RouteEnv): void {
   const port: IngestPort | undefined = env.deps.ingest;
@@ -52,7 +34,7 @@ export function registerIngestRoute(router: Router, env: RouteEnv): void {
     if (encoding !== '' && encoding !== 'identity') {
       throw new HttpProblem(415, 'unsupported-media-type', `Content-Encoding ${encoding.slice(0, 40)} is not supported; send the body uncompressed`);
     }
-    const body = await readBody(ctx, port.maxBodyBytes);
+    const body = await readBody(ctx, { limitBytes: port.maxBodyBytes, hint: BODY_HINT, closeOnDeclared: true });
     const split = splitBody(body, kind, port.maxLines);
     if (!split.ok) {
       if (split.reason === 'too-many') {

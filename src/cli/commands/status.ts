@@ -15,6 +15,7 @@ import { VERSION } from '../../version.js';
 import { notifyStatus, type ChannelStatus } from '../../store/notify-status.js';
 import { maskNotifyConfig } from '../../notify/secrets.js';
 import { parseDuration } from '../../config/units.js';
+import { formatBytes } from '../../core/rules/units.js';
 import { LogaggError } from '../../errors.js';
 import { cliContext, list } from '../context.js';
 import { OutputSink } from '../output/sink.js';
@@ -229,17 +230,6 @@ export async function buildStatus(config: FrozenConfig, opts: { configFile: stri
 
 const iso = (ms: number | null | undefined): string => (ms === null || ms === undefined ? '-' : new Date(ms).toISOString());
 
-export function formatBytes(n: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let v = n;
-  let i = 0;
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return i === 0 ? `${n} B` : `${v.toFixed(1)} ${units[i]}`;
-}
-
 export function renderStatus(r: StatusReport, showConfig: boolean): string {
   const opts = { width: null, color: false };
   let out = `logagg ${r.version}\nconfig file: ${r.config_file ?? '(none: defaults and LOGAGG_* variables)'}\n\n`;
@@ -247,7 +237,7 @@ export function renderStatus(r: StatusReport, showConfig: boolean): string {
   out += `DATABASE  ${db.path}\n`;
   if (db.error !== undefined) out += `  unavailable: ${db.error}\n`;
   else {
-    out += `  size        ${formatBytes(db.file_bytes)} (WAL ${formatBytes(db.wal_bytes)}, ${db.freelist_count} free pages of ${db.page_count})\n`;
+    out += `  size        ${formatBytes(db.file_bytes, 'iec-fixed')} (WAL ${formatBytes(db.wal_bytes, 'iec-fixed')}, ${db.freelist_count} free pages of ${db.page_count})\n`;
     out += `  schema      version ${db.schema_version}\n`;
     out += `  logs        ${db.logs.exact !== undefined ? db.logs.exact : `~${db.logs.estimate} (estimate; --exact counts)`}\n`;
     out += `  oldest      ${iso(db.logs.oldest_ts)}\n  newest      ${iso(db.logs.newest_ts)}\n`;

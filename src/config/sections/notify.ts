@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { SEVERITIES } from '../../core/event.js';
+import { isHttpUrl } from '../../core/net/url.js';
 import { messageView, sampleMessage } from '../../core/message-view.js';
 import { compileTemplate, TemplateError } from '../../core/notify-template.js';
 import { durationSchema } from '../units.js';
@@ -27,15 +28,6 @@ const channelName = z.string().regex(CHANNEL_NAME, CHANNEL_NAME_RULE);
 /** RFC 9110 token characters. */
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 const envVar = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'not an environment variable name');
-
-function isHttpUrl(s: string): boolean {
-  try {
-    const u = new URL(s);
-    return u.protocol === 'http:' || u.protocol === 'https:';
-  } catch {
-    return false;
-  }
-}
 
 /** A secret URL: checked without ever quoting it back. */
 const secretUrl = z

@@ -1,6 +1,6 @@
 import type { NormalizedEvent } from '../event.js';
-import type { FieldReader } from './field-access.js';
-import { asNumber, asText, compileReader } from './field-access.js';
+import type { FieldReader } from '../fields.js';
+import { asNumber, asText, compileReader } from '../fields.js';
 
 /**
  * Per-batch facts about event fields, computed once for all the rules of a rule set (rules
@@ -277,7 +277,7 @@ function union(lists: readonly Int32Array[], size: number): Int32Array {
   return out.subarray(0, n);
 }
 
-/** True when a read (see field-access.ts) holds at least one non-null value. */
+/** True when a read (see core/fields.ts) holds at least one non-null value. */
 export function hasValue(read: unknown): boolean {
   if (read === undefined || read === null) return false;
   if (!Array.isArray(read)) return true;
@@ -285,7 +285,7 @@ export function hasValue(read: unknown): boolean {
   return false;
 }
 
-/** Lower-cased text values of a read (see field-access.ts), uncached. */
+/** Lower-cased text values of a read (see core/fields.ts), uncached. */
 export function lowerRead(read: unknown): LowerText {
   if (read === undefined || read === null) return null;
   if (!Array.isArray(read)) {

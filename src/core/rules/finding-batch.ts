@@ -1,6 +1,6 @@
 import type { NormalizedEvent, Severity } from '../event.js';
-import type { FieldReader } from './field-access.js';
-import { compileReader, readValues } from './field-access.js';
+import type { FieldReader } from '../fields.js';
+import { compileReader, readValues } from '../fields.js';
 import type { Grouping } from './grouping.js';
 import { dedupKey } from './grouping.js';
 import { maxSeverity, threatsSeverity } from './severity.js';

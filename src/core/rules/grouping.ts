@@ -1,5 +1,5 @@
 import type { NormalizedEvent } from '../event.js';
-import { asText, compileReader, readValues } from './field-access.js';
+import { asText, compileReader, readValues } from '../fields.js';
 
 /**
  * `group_by`: the fields whose values make "the same finding" (the dedup key) and, for

@@ -1,9 +1,10 @@
 import type { NormalizedEvent } from '../event.js';
 import { METRIC_KEYS } from '../event.js';
-import type { BatchCache, LowerText } from './batch-cache.js';
+import type { LowerText } from './batch-cache.js';
 import { lowerRead } from './batch-cache.js';
-import type { FieldRead } from './field-access.js';
-import { compileObjectReader, compileReader } from './field-access.js';
+import type { FieldRead } from '../fields.js';
+import { compileObjectReader, compileReader } from '../fields.js';
+import type { MatchEnv, Pred } from './match-env.js';
 import type { CompiledOp, OpTest } from './match-ops.js';
 import { compileOp } from './match-ops.js';
 import { at, checkKeys, isPlainObject, type Problems, show } from './problems.js';
@@ -32,17 +33,6 @@ import { stableJson } from './stable-json.js';
  * passing their best alternative (BatchCache.candidates), which is what makes a hundred rules on
  * rare fields or values cheap.
  */
-
-/** A predicate over a root (an event, or a list element inside `some`) at batch position i. */
-export type Pred<R> = (root: R, i: number) => boolean;
-
-export interface MatchEnv {
-  lists: ReadonlyMap<string, readonly string[]>;
-  cache: BatchCache;
-  problems: Problems;
-  /** Names of the lists the block used (for the rule's definition hash). */
-  usedLists: Set<string>;
-}
 
 export interface CompiledBlock {
   test: Pred<NormalizedEvent>;

@@ -1,15 +1,15 @@
 import { compileCidrs } from '../net/cidr.js';
 import type { LowerText } from './batch-cache.js';
 import { hasValue, someText } from './batch-cache.js';
-import type { FieldRead } from './field-access.js';
-import { asNumber, asText, someValue } from './field-access.js';
-import type { MatchEnv, Pred } from './match-block.js';
+import type { FieldRead } from '../fields.js';
+import { asNumber, asText, someValue } from '../fields.js';
+import type { MatchEnv, Pred } from './match-env.js';
 import { at, isPlainObject, show } from './problems.js';
 import { parseQuantity } from './units.js';
 
 /**
  * The operators of match blocks (see match-block.ts): each compiles, once, into a test over one
- * field's values: the raw read (field-access.ts) and its lower-cased text (batch-cache.ts).
+ * field's values: the raw read (core/fields.ts) and its lower-cased text (batch-cache.ts).
  */
 
 /** The nested block of `some`, compiled over list elements. */

@@ -1,6 +1,6 @@
 import type { NormalizedEvent } from '../event.js';
-import type { FieldReader } from './field-access.js';
-import { compileReader, readValues } from './field-access.js';
+import type { FieldReader } from '../fields.js';
+import { compileReader, readValues } from '../fields.js';
 import type { Problems } from './problems.js';
 import { formatBytes, formatDuration, formatNumber } from './units.js';
 

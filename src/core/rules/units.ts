@@ -93,16 +93,33 @@ export function formatDuration(ms: number): string {
   return `${ms}ms`;
 }
 
-/** 52_400_000 → `52.4 MB`: decimal prefixes, at most three significant digits. */
-export function formatBytes(n: number): string {
-  const units = ['B', 'KB', 'MB', 'GB', 'TB', 'PB'];
+/**
+ * How a byte count is written:
+ * - `si` (rule messages): decimal prefixes, at most three significant digits: 52_400_000 → `52.4 MB`.
+ * - `iec` (the tail status line): binary prefixes, one decimal below 10, whole numbers above:
+ *   1536 → `1.5 KiB`, 10_240 → `10 KiB`; null, negative or not finite → `-`.
+ * - `iec-fixed` (the status report): binary prefixes, always one decimal: 10_240 → `10.0 KiB`.
+ */
+export type ByteStyle = 'si' | 'iec' | 'iec-fixed';
+
+const SI_UNITS = ['B', 'KB', 'MB', 'GB', 'TB', 'PB'];
+const IEC_UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+
+/** A byte count as text in one of the styles above (`si` unless told); null → `-`. */
+export function formatBytes(n: number | null, style: ByteStyle = 'si'): string {
+  if (n === null || (style === 'iec' && (!Number.isFinite(n) || n < 0))) return '-';
+  const si = style === 'si';
+  const units = si ? SI_UNITS : IEC_UNITS;
+  const step = si ? 1000 : 1024;
   let v = n;
   let i = 0;
-  while (Math.abs(v) >= 1000 && i < units.length - 1) {
-    v /= 1000;
+  while ((si ? Math.abs(v) : v) >= step && i < units.length - 1) {
+    v /= step;
     i++;
   }
-  return `${i === 0 ? v : Number(v.toPrecision(3))} ${units[i]}`;
+  if (i === 0) return `${v} B`;
+  if (si) return `${Number(v.toPrecision(3))} ${units[i]}`;
+  return `${style === 'iec' && v >= 10 ? Math.round(v) : v.toFixed(1)} ${units[i]}`;
 }
 
 /** Numbers in titles and messages: integers as they are, others to at most two decimals. */

@@ -120,3 +120,34 @@ describe('formatting', () => {
     expect(formatNumber(n)).toBe(want);
   });
 });
+
+describe('formatBytes, iec style (the tail status line)', () => {
+  test.each<[number | null, string]>([
+    [null, '-'],
+    [-1, '-'],
+    [Number.NaN, '-'],
+    [0, '0 B'],
+    [1023, '1023 B'],
+    [1024, '1.0 KiB'],
+    [1536, '1.5 KiB'],
+    [10 * 1024, '10 KiB'],
+    [5 * 1024 * 1024 * 1024, '5.0 GiB'],
+    [2 ** 60, '1048576 TiB'],
+  ])('%s', (n, text) => {
+    expect(formatBytes(n, 'iec')).toBe(text);
+  });
+});
+
+describe('formatBytes, iec-fixed style (the status report)', () => {
+  test.each<[number, string]>([
+    [0, '0 B'],
+    [1023, '1023 B'],
+    [1024, '1.0 KiB'],
+    [1536, '1.5 KiB'],
+    [10 * 1024, '10.0 KiB'],
+    [5 * 1024 * 1024 * 1024, '5.0 GiB'],
+    [2 ** 60, '1048576.0 TiB'],
+  ])('%s', (n, text) => {
+    expect(formatBytes(n, 'iec-fixed')).toBe(text);
+  });
+});

@@ -2,7 +2,7 @@ import type { NormalizedEvent } from '../../event.js';
 import type { Baseline } from '../../detect/baseline.js';
 import { Ewma, MAD_TO_SIGMA, RollingMad } from '../../detect/baseline.js';
 import { LruMap } from '../../detect/lru-map.js';
-import { asNumber, compileReader, readValues } from '../field-access.js';
+import { asNumber, compileReader, readValues } from '../../fields.js';
 import { FindingBatch } from '../finding-batch.js';
 import { show } from '../problems.js';
 import type { RuleEnv } from '../rule-common.js';

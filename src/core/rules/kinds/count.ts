@@ -1,7 +1,7 @@
 import type { NormalizedEvent } from '../../event.js';
 import { LruMap } from '../../detect/lru-map.js';
 import { DistinctWindow, TimestampWindow } from '../../detect/time-windows.js';
-import { asText, compileReader, readValues } from '../field-access.js';
+import { asText, compileReader, readValues } from '../../fields.js';
 import { compileMatchBlock } from '../match-block.js';
 import { FindingBatch } from '../finding-batch.js';
 import { show } from '../problems.js';

@@ -1,8 +1,8 @@
 import type { NormalizedEvent } from '../../event.js';
 import { LruMap } from '../../detect/lru-map.js';
-import { asNumber, compileReader } from '../field-access.js';
+import { asNumber, compileReader } from '../../fields.js';
 import { FindingBatch } from '../finding-batch.js';
-import type { Pred } from '../match-block.js';
+import type { Pred } from '../match-env.js';
 import { at, isPlainObject, show } from '../problems.js';
 import type { RuleEnv } from '../rule-common.js';
 import { findingSpec, parseCommon, positiveInt, ruleGuard } from '../rule-common.js';

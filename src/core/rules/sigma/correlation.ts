@@ -2,10 +2,9 @@ import type { NormalizedEvent } from '../../event.js';
 import { DEFAULT_MAX_GROUPS } from '../context.js';
 import type { Finding } from '../types.js';
 import { metaOf, type SigmaCompiledRule } from './compile-rule.js';
-import { textOf } from './field-cache.js';
 import type { EventMatcher } from './event-matcher.js';
 import { mapField } from './field-check.js';
-import { valuesOf } from './field-getter.js';
+import { asText, valuesOf } from '../../fields.js';
 import { sigmaFieldMap } from './field-map.js';
 import type { SigmaContext } from './options.js';
 import { isMap, type SigmaRuleInfo } from './rule-meta.js';
@@ -186,7 +185,7 @@ export function correlationRule(
         if (!r) continue;
         let values: string[] = [];
         if (r.field) {
-          values = valuesOf(r.field(e, i)).map(textOf).filter((s): s is string => s !== null);
+          values = valuesOf(r.field(e, i)).map(asText).filter((s): s is string => s !== null);
           if (values.length === 0) continue; // value_count ignores events without the field
         }
         const parts = r.groupBy.map((get) => groupPart(get(e, i)));
@@ -249,7 +248,7 @@ function countValues(map: Map<string, number>, values: readonly string[], ts: nu
 function groupPart(got: unknown): string | string[] | null {
   const vs = valuesOf(got)
     .filter((v) => v !== null && v !== undefined)
-    .map((v) => textOf(v) ?? JSON.stringify(v));
+    .map((v) => asText(v) ?? JSON.stringify(v));
   return vs.length === 0 ? null : vs.length === 1 ? (vs[0] as string) : vs;
 }
 

@@ -1,5 +1,5 @@
 import type { NormalizedEvent } from '../../event.js';
-import { compileFieldGetter, type FieldGetter } from './field-getter.js';
+import { asText, compileReader, type FieldReader } from '../../fields.js';
 
 /**
  * The fields Sigma rules read, numbered at compile time, and a memo of their values and
@@ -16,7 +16,7 @@ const UNSET: unique symbol = Symbol('unset');
 
 export class FieldCache {
   private readonly slots = new Map<string, number>();
-  private readonly getters: FieldGetter[] = [];
+  private readonly getters: FieldReader[] = [];
   /** The events of the memoized batch, as they were at `begin`. */
   private owners: NormalizedEvent[] = [];
   private size = 0;
@@ -42,11 +42,11 @@ export class FieldCache {
 
   /** The slot number of a logagg field path (registered on first use). */
   slot(path: string): number {
-    return this.derived(path, () => compileFieldGetter(path));
+    return this.derived(path, () => compileReader(path));
   }
 
   /** A slot for a value computed from the event, memoized like a field; `key` must be unique. */
-  derived(key: string, getter: () => FieldGetter): number {
+  derived(key: string, getter: () => FieldReader): number {
     let s = this.slots.get(key);
     if (s === undefined) {
       s = this.getters.length;
@@ -119,23 +119,23 @@ export class FieldCache {
     return true;
   }
 
-  /** The getter result (see FieldGetter) for event `e` at index `i` of the current batch. */
+  /** The read (see core/fields.ts FieldRead) for event `e` at index `i` of the current batch. */
   value(slot: number, i: number, e: NormalizedEvent): unknown {
     let col = this.raw[slot];
     if (col === undefined) col = this.raw[slot] = new Array<unknown>(this.size).fill(UNSET);
     let v = col[i];
-    if (v === UNSET) v = col[i] = (this.getters[slot] as FieldGetter)(e);
+    if (v === UNSET) v = col[i] = (this.getters[slot] as FieldReader)(e);
     return v;
   }
 
   /**
-   * The field's getter results for the whole batch (computed now where missing). Rules scan it
+   * The field's reads for the whole batch (computed now where missing). Rules scan it
    * to skip, at the cost of an array read, events lacking a field they require.
    */
   column(slot: number, events: readonly NormalizedEvent[]): readonly unknown[] {
     let col = this.raw[slot];
     if (col === undefined) col = this.raw[slot] = new Array<unknown>(this.size).fill(UNSET);
-    const get = this.getters[slot] as FieldGetter;
+    const get = this.getters[slot] as FieldReader;
     for (let i = 0; i < col.length; i++) if (col[i] === UNSET) col[i] = get(events[i] as NormalizedEvent);
     return col;
   }
@@ -145,7 +145,7 @@ export class FieldCache {
     let col = this.txt[slot];
     if (col === undefined) col = this.txt[slot] = new Array<string | null | typeof UNSET>(this.size).fill(UNSET);
     let t = col[i];
-    if (t === UNSET) t = col[i] = textOf(this.value(slot, i, e));
+    if (t === UNSET) t = col[i] = asText(this.value(slot, i, e));
     return t as string | null;
   }
 
@@ -227,19 +227,5 @@ export class EventMemo {
   /** Lower-cased text of the single-valued field `slot`. */
   lower(slot: number): string {
     return this.cache.lower(slot, this.i, this.e as NormalizedEvent);
-  }
-}
-
-/** Text form of a scalar field value; null for objects (which no string test matches). */
-export function textOf(v: unknown): string | null {
-  switch (typeof v) {
-    case 'string':
-      return v;
-    case 'number':
-    case 'boolean':
-    case 'bigint':
-      return String(v);
-    default:
-      return null;
   }
 }

@@ -1,7 +1,7 @@
 import { compileCidrs } from '../../net/cidr.js';
 import { base64, base64Offsets, encodeText } from './encoding.js';
-import { textOf, type EventMemo, type FieldCache } from './field-cache.js';
-import { compileFieldGetter } from './field-getter.js';
+import { asText, compileReader } from '../../fields.js';
+import type { EventMemo, FieldCache } from './field-cache.js';
 import { allOf, atomGuard, NO_GUARD, type Guard } from './guard.js';
 import { parseModifiers, type CompareOp, type ModifierPlan } from './modifiers.js';
 import { refuse } from './sigma-error.js';
@@ -50,8 +50,8 @@ export function fieldSlot(cache: FieldCache, name: string, fieldMap: Readonly<Re
   const path = mapField(name, fieldMap);
   if (path === name) return cache.slot(name);
   return cache.derived(`${path}\0${name}`, () => {
-    const mapped = compileFieldGetter(path);
-    const asWritten = compileFieldGetter(name);
+    const mapped = compileReader(path);
+    const asWritten = compileReader(name);
     return (e) => {
       const v = mapped(e);
       return v === undefined || v === null ? asWritten(e) : v;
@@ -383,7 +383,7 @@ function fieldRefTest(
       if (raw === undefined || raw === null) return false;
       wanted = new Set();
       for (const x of Array.isArray(raw) ? raw : [raw]) {
-        const s = textOf(x);
+        const s = asText(x);
         if (s !== null) wanted.add(cased ? s : s.toLowerCase());
       }
       return wanted.size > 0 && same(m);

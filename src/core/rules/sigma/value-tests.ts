@@ -1,6 +1,7 @@
 import { refuse } from './sigma-error.js';
 import { compilePatterns, shapeOf, type Token } from './sigma-string.js';
-import { textOf, type EventMemo } from './field-cache.js';
+import { asText } from '../../fields.js';
+import type { EventMemo } from './field-cache.js';
 import type { CompareOp } from './modifiers.js';
 
 /**
@@ -25,7 +26,7 @@ export function onField(slot: number, t: ValueTest): MemoTest {
     if (raw === undefined || raw === null) return false;
     if (Array.isArray(raw)) {
       for (const v of raw) {
-        const s = textOf(v);
+        const s = asText(v);
         if (s !== null && fn(s, lower ? s.toLowerCase() : s, v)) return true;
       }
       return false;

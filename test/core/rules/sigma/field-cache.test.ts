@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { EventMemo, FieldCache, textOf } from '../../../../src/core/rules/sigma/field-cache.js';
+import { EventMemo, FieldCache } from '../../../../src/core/rules/sigma/field-cache.js';
 import { makeEvent } from './event-factory.js';
 
 describe('FieldCache', () => {
@@ -76,20 +76,5 @@ describe('FieldCache', () => {
     const m = new EventMemo(c);
     m.bind(batch[1]!, 1);
     expect([m.value(s), m.text(s), m.lower(s)]).toEqual(['Bob', 'Bob', 'bob']);
-  });
-});
-
-describe('textOf', () => {
-  test.each([
-    ['s', 's'],
-    [1.5, '1.5'],
-    [false, 'false'],
-    [10n, '10'],
-    [null, null],
-    [undefined, null],
-    [{}, null],
-    [[1], null],
-  ])('%# %s', (v, t) => {
-    expect(textOf(v)).toBe(t);
   });
 });

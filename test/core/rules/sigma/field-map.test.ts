@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { fieldValues } from '../../../../src/core/fields.js';
+import { fieldValues } from '../../fields-reference.js';
 import { DEFAULT_SIGMA_FIELD_MAP, sigmaFieldMap } from '../../../../src/core/rules/sigma/field-map.js';
 import { makeEvent } from './event-factory.js';
 

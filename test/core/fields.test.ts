@@ -1,8 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { fieldValues } from '../../../src/core/fields.js';
-import { asNumber, asText, compileObjectReader, compileReader, readValues, someValue } from '../../../src/core/rules/field-access.js';
-import { ev } from './event-fixture.js';
+import { asNumber, asText, compileObjectReader, compileReader, readValues, someValue, valuesOf } from '../../src/core/fields.js';
+import { fieldValues } from './fields-reference.js';
+import { ev } from './rules/event-fixture.js';
+import { makeEvent } from './rules/sigma/event-factory.js';
 
 const event = ev({
   host: 'web-1',
@@ -105,5 +106,90 @@ describe('object readers and value helpers', () => {
 
   test('readValues caps the count', () => {
     expect(readValues([1, 2, 3, 4], 2)).toEqual([1, 2]);
+  });
+});
+
+const base = makeEvent({
+  process: 'sshd',
+  user: null,
+  metrics: { cpu_pct: 93.5 },
+  tags: ['a', 'b'],
+  threats: [
+    { name: 'x', severity: 'LOW', tags: ['t1', 't2'], origin: 'message' },
+    { name: 'y', severity: 'HIGH', tags: [], origin: 'intel' },
+  ],
+  attributes: {
+    EventID: 4625,
+    user: 'from-attrs',
+    nested: { a: { b: [1, [2, 3]] }, n: null },
+    list: [{ k: 'v1' }, { k: ['v2', 'v3'] }, { other: 1 }, null],
+    constructor: 'own-key',
+    empty: [],
+  },
+});
+
+// Sigma reads through the same readers and counts every value a read stands for (nulls too).
+describe('compileReader matches fieldValues value for value (valuesOf, as Sigma reads)', () => {
+  test.each([
+    'host', 'process', 'user', 'cpu_pct', 'mem_pct', 'tags', 'threats.name', 'threats.tags', 'EventID',
+    'attributes.EventID', 'nested.a.b', 'attributes.nested.n', 'list.k', 'attributes.list.other', 'constructor',
+    'toString', 'attributes.toString', 'missing', 'missing.deeper', 'attributes', 'empty', 'source.topic',
+    'host.length', 'nested.a.b.c', '', 'a..b',
+  ])('%s', (path) => {
+    expect(valuesOf(compileReader(path)(base))).toEqual(fieldValues(base, path));
+  });
+
+  const json: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
+    value: fc.oneof(
+      { depthSize: 'small' },
+      fc.constantFrom(null, 'k', 'x', 1, true),
+      fc.array(tie('value'), { maxLength: 3 }),
+      fc.dictionary(fc.constantFrom('k', 'x', 'host', 'user'), tie('value'), { maxKeys: 3 }),
+    ),
+  })).value;
+
+  test('for random attributes and paths', () => {
+    fc.assert(
+      fc.property(
+        fc.dictionary(fc.constantFrom('k', 'x', 'user', 'host', 'EventID'), json, { maxKeys: 4 }),
+        fc.constantFrom(null, 'root'),
+        fc.array(fc.constantFrom('k', 'x', 'user', 'host', 'attributes', 'EventID'), { minLength: 1, maxLength: 4 }),
+        (attributes, user, parts) => {
+          const e = makeEvent({ attributes: attributes as Record<string, unknown>, user });
+          const path = parts.join('.');
+          expect(valuesOf(compileReader(path)(e))).toEqual(fieldValues(e, path));
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+});
+
+// The text conversion Sigma's field cache uses (it was textOf there).
+describe('asText, as Sigma uses it', () => {
+  test.each([
+    ['s', 's'],
+    [1.5, '1.5'],
+    [false, 'false'],
+    [10n, '10'],
+    [null, null],
+    [undefined, null],
+    [{}, null],
+    [[1], null],
+  ])('%# %s', (v, t) => {
+    expect(asText(v)).toBe(t);
+  });
+});
+
+describe('names that are not event fields', () => {
+  // Stored events (replayed through the rules after a restart) carry their row `id`; rules and
+  // Sigma read the message's `id`, as on the live event, so state rebuilds the same way.
+  test.each<[string, unknown[]]>([
+    ['id', ['msg-7']],
+    ['id.x', []],
+    ['attributes.id', ['msg-7']],
+  ])('%s on a stored event', (path, want) => {
+    const stored = { ...ev({ attributes: { id: 'msg-7' } }), id: 123 };
+    expect(valuesOf(compileReader(path)(stored))).toEqual(want);
   });
 });
