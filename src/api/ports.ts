@@ -6,6 +6,7 @@
  */
 import type { AlertChange, Alert, AlertFeed, AlertFilter, AlertPage, AlertState } from '../core/alert.js';
 import type { Severity } from '../core/event.js';
+import type { RuleInfo } from '../core/rules/rule-info.js';
 
 export interface AlertsPort {
   /**
@@ -29,30 +30,6 @@ export interface AlertsPort {
    * change first. `position` null means "from now": no items, the current head.
    */
   feed(position: string | null, filter: AlertFilter, limit: number): AlertFeed;
-}
-
-/** A rule's counters in the database, since it was created (rule_stats). */
-export interface RuleCounters {
-  /** Occurrences found (a finding counts its `count`). */
-  hits: number;
-  alerts_opened: number;
-  /** Occurrences dropped because the rule had opened its hourly cap of alerts. */
-  suppressed: number;
-  /** Event time of the latest occurrence, epoch ms; null when none. */
-  last_hit: number | null;
-}
-
-export interface RuleInfo {
-  id: string;
-  name: string;
-  kind: string;
-  severity: Severity;
-  enabled: boolean;
-  description: string;
-  tags: string[];
-  stats: RuleCounters;
-  /** Batches in which the rule threw since the process started. */
-  failures: number;
 }
 
 /** Asynchronous: in `serve` the rules live on the main thread and the API on a worker thread. */

@@ -10,7 +10,7 @@ import { readHostTotals, type RollupTotals } from '../store/rollup-totals.js';
 import type { Store } from '../store/store.js';
 import type { AlertFilter } from '../core/alert.js';
 import type { AlertsPort } from './ports.js';
-import { iso } from './render.js';
+import { iso } from '../query/render.js';
 
 export const BUCKETS = { '1m': 60_000, '5m': 300_000, '1h': 3_600_000, '1d': 86_400_000 } as const;
 export type BucketName = keyof typeof BUCKETS;

@@ -3,7 +3,8 @@
  * enable/disable, which takes effect on the next batch and is kept in the database
  * (rule_overrides) across restarts and rule reloads.
  */
-import type { RuleInfo, RulesPort } from '../api/ports.js';
+import type { RulesPort } from '../api/ports.js';
+import type { RuleInfo } from '../core/rules/rule-info.js';
 import type { RuleStats } from '../store/rule-state.js';
 import type { DetectionService, RuleReport } from './detection.js';
 

@@ -13,7 +13,7 @@ import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { mintToken } from '../api/auth/token-signer.js';
+import { mintToken } from '../auth/token-signer.js';
 import { envName } from '../config/load.js';
 
 export type ServerMode = 'serve' | 'split';

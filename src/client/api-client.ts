@@ -6,7 +6,7 @@
  * keyset pages followed through `next_cursor` one at a time.
  */
 import { badRequest, LogaggError } from '../errors.js';
-import type { RawQuery } from '../api/params.js';
+import type { RawQuery } from '../query/params.js';
 
 export interface RemoteOptions {
   /** The appliance's address, e.g. http://127.0.0.1:8080 (a trailing /api/v1 is accepted). */

@@ -12,7 +12,7 @@
  * (400) leaves the old one running.
  */
 import type { Alert } from '../core/alert.js';
-import type { ApiAlert, ApiLog } from '../api/render.js';
+import type { ApiAlert, ApiLog } from '../query/render.js';
 import { apiBase, RemoteClient } from '../client/api-client.js';
 import { LogaggError } from '../errors.js';
 import type { TailEvent } from './event-line.js';

@@ -1,7 +1,8 @@
 // An in-memory RulesPort for the API tests: the rule list and counters a test needs, and the
 // enable/disable calls it received. The rules' real port (src/app/rules-port.ts) needs a
 // running detection; the API tests of alerts use the real SQLite alerts port (alert-seed.ts).
-import type { RuleInfo, RulesPort } from '../../src/api/ports.js';
+import type { RulesPort } from '../../src/api/ports.js';
+import type { RuleInfo } from '../../src/core/rules/rule-info.js';
 
 export class MemoryRules implements RulesPort {
   readonly changes: { id: string; enabled: boolean; by: string }[] = [];

@@ -2,9 +2,9 @@
 // LogWriter, as ingest does), a real API server over it, tokens, and a strict CSV reader.
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { resolveHsSecret } from '../../src/api/auth/keys.js';
-import { mintToken } from '../../src/api/auth/token-signer.js';
-import type { Role } from '../../src/api/auth/roles.js';
+import { resolveHsSecret } from '../../src/auth/keys.js';
+import { mintToken } from '../../src/auth/token-signer.js';
+import type { Role } from '../../src/auth/roles.js';
 import { startApiServer, type ApiServer } from '../../src/api/server.js';
 import type { NormalizedEvent, Severity } from '../../src/core/event.js';
 import { createLogger } from '../../src/logger.js';

@@ -9,8 +9,8 @@ import type { Context, Middleware, Next } from 'koa';
 import koaJwt from 'koa-jwt';
 import type { ApiConfig } from '../../config/sections/api.js';
 import { HttpProblem } from '../problem.js';
-import type { VerificationKeys } from './keys.js';
-import { hasRole, highestRole, parseHostsClaim, parseRolesClaim, type Principal, type ReadRole } from './roles.js';
+import type { VerificationKeys } from '../../auth/keys.js';
+import { hasRole, highestRole, parseHostsClaim, parseRolesClaim, type Principal, type ReadRole } from '../../auth/roles.js';
 
 type AuthConfig = Readonly<ApiConfig['auth']>;
 

@@ -7,12 +7,12 @@ import { badRequest, LogaggError } from '../../errors.js';
 import { principalOf, requireRole } from '../auth/authenticate.js';
 import { onlyFields, readJsonObject } from '../body.js';
 import type { RouteEnv } from '../env.js';
-import { ALERT_FILTER_PARAMS, readAlertFilter } from '../alert-query.js';
-import { QueryReader, type RawQuery } from '../params.js';
+import { ALERT_FILTER_PARAMS, readAlertFilter } from '../../query/alert-query.js';
+import { QueryReader, type RawQuery } from '../../query/params.js';
 import { ALERT_STATES, canTransition, type AlertState } from '../../core/alert.js';
 import type { AlertsPort } from '../ports.js';
 import { HttpProblem } from '../problem.js';
-import { toApiAlert } from '../render.js';
+import { toApiAlert } from '../../query/render.js';
 import { pathId } from './logs.js';
 
 const MAX_COMMENT = 2000;

@@ -6,7 +6,7 @@ import type Router from '@koa/router';
 import { maxLogId } from '../../store/log-follow.js';
 import { requireRole, requireUnscoped } from '../auth/authenticate.js';
 import type { RouteEnv } from '../env.js';
-import { QueryReader, type RawQuery } from '../params.js';
+import { QueryReader, type RawQuery } from '../../query/params.js';
 
 export function registerHealthRoute(router: Router): void {
   router.get('/healthz', (ctx) => {

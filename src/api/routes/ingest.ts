@@ -12,7 +12,7 @@ import { formatPeer } from '../../listen/peer.js';
 import { requireRole } from '../auth/authenticate.js';
 import { readBody } from '../body.js';
 import type { IngestPort, RouteEnv } from '../env.js';
-import { QueryReader, type RawQuery } from '../params.js';
+import { QueryReader, type RawQuery } from '../../query/params.js';
 import { HttpProblem } from '../problem.js';
 
 export const INGEST_PATH = '/ingest';

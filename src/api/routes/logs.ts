@@ -6,9 +6,9 @@ import type Router from '@koa/router';
 import { badRequest, LogaggError } from '../../errors.js';
 import { principalOf, requireRole } from '../auth/authenticate.js';
 import type { RouteEnv } from '../env.js';
-import { ATTR_PREFIX, LOG_FILTER_PARAMS, readLogFilter, readLogListQuery, withApiParams } from '../log-query.js';
-import { QueryReader, type RawQuery } from '../params.js';
-import { toApiAlert, toApiLog } from '../render.js';
+import { ATTR_PREFIX, LOG_FILTER_PARAMS, readLogFilter, readLogListQuery, withApiParams } from '../../query/log-query.js';
+import { QueryReader, type RawQuery } from '../../query/params.js';
+import { toApiAlert, toApiLog } from '../../query/render.js';
 
 /** A positive integer id from a path segment; 400 naming `id` otherwise. */
 export function pathId(text: string | undefined): number {

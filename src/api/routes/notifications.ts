@@ -9,8 +9,8 @@ import { listDeliveries, notifyStatus, type ChannelStatus, type Delivery } from 
 import { OUTBOX_KINDS, OUTBOX_STATES } from '../../core/notification.js';
 import { requireRole, requireUnscoped } from '../auth/authenticate.js';
 import type { ApiSettings, RouteEnv } from '../env.js';
-import { QueryReader, type RawQuery } from '../params.js';
-import { iso, isoOrNull } from '../render.js';
+import { QueryReader, type RawQuery } from '../../query/params.js';
+import { iso, isoOrNull } from '../../query/render.js';
 
 export const NOTIFICATION_PARAMS = ['state', 'channel', 'alert', 'limit', 'cursor'] as const;
 

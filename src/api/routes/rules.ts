@@ -6,9 +6,9 @@ import { badRequest, LogaggError } from '../../errors.js';
 import { principalOf, requireRole } from '../auth/authenticate.js';
 import { onlyFields, readJsonObject } from '../body.js';
 import type { RouteEnv } from '../env.js';
-import { QueryReader, type RawQuery } from '../params.js';
+import { QueryReader, type RawQuery } from '../../query/params.js';
 import type { RulesPort } from '../ports.js';
-import { toApiRule } from '../render.js';
+import { toApiRule } from '../../query/render.js';
 
 const RULE_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,199}$/;
 

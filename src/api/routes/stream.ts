@@ -13,11 +13,11 @@ import type { LogFilter } from '../../store/log-filter.js';
 import { compileFilter } from '../../store/log-filter.js';
 import { principalOf, requireRole } from '../auth/authenticate.js';
 import type { RouteEnv } from '../env.js';
-import { ATTR_PREFIX, LOG_FILTER_PARAMS, readLogFilter, withApiParams } from '../log-query.js';
-import { QueryReader, type RawQuery } from '../params.js';
+import { ATTR_PREFIX, LOG_FILTER_PARAMS, readLogFilter, withApiParams } from '../../query/log-query.js';
+import { QueryReader, type RawQuery } from '../../query/params.js';
 import type { AlertFilter } from '../../core/alert.js';
 import { problemFromError } from '../problem.js';
-import { toApiAlert, toApiLog } from '../render.js';
+import { toApiAlert, toApiLog } from '../../query/render.js';
 import type { StreamSubscriber } from '../stream-hub.js';
 
 export const STREAM_PATH = '/api/v1/stream';

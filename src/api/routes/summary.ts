@@ -6,8 +6,8 @@ import { badRequest } from '../../errors.js';
 import { MAX_BUCKETS } from '../../store/rollup-reader.js';
 import { principalOf, requireRole } from '../auth/authenticate.js';
 import type { RouteEnv } from '../env.js';
-import { withApiParams } from '../log-query.js';
-import { QueryReader, timeRange, type RawQuery } from '../params.js';
+import { withApiParams } from '../../query/log-query.js';
+import { QueryReader, timeRange, type RawQuery } from '../../query/params.js';
 import { BUCKETS, computeSummary, defaultBucket, type BucketName } from '../summary.js';
 
 const DAY_MS = 86_400_000;

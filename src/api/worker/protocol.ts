@@ -15,7 +15,7 @@ import type { IngestOutcome } from '../../listen/direct-ingest.js';
 import type { LogLevel } from '../../logger.js';
 import type { SeaWorkerRuntime } from '../../runtime/runtime-handoff.js';
 import type { Alert, AlertChange } from '../../core/alert.js';
-import type { RuleInfo } from '../ports.js';
+import type { RuleInfo } from '../../core/rules/rule-info.js';
 import type { WireError } from '../../runtime/thread-rpc.js';
 
 /** Marks the workerData of the API worker (the single executable starts its one bundle as the worker). */

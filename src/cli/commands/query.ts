@@ -1,10 +1,9 @@
 import { Option, type Command } from 'commander';
-import { parseAlertFilter } from '../../api/alert-query.js';
+import { parseAlertFilter } from '../../query/alert-query.js';
 import type { AlertFilter } from '../../core/alert.js';
-import type { AlertsPort } from '../../api/ports.js';
-import { ATTR_PREFIX, LOG_FILTER_PARAMS, readLogFilter, withApiParams } from '../../api/log-query.js';
-import { QueryReader, type RawQuery } from '../../api/params.js';
-import { toApiAlert, toApiLog, type ApiAlert, type ApiLog } from '../../api/render.js';
+import { ATTR_PREFIX, LOG_FILTER_PARAMS, readLogFilter, withApiParams } from '../../query/log-query.js';
+import { QueryReader, type RawQuery } from '../../query/params.js';
+import { toApiAlert, toApiLog, type ApiAlert, type ApiLog } from '../../query/render.js';
 import { LogaggError, isLogaggError } from '../../errors.js';
 import { LogReader, MAX_PAGE, type LogStats } from '../../store/log-reader.js';
 import type { LogFilter } from '../../store/log-filter.js';
@@ -319,7 +318,7 @@ export async function* localLogPages(reader: LogReader, filter: LogFilter, order
 }
 
 /** Pages of alerts (newest first) in the API's shape; `limit` 0 = every matching alert. */
-export async function* localAlertPages(alerts: AlertsPort, filter: AlertFilter, limit: number): AsyncGenerator<ApiAlert[]> {
+export async function* localAlertPages(alerts: Pick<SqliteAlertsPort, 'list'>, filter: AlertFilter, limit: number): AsyncGenerator<ApiAlert[]> {
   let cursor: string | null = null;
   let remaining = limit === 0 ? Infinity : limit;
   while (remaining > 0) {

@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import { parseTime } from '../../api/params.js';
+import { parseTime } from '../../query/params.js';
 import { loadEnrichContext } from '../../app/enrich-context.js';
 import { extractorsFromConfig } from '../../app/extractors.js';
 import { parseDuration } from '../../config/units.js';

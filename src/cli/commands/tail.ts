@@ -2,7 +2,7 @@ import { userInfo } from 'node:os';
 import { Option, type Command } from 'commander';
 import { render } from 'ink';
 import { createElement } from 'react';
-import { parseLevel } from '../../api/params.js';
+import { parseLevel } from '../../query/params.js';
 import { LogaggError } from '../../errors.js';
 import { enqueueForTransition } from '../../notify/outbox.js';
 import { SqliteAlertsPort } from '../../store/alert-port.js';

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
-import { resolveHsSecret } from '../../api/auth/keys.js';
-import { ROLES, type Role } from '../../api/auth/roles.js';
-import { mintToken } from '../../api/auth/token-signer.js';
+import { resolveHsSecret } from '../../auth/keys.js';
+import { ROLES, type Role } from '../../auth/roles.js';
+import { mintToken } from '../../auth/token-signer.js';
 import { parseDuration } from '../../config/units.js';
 import { LogaggError } from '../../errors.js';
 import { processEnv } from '../../config/environment.js';

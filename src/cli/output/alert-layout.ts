@@ -1,5 +1,5 @@
 /** How an alert (in the API's JSON shape) is laid out as a table row and as a CSV record. */
-import type { ApiAlert } from '../../api/render.js';
+import type { ApiAlert } from '../../query/render.js';
 import { alertStateStyle, severityStyle } from '../../client/colors.js';
 import type { RecordLayout } from './record-output.js';
 

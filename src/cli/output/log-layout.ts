@@ -3,7 +3,7 @@
  * as a table row and as a CSV record. JSON and NDJSON write the API's shape unchanged.
  */
 import { SEVERITIES, type Severity } from '../../core/event.js';
-import type { ApiLog } from '../../api/render.js';
+import type { ApiLog } from '../../query/render.js';
 import { levelStyle, severityStyle } from '../../client/colors.js';
 import type { RecordLayout } from './record-output.js';
 

@@ -1,6 +1,6 @@
 import type { Format, NormalizedEvent } from '../event.js';
 import { emptyEvent } from '../event.js';
-import type { ExtractorSet } from '../recognize/extractors.js';
+import type { ExtractorSet } from '../recognize/extractor-set.js';
 
 /** The fields a decoder fills as the event will carry them (documented in event.ts). */
 type DecodedFields = Pick<

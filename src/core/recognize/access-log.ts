@@ -3,7 +3,7 @@ import { claim } from '../decode/draft.js';
 import { normalizeHost } from '../decode/host.js';
 import { isIp } from '../decode/ip.js';
 import { scanClf } from '../time.js';
-import type { LineRecognizer } from './line.js';
+import type { LineRecognizer } from './line-recognizer.js';
 import { applyWebRequest, dashless, decimal, type WebRequest } from './web-fields.js';
 
 /** How far into a line the `[date]` of a web access log may start (vhost + client + ident + user). */

@@ -21,7 +21,7 @@ import {
 } from '../time.js';
 import { readQuoted } from './access-log.js';
 import { digitsEnd, emptyFields, isDigit, levelAt, readTail, skipBlanks, tokenEnd, toInt, type AppFields } from './app-line-tail.js';
-import type { LineRecognizer } from './line.js';
+import type { LineRecognizer } from './line-recognizer.js';
 import { applyWebRequest, decimal, type WebRequest } from './web-fields.js';
 
 /**

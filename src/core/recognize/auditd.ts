@@ -1,7 +1,7 @@
 import type { DecodeContext, Draft } from '../decode/draft.js';
 import { claim } from '../decode/draft.js';
 import { decodeAuditRecord } from './auditd-record.js';
-import type { LineRecognizer } from './line.js';
+import type { LineRecognizer } from './line-recognizer.js';
 
 /**
  * audit.log lines (`type=USER_LOGIN msg=audit(1700000000.123:4567): …`, optionally `node=…`

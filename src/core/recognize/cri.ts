@@ -2,7 +2,7 @@ import { scanIso } from '../time.js';
 import type { DecodeContext, Draft } from '../decode/draft.js';
 import { claim, setOwn } from '../decode/draft.js';
 import { mergeLine } from './envelope.js';
-import type { LineRecognizer } from './line.js';
+import type { LineRecognizer } from './line-recognizer.js';
 
 /**
  * Kubernetes CRI container log lines, as kubelet's runtimes (containerd, CRI-O) write them under

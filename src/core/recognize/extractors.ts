@@ -4,6 +4,9 @@ import { isPlainObject, setField } from '../decode/field-mapper.js';
 import type { Format } from '../event.js';
 import { expandGrok, GROK_NAME } from './grok.js';
 import { FIELD_PATH, renameGroups, type Capture } from './named-groups.js';
+import type { CompiledExtractor, CompiledExtractors, ExtractorConfig, ExtractorProblem, ExtractorSet, ExtractorSpec } from './extractor-set.js';
+
+export type { CompiledExtractor, CompiledExtractors, ExtractorConfig, ExtractorProblem, ExtractorSet, ExtractorSpec } from './extractor-set.js';
 
 /**
  * Extractors an operator writes (config `extract:`): a regular expression with named groups or
@@ -21,53 +24,6 @@ import { FIELD_PATH, renameGroups, type Capture } from './named-groups.js';
  * `topics` and `formats` narrow both kinds: the message's topic (or listener name) and the
  * topic's format setting (`kafka.formats`, `auto` when it is not pinned).
  */
-
-export interface ExtractorSpec {
-  name: string;
-  topics?: readonly string[] | undefined;
-  programs?: readonly string[] | undefined;
-  formats?: readonly (Format | 'auto')[] | undefined;
-  /** Exactly one of regex and grok. */
-  regex?: string | undefined;
-  grok?: string | undefined;
-  /** Constant fields set when the extractor matches (`event.action: login`). */
-  fields?: Readonly<Record<string, string | number | boolean>> | undefined;
-}
-
-export interface ExtractorConfig {
-  /** Operator grok patterns by name, usable as `%{NAME}` in every extractor. */
-  patterns: Readonly<Record<string, string>>;
-  extractors: readonly ExtractorSpec[];
-}
-
-export interface CompiledExtractor {
-  readonly name: string;
-  readonly topics: ReadonlySet<string> | null;
-  readonly formats: ReadonlySet<string> | null;
-  readonly re: RegExp;
-  readonly captures: readonly Capture[];
-  readonly fields: readonly (readonly [string, string | number | boolean])[];
-}
-
-export interface ExtractorSet {
-  /** Extractors without `programs`, in config order. */
-  readonly line: readonly CompiledExtractor[];
-  /** Lower-cased program name → its extractors, in config order. */
-  readonly programs: ReadonlyMap<string, readonly CompiledExtractor[]>;
-  /** Line extractors whose scope holds, per topic and format setting (filled as topics are seen). */
-  readonly lineByScope: Map<string, readonly CompiledExtractor[]>;
-}
-
-export interface ExtractorProblem {
-  /** Index in `extractors`, or -1 for a problem of `patterns`. */
-  index: number;
-  name: string;
-  /** The key at fault: regex, grok, fields, name, patterns. */
-  key: string;
-  message: string;
-}
-
-export type CompiledExtractors = { ok: true; set: ExtractorSet } | { ok: false; problems: ExtractorProblem[] };
 
 /** Compiles every extractor; every problem is reported, not only the first. */
 export function compileExtractors(cfg: ExtractorConfig): CompiledExtractors {

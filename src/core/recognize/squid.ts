@@ -1,7 +1,7 @@
 import type { DecodeContext, Draft } from '../decode/draft.js';
 import { claim } from '../decode/draft.js';
 import { isIp } from '../decode/ip.js';
-import type { LineRecognizer } from './line.js';
+import type { LineRecognizer } from './line-recognizer.js';
 import { applyWebRequest, dashless, decimal, type WebRequest } from './web-fields.js';
 
 /**

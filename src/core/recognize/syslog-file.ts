@@ -1,7 +1,7 @@
 import type { DecodeContext, Draft } from '../decode/draft.js';
 import { claim } from '../decode/draft.js';
 import { applySyslogHeader, scanSyslogHeader } from '../decode/syslog-header.js';
-import type { LineRecognizer } from './line.js';
+import type { LineRecognizer } from './line-recognizer.js';
 
 /**
  * A syslog line as syslog daemons write it to files: the RFC 3164 header without PRI

@@ -1,6 +1,6 @@
 import type { DecodeContext, Draft } from '../decode/draft.js';
 import { claim } from '../decode/draft.js';
-import type { LineRecognizer } from './line.js';
+import type { LineRecognizer } from './line-recognizer.js';
 
 /**
  * vsftpd's own log file (vsftpd.log, `xferlog_std_format=NO`): a ctime stamp, then

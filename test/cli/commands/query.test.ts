@@ -4,7 +4,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { beforeAll, describe, expect, test, vi } from 'vitest';
 import { asFlagError, logQueryParams, parseLogFilter, remoteParams, type QueryFlags } from '../../../src/cli/commands/query.js';
-import type { RawQuery } from '../../../src/api/params.js';
+import type { RawQuery } from '../../../src/query/params.js';
 import { LogaggError } from '../../../src/errors.js';
 import { BIN } from '../../helpers/cli.js';
 import { writeBatch, finding } from '../../store/alert-fixtures.js';

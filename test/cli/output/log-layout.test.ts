@@ -1,6 +1,6 @@
 import { expect, test } from 'vitest';
 import { LOG_LAYOUT, topThreat } from '../../../src/cli/output/log-layout.js';
-import type { ApiLog } from '../../../src/api/render.js';
+import type { ApiLog } from '../../../src/query/render.js';
 
 test.each<[string, { severity: 'LOW' | 'MEDIUM' | 'HIGH' | 'CRITICAL' }[], string | null]>([
   ['no threats', [], null],

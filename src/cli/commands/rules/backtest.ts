@@ -6,7 +6,7 @@
  * database is never written: alerts are decided in a private in-memory one.
  */
 import { Option, type Command } from 'commander';
-import { parseTime } from '../../../api/params.js';
+import { parseTime } from '../../../query/params.js';
 import { LogaggError } from '../../../errors.js';
 import { LogReader, MAX_PAGE } from '../../../store/log-reader.js';
 import { openStore } from '../../../store/store.js';

@@ -2,7 +2,7 @@
  * What `logagg rules test` and `logagg rules backtest` print: a table for people, JSON (times as
  * ISO 8601, as the API sends them) for scripts. The JSON shapes are documented in docs/rules.md.
  */
-import { iso } from '../../../api/render.js';
+import { iso } from '../../../query/render.js';
 import { formatDuration } from '../../../core/rules/units.js';
 import { TableWriter } from '../../output/table.js';
 import type { DryRunReport, MatchedEvent, RuleOutcome, WouldBeAlert } from '../../../app/rules-dry-run.js';

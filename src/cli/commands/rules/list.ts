@@ -7,7 +7,7 @@
  * with exit code 2.
  */
 import { Option, type Command } from 'commander';
-import { iso, isoOrNull } from '../../../api/render.js';
+import { iso, isoOrNull } from '../../../query/render.js';
 import type { Severity } from '../../../core/event.js';
 import { formatRuleError } from '../../../core/rules/compile.js';
 import type { CompiledRule } from '../../../core/rules/types.js';

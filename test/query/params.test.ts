@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { parseLevel, parseSeverityParam, parseTime, QueryReader } from '../../src/api/params.js';
+import { parseLevel, parseSeverityParam, parseTime, QueryReader } from '../../src/query/params.js';
 
 const NOW = Date.UTC(2025, 0, 15, 12, 0, 0);
 

@@ -6,8 +6,8 @@
  */
 import { createPublicKey, createSecretKey, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type { ApiConfig, JwtAlgorithm } from '../../config/sections/api.js';
-import { ConfigError } from '../../errors.js';
+import type { ApiConfig, JwtAlgorithm } from '../config/sections/api.js';
+import { ConfigError } from '../errors.js';
 
 type AuthConfig = Readonly<ApiConfig['auth']>;
 

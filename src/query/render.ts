@@ -5,7 +5,7 @@
  */
 import type { StoredEvent } from '../core/event.js';
 import type { Alert } from '../core/alert.js';
-import type { RuleInfo } from './ports.js';
+import type { RuleInfo } from '../core/rules/rule-info.js';
 
 /** Epoch ms → ISO 8601; times outside the Date range (never stored) fall back to the number as text. */
 export function iso(ms: number): string {

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { hasRole, highestRole, hostInScope, parseHostsClaim, parseRolesClaim, type Principal, type Role } from '../../../src/api/auth/roles.js';
+import { hasRole, highestRole, hostInScope, parseHostsClaim, parseRolesClaim, type Principal, type Role } from '../../src/auth/roles.js';
 
 const p = (roles: Role[]): Principal => ({ subject: 's', roles: new Set(roles), hostScope: undefined, tokenId: 't' });
 

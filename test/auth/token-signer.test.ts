@@ -1,6 +1,6 @@
 import jwt from 'jsonwebtoken';
 import { describe, expect, test } from 'vitest';
-import { mintToken, signHs256 } from '../../../src/api/auth/token-signer.js';
+import { mintToken, signHs256 } from '../../src/auth/token-signer.js';
 
 const secret = Buffer.from('a-secret-of-at-least-thirty-two-bytes!!');
 const NOW = Date.UTC(2025, 0, 15, 12);
