@@ -57,8 +57,9 @@ test('journalctl -o json sudo entry: time, host, program, pid, level, facility; 
     process: 'sudo',
     pid: 4242,
     level: 5,
+    user: 'alice',
     message: '   alice : TTY=pts/0 ; PWD=/home/alice ; USER=root ; COMMAND=/usr/bin/id',
-    parser: 'json>journald',
+    parser: 'json>journald>sudo',
   });
   expect(d.attributes).toEqual({
     __CURSOR: 's=6d1f0c;i=1a2b;b=9e3;m=5123456789;t=62a1;x=77',
@@ -73,6 +74,10 @@ test('journalctl -o json sudo entry: time, host, program, pid, level, facility; 
     _EXE: '/usr/bin/sudo',
     _CMDLINE: 'sudo id',
     _SYSTEMD_UNIT: 'session-3.scope',
+    // sudo's own fields, decoded from MESSAGE
+    event: { action: 'sudo', outcome: 'success' },
+    user: { target: { name: 'root' } },
+    process: { command_line: '/usr/bin/id', tty: 'pts/0', working_directory: '/home/alice' },
   });
 });
 
@@ -102,8 +107,16 @@ test('Fluent Bit systemd input (date added, no __ fields): journald fields mappe
     pid: 811,
     level: 6,
     message: 'Accepted publickey for deploy from 198.51.100.7 port 50522 ssh2: ED25519 SHA256:abc',
-    parser: 'json>fluent-bit>journald',
-    attributes: { facility: 'auth', _SYSTEMD_UNIT: 'ssh.service' },
+    parser: 'json>fluent-bit>journald>sshd',
+    user: 'deploy',
+    src_ip: '198.51.100.7',
+    src_port: 50522,
+  });
+  expect(d.attributes).toEqual({
+    facility: 'auth',
+    _SYSTEMD_UNIT: 'ssh.service',
+    ssh: { method: 'publickey', key_type: 'ED25519', key_fingerprint: 'SHA256:abc' },
+    event: { action: 'login', outcome: 'success' },
   });
 });
 
