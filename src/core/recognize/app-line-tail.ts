@@ -70,7 +70,7 @@ export function readTail(s: string, p: number, f: AppFields, opts: TailOptions =
         continue;
       }
       if (f.thread === null && f.logger === null && inner.length > 0) {
-        f.thread = inner;
+        threadColumn(inner, f);
         p = close + 1;
         continue;
       }
@@ -219,6 +219,24 @@ function bracketField(inner: string, f: AppFields): boolean {
     return true;
   }
   return inner === '-';
+}
+
+/**
+ * A bracketed column that is not a known field: the thread, or log4j's `[%t:%C{1}@%L]`
+ * (Zookeeper: `[QuorumPeer[myid=1]/0:0:0:0:0:0:0:0:2181:FastLeaderElection@774]`) — thread,
+ * class (the logger) and source line.
+ */
+const THREAD_CLASS_LINE = /^(.+):([A-Za-z_$][\w$]*)@(\d{1,7})$/;
+
+function threadColumn(inner: string, f: AppFields): void {
+  const m = THREAD_CLASS_LINE.exec(inner);
+  if (m === null) {
+    f.thread = inner;
+    return;
+  }
+  f.thread = m[1]!;
+  f.logger = m[2]!;
+  f.attrs.log = { ...(f.attrs.log as object | undefined), origin: { file: { line: toInt(m[3]!) } } };
 }
 
 /** CBS's padded component column after the level: `Info                  CBS    msg`. */

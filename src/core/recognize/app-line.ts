@@ -45,6 +45,8 @@ import { applyWebRequest, decimal, type WebRequest } from './web-fields.js';
  * overriding what the header said. A message that starts with `client "METHOD target HTTP/x"
  * status: N` (OpenStack's WSGI lines) gives the web fields.
  *
+ * When no column names a program, the logger (`attributes.logger`, kept) is also the `process`.
+ *
  * Year-less stamps get the receive time's year (previous year if that is in the future); zone-less
  * stamps are UTC.
  */
@@ -405,6 +407,9 @@ function apply(text: string, f: AppFields, draft: Draft, ctx: DecodeContext): vo
   if (draft.src_ip === null) nginxClient(message, draft);
   wsgiRequest(message, draft);
   logfmtPairs(message, draft, ctx);
+  // Nothing else named a program: the logger / component column does (Hadoop, HDFS, Spark,
+  // Zookeeper, OpenStack write the emitting component there). Python's `root` logger names none.
+  if (draft.process === null && f.logger !== null && f.logger !== 'root') draft.process = f.logger;
 }
 
 /** nginx error log: `…, client: 203.0.113.9, server: example.com, request: "GET / HTTP/1.1"…`. */

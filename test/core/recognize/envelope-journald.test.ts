@@ -87,6 +87,13 @@ test('a stdout-transport entry whose text has its own level: the line level wins
   expect(d.attributes._envelope).toEqual({ level: 6 });
 });
 
+test('a Java service logging to the journal: the identifier stays the program, the logger stays in attributes', () => {
+  const d = decode(entry({ _TRANSPORT: 'stdout', PRIORITY: '6', SYSLOG_IDENTIFIER: 'kafka', _PID: '90', MESSAGE: '2026-11-20 10:16:03,123 INFO [main] kafka.server.KafkaServer: started (kafka.server.KafkaServer)' }));
+  expect(d).toMatchObject({ process: 'kafka', pid: 90, level: 6, message: 'started (kafka.server.KafkaServer)', parser: 'json>journald>app-line' });
+  expect(d.attributes).toMatchObject({ thread: 'main', logger: 'kafka.server.KafkaServer' });
+  expect(d.attributes._envelope).toBeUndefined();
+});
+
 test('Fluent Bit systemd input (date added, no __ fields): journald fields mapped, date as ts', () => {
   const d = decode(
     JSON.stringify({
