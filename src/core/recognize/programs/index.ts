@@ -95,6 +95,16 @@ export const PROGRAM_NAMES: readonly string[] = [...BY_PROGRAM.keys(), 'postfix/
 /** `sshd(pam_unix)`: old Red Hat syslog names the PAM module beside the service. */
 const TAGGED_PAM = /^([\w.-]{1,64})\((pam_[\w-]{1,32})\)$/;
 
+/** The same in the tag a syslog header kept (`sshd(pam_unix)[19939]`) after naming the program `sshd`. */
+const TAGGED_PAM_TAG = /^([\w.-]{1,64})\((pam_[\w-]{1,32})\)(?:\[\d{1,10}\])?$/;
+
+function taggedByHeader(draft: Draft): RegExpExecArray | null {
+  const syslog = draft.attributes.syslog;
+  if (typeof syslog !== 'object' || syslog === null) return null;
+  const tag = (syslog as Record<string, unknown>).tag;
+  return typeof tag === 'string' && tag.indexOf('(pam_') > 0 ? TAGGED_PAM_TAG.exec(tag.toLowerCase()) : null;
+}
+
 /** rsyslog's `message repeated 5 times: [ Failed password for root from … port … ssh2]`. */
 const REPEATED = /^message repeated (\d{1,9}) times: \[ ?/;
 
@@ -108,7 +118,7 @@ export function decodeProgram(draft: Draft): void {
     setAttr(draft, 'log.repeated', Number(rep[1]));
   }
   const program = draft.process.toLowerCase();
-  const tagged = program.endsWith(')') ? TAGGED_PAM.exec(program) : null;
+  const tagged = program.endsWith(')') ? TAGGED_PAM.exec(program) : taggedByHeader(draft);
   if (tagged !== null) {
     decodePamTagged(tagged[1]!, tagged[2]!, text, draft);
     claim(draft, 'pam');
