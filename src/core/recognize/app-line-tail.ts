@@ -135,6 +135,12 @@ export function readTail(s: string, p: number, f: AppFields, opts: TailOptions =
           break;
         }
       }
+      // Proxifier marks a 64-bit process: `[10.30 16:51:56] svchost.exe *64 - host:5070 close…`.
+      if (tokEnd > p && opts.programDash && f.process === null && s.startsWith(' *64 - ', tokEnd)) {
+        f.process = s.slice(p, tokEnd);
+        f.attrs.process = { bits: 64 };
+        p = tokEnd + 7;
+      }
       break;
     }
     if (f.logger === null) {

@@ -74,6 +74,8 @@ test.each<[string, string, Partial<Draft>, Record<string, unknown>]>([
   ['Apache 2.4 error log', '[Fri Nov 20 10:16:03.123456 2026] [core:error] [pid 1234:tid 5678] [client 198.51.100.4:5151] AH00126: Invalid URI', { ts: T + 123, level: 3, pid: 1234, src_ip: '198.51.100.4', src_port: 5151 }, { thread: '5678' }],
   ['nginx error log', '2026/11/20 10:16:03 [error] 1234#1234: *5 connect() failed (111: Connection refused), client: 198.51.100.4, server: shop', { level: 3, pid: 1234, src_ip: '198.51.100.4', message: 'connect() failed (111: Connection refused), client: 198.51.100.4, server: shop' }, { thread: '1234', connection_id: '5' }],
   ['CLF date first', '20/Nov/2026:10:16:03 +0100 WARN cache miss storm', { ts: T - 3_600_000, level: 4, message: 'cache miss storm' }, {}],
+  ['Proxifier, a 64-bit process', '[11.20 10:16:03] svchost.exe *64 - proxy.example:5070 close, 301 bytes sent, 278 bytes received, lifetime <1 sec', { ts: T, process: 'svchost.exe', message: 'proxy.example:5070 close, 301 bytes sent, 278 bytes received, lifetime <1 sec' }, { process: { bits: 64 } }],
+  ['Proxifier, a name ending in *64 is not the marker', '[11.20 10:16:03] app*64 - proxy.example:5070 open through proxy proxy.example:5070 HTTPS', { ts: T, process: 'app*64' }, {}],
   ['Proxifier', '[11.20 10:16:03] chrome.exe - proxy.example:5070 open through proxy proxy.example:5070 HTTPS', { ts: T, process: 'chrome.exe', message: 'proxy.example:5070 open through proxy proxy.example:5070 HTTPS' }, {}],
   [
     'OpenStack with the file name in front',
