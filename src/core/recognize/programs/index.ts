@@ -6,7 +6,7 @@ import { decodeDovecot, decodeExim, POSTFIX } from './mail.js';
 import { FAIL2BAN, HAPROXY, LOGIN, MYSQL, POSTGRES, PUREFTPD, SSHGUARD } from './more.js';
 import { decodeNetfilter } from './netfilter.js';
 import { decodePamPrefixed, decodePamTagged } from './pam.js';
-import { decodeSamba, DROPBEAR, FTPD, KLOGIND, NAMED, PROFTPD, SNMPD, VSFTPD, XINETD } from './services.js';
+import { decodeSamba, DHCPD, DROPBEAR, FTPD, KLOGIND, NAMED, NTPD, PROFTPD, SNMPD, VSFTPD, XINETD } from './services.js';
 import { SSHD } from './sshd.js';
 import { decodeSudo, DOAS, SU } from './sudo.js';
 import type { ProgramTable } from './table.js';
@@ -66,6 +66,8 @@ const BY_PROGRAM = new Map<string, ProgramDecoder>([
   ['klogind', table(KLOGIND)],
   ['kshd', table(KLOGIND)],
   ['snmpd', table(SNMPD)],
+  ['ntpd', table(NTPD)],
+  ['dhcpd', table(DHCPD)],
   ['xinetd', table(XINETD)],
   ['dropbear', table(DROPBEAR)],
   ['login', table(LOGIN)],
@@ -112,6 +114,9 @@ export function decodeProgram(draft: Draft): void {
   if (draft.message === null || draft.process === null) return;
   let text = draft.message;
   // Cheap tests first: this runs for every message that names a program.
+  // Trailing blanks (old syslogd, Loghub's Linux sample) would defeat the patterns' `$` anchors.
+  const last = text.charCodeAt(text.length - 1);
+  if (last === 32 || last === 9) text = text.trimEnd();
   const rep = text.startsWith('message repeated ') ? REPEATED.exec(text) : null;
   if (rep !== null) {
     text = text.slice(rep[0].length, text.endsWith(']') ? -1 : undefined);
