@@ -22,6 +22,7 @@ import {
 import { readQuoted } from './access-log.js';
 import { digitsEnd, emptyFields, isDigit, levelAt, readTail, skipBlanks, tokenEnd, toInt, type AppFields } from './app-line-tail.js';
 import type { LineRecognizer } from './line.js';
+import { messagePeers } from './message-peers.js';
 import { applyWebRequest, decimal, type WebRequest } from './web-fields.js';
 
 /**
@@ -406,6 +407,7 @@ function apply(text: string, f: AppFields, draft: Draft, ctx: DecodeContext): vo
   if (f.srcPort !== null && f.srcPort <= 65535) draft.src_port = f.srcPort;
   if (draft.src_ip === null) nginxClient(message, draft);
   wsgiRequest(message, draft);
+  messagePeers(message, draft);
   logfmtPairs(message, draft, ctx);
   // Nothing else named a program: the logger / component column does (Hadoop, HDFS, Spark,
   // Zookeeper, OpenStack write the emitting component there). Python's `root` logger names none.
