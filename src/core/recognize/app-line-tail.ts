@@ -107,6 +107,11 @@ export function readTail(s: string, p: number, f: AppFields, opts: TailOptions =
       break;
     }
     if (f.level === null) {
+      const mongo = mongoColumns(s, p, f);
+      if (mongo > 0) {
+        p = mongo;
+        break;
+      }
       const lv = levelAt(s, p);
       if (lv !== null) {
         f.level = lv.level;
@@ -243,6 +248,34 @@ function threadColumn(inner: string, f: AppFields): void {
   f.thread = m[1]!;
   f.logger = m[2]!;
   f.attrs.log = { ...(f.attrs.log as object | undefined), origin: { file: { line: toInt(m[3]!) } } };
+}
+
+/** MongoDB (before 4.4) severity letters. */
+const MONGO_LEVELS: Record<string, number> = { F: 2, E: 3, W: 4, I: 6, D: 7 };
+
+/**
+ * MongoDB before 4.4: `2026-11-20T10:16:03.919+0000 I NETWORK  [conn1041] end connection …` — a
+ * severity letter (D1–D5 for debug levels), the component padded to 8, the context in brackets
+ * (the thread); the message follows. Returns where the message starts, or 0.
+ */
+function mongoColumns(s: string, p: number, f: AppFields): number {
+  const level = MONGO_LEVELS[s[p]!];
+  if (level === undefined) return 0;
+  let q = p + 1;
+  if (s[p] === 'D' && s.charCodeAt(q) >= 49 && s.charCodeAt(q) <= 53) q++;
+  if (s.charCodeAt(q) !== 32) return 0;
+  const start = q + 1;
+  let e = start;
+  while (e - start < 16 && ((s.charCodeAt(e) >= 65 && s.charCodeAt(e) <= 90) || s.charCodeAt(e) === 95 || s.charCodeAt(e) === 45)) e++;
+  if (e === start || s.charCodeAt(e) !== 32) return 0;
+  const ctx = skipBlanks(s, e);
+  const close = s.charCodeAt(ctx) === 91 ? matchBracket(s, ctx) : -1;
+  if (close < 0) return 0;
+  f.level = level;
+  const component = s.slice(start, e);
+  if (component !== '-') f.attrs.mongodb = { component };
+  f.thread = s.slice(ctx + 1, close);
+  return close + 1;
 }
 
 /** CBS's padded component column after the level: `Info                  CBS    msg`. */
