@@ -14,6 +14,8 @@ export interface AppFields {
   host: string | null;
   srcIp: string | null;
   srcPort: number | null;
+  dstIp: string | null;
+  dstPort: number | null;
   thread: string | null;
   logger: string | null;
   attrs: Record<string, unknown>;
@@ -22,7 +24,7 @@ export interface AppFields {
 }
 
 export function emptyFields(): AppFields {
-  return { ts: null, tsOriginal: null, level: null, pid: null, process: null, host: null, srcIp: null, srcPort: null, thread: null, logger: null, attrs: {}, msgStart: 0 };
+  return { ts: null, tsOriginal: null, level: null, pid: null, process: null, host: null, srcIp: null, srcPort: null, dstIp: null, dstPort: null, thread: null, logger: null, attrs: {}, msgStart: 0 };
 }
 
 export interface TailOptions {

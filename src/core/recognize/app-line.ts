@@ -184,7 +184,22 @@ function bracketLead(s: string, f: AppFields, receivedAt: number): boolean {
   if (ts === null || s.charCodeAt(ts.end) !== 93) return false;
   setTs(f, s, 1, ts);
   readTail(s, ts.end + 1, f, { programDash });
+  if (programDash && f.process !== null) proxifierTarget(s, f);
   return true;
+}
+
+/** Proxifier: the message starts with the target, `www.example.com:443 open through proxy …`. */
+const PROXIFIER_TARGET = /^([^\s:[\]]{1,253}|\[[0-9a-fA-F:.]{2,45}\]):(\d{1,5})[\s,]/;
+
+function proxifierTarget(s: string, f: AppFields): void {
+  const m = PROXIFIER_TARGET.exec(s.slice(f.msgStart, f.msgStart + 300));
+  if (m === null) return;
+  const host = m[1]!.startsWith('[') ? m[1]!.slice(1, -1) : m[1]!;
+  const port = Number(m[2]);
+  if (port < 1 || port > 65535) return;
+  f.dstPort = port;
+  if (isIp(host)) f.dstIp = host;
+  else if (/^[A-Za-z0-9][\w.-]*$/.test(host)) f.attrs.destination = { domain: host.toLowerCase() };
 }
 
 function letterLead(s: string, f: AppFields, receivedAt: number): boolean {
@@ -405,6 +420,8 @@ function apply(text: string, f: AppFields, draft: Draft, ctx: DecodeContext): vo
   draft.message = message;
   if (f.srcIp !== null) draft.src_ip = f.srcIp;
   if (f.srcPort !== null && f.srcPort <= 65535) draft.src_port = f.srcPort;
+  if (f.dstIp !== null) draft.dst_ip = f.dstIp;
+  if (f.dstPort !== null) draft.dst_port = f.dstPort;
   if (draft.src_ip === null) nginxClient(message, draft);
   wsgiRequest(message, draft);
   messagePeers(message, draft);
