@@ -13,6 +13,7 @@ const CHAPTERS = [
   '@config',
   '05-event.md',
   'formats.md',
+  'recognized-logs.md',
   '06-ingest.md',
   'schema.md',
   'rules.md',

@@ -423,22 +423,36 @@ export function scanMonthDayTime(s: string, i: number, dateSep: number, received
   return ms === null ? null : { ms, end: f.end };
 }
 
-/** `yyyyMMdd-HH:mm:ss:SSS` (the milliseconds may be unpadded, `:7` = 7 ms). */
+/**
+ * `yyyyMMdd-HH:mm:ss:SSS`. The writer pads nothing after the date (Java's `H:m:s:S`): hours,
+ * minutes and seconds may be one digit (`22:16:0:119`), the milliseconds 1–3 (`:7` = 7 ms).
+ */
 export function scanDashCompact(s: string, i: number): Scan | null {
   if (s.charCodeAt(i + 8) !== 45) return null;
   const y = digits(s, i, 4);
   const mo = digits(s, i + 4, 2);
   const d = digits(s, i + 6, 2);
-  const t = clock(s, i + 9, 58);
-  if (y < 0 || mo < 0 || d < 0 || t === null) return null;
-  let p = i + 17;
+  if (y < 0 || mo < 0 || d < 0) return null;
+  const t: number[] = [];
+  let p = i + 9;
+  for (let k = 0; k < 3; k++) {
+    if (k > 0) {
+      if (s.charCodeAt(p) !== 58) return null;
+      p++;
+    }
+    const start = p;
+    let v = 0;
+    while (p - start < 2 && isDigit(s.charCodeAt(p))) v = v * 10 + (s.charCodeAt(p++) - 48);
+    if (p === start) return null;
+    t.push(v);
+  }
   let frac = 0;
   if (s.charCodeAt(p) === 58 && isDigit(s.charCodeAt(p + 1))) {
     p++;
     const start = p;
     while (p - start < 3 && isDigit(s.charCodeAt(p))) frac = frac * 10 + (s.charCodeAt(p++) - 48);
   }
-  const ms = utc(y, mo, d, t[0], t[1], t[2], frac);
+  const ms = utc(y, mo, d, t[0]!, t[1]!, t[2]!, frac);
   return ms === null ? null : { ms, end: p };
 }
 

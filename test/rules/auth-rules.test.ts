@@ -119,11 +119,20 @@ describe('privilege and accounts', () => {
     expect(fired([event])).toEqual(expected);
   });
 
+  // PAM says each wrong password once; sudo's closing `N incorrect password attempts` sums them
+  // up and is not counted again.
   test('3 wrong sudo passwords by one user in 5 minutes: sudo-failures', () => {
-    const fail = (sec: number) =>
-      ev(sec, { process: 'sudo', user: 'alice', message: 'alice : 3 incorrect password attempts ; TTY=pts/0 ; PWD=/home/alice ; USER=root ; COMMAND=/bin/su', attributes: { event: { action: 'sudo', outcome: 'failure', reason: 'incorrect-password' } } });
-    expect(fired([fail(0), fail(60)])).toEqual([]);
-    expect(fired([fail(0), fail(60), fail(120)])).toEqual([['sudo-failures', '3 failed sudo attempts by alice on bastion in 5m']]);
+    const pam = (sec: number) =>
+      ev(sec, {
+        process: 'sudo',
+        user: 'alice',
+        message: 'pam_unix(sudo:auth): authentication failure; logname=alice uid=1000 euid=0 tty=/dev/pts/0 ruser=alice rhost=  user=alice',
+        attributes: { pam: { module: 'pam_unix', service: 'sudo', type: 'auth' }, event: { action: 'sudo', outcome: 'failure', reason: 'incorrect-password' } },
+      });
+    const summary = (sec: number, n: number) =>
+      ev(sec, { process: 'sudo', user: 'alice', message: `alice : ${n} incorrect password attempts ; TTY=pts/0 ; PWD=/home/alice ; USER=root ; COMMAND=/bin/su`, attributes: { event: { action: 'sudo', outcome: 'failure', reason: 'incorrect-password' } } });
+    expect(fired([pam(0), pam(3), summary(5, 2)])).toEqual([]);
+    expect(fired([pam(0), pam(3), pam(6), summary(8, 3)])).toEqual([['sudo-failures', '3 failed sudo attempts by alice on bastion in 5m']]);
   });
 });
 

@@ -14,6 +14,8 @@ export interface AppFields {
   host: string | null;
   srcIp: string | null;
   srcPort: number | null;
+  dstIp: string | null;
+  dstPort: number | null;
   thread: string | null;
   logger: string | null;
   attrs: Record<string, unknown>;
@@ -22,7 +24,7 @@ export interface AppFields {
 }
 
 export function emptyFields(): AppFields {
-  return { ts: null, tsOriginal: null, level: null, pid: null, process: null, host: null, srcIp: null, srcPort: null, thread: null, logger: null, attrs: {}, msgStart: 0 };
+  return { ts: null, tsOriginal: null, level: null, pid: null, process: null, host: null, srcIp: null, srcPort: null, dstIp: null, dstPort: null, thread: null, logger: null, attrs: {}, msgStart: 0 };
 }
 
 export interface TailOptions {
@@ -70,7 +72,7 @@ export function readTail(s: string, p: number, f: AppFields, opts: TailOptions =
         continue;
       }
       if (f.thread === null && f.logger === null && inner.length > 0) {
-        f.thread = inner;
+        threadColumn(inner, f);
         p = close + 1;
         continue;
       }
@@ -107,6 +109,11 @@ export function readTail(s: string, p: number, f: AppFields, opts: TailOptions =
       break;
     }
     if (f.level === null) {
+      const mongo = mongoColumns(s, p, f);
+      if (mongo > 0) {
+        p = mongo;
+        break;
+      }
       const lv = levelAt(s, p);
       if (lv !== null) {
         f.level = lv.level;
@@ -134,6 +141,12 @@ export function readTail(s: string, p: number, f: AppFields, opts: TailOptions =
           p = tokEnd + 3;
           break;
         }
+      }
+      // Proxifier marks a 64-bit process: `[10.30 16:51:56] svchost.exe *64 - host:5070 close…`.
+      if (tokEnd > p && opts.programDash && f.process === null && s.startsWith(' *64 - ', tokEnd)) {
+        f.process = s.slice(p, tokEnd);
+        f.attrs.process = { bits: 64 };
+        p = tokEnd + 7;
       }
       break;
     }
@@ -219,6 +232,52 @@ function bracketField(inner: string, f: AppFields): boolean {
     return true;
   }
   return inner === '-';
+}
+
+/**
+ * A bracketed column that is not a known field: the thread, or log4j's `[%t:%C{1}@%L]`
+ * (Zookeeper: `[QuorumPeer[myid=1]/0:0:0:0:0:0:0:0:2181:FastLeaderElection@774]`) — thread,
+ * class (the logger) and source line.
+ */
+const THREAD_CLASS_LINE = /^(.+):([A-Za-z_$][\w$]*)@(\d{1,7})$/;
+
+function threadColumn(inner: string, f: AppFields): void {
+  const m = THREAD_CLASS_LINE.exec(inner);
+  if (m === null) {
+    f.thread = inner;
+    return;
+  }
+  f.thread = m[1]!;
+  f.logger = m[2]!;
+  f.attrs.log = { ...(f.attrs.log as object | undefined), origin: { file: { line: toInt(m[3]!) } } };
+}
+
+/** MongoDB (before 4.4) severity letters. */
+const MONGO_LEVELS: Record<string, number> = { F: 2, E: 3, W: 4, I: 6, D: 7 };
+
+/**
+ * MongoDB before 4.4: `2026-11-20T10:16:03.919+0000 I NETWORK  [conn1041] end connection …` — a
+ * severity letter (D1–D5 for debug levels), the component padded to 8, the context in brackets
+ * (the thread); the message follows. Returns where the message starts, or 0.
+ */
+function mongoColumns(s: string, p: number, f: AppFields): number {
+  const level = MONGO_LEVELS[s[p]!];
+  if (level === undefined) return 0;
+  let q = p + 1;
+  if (s[p] === 'D' && s.charCodeAt(q) >= 49 && s.charCodeAt(q) <= 53) q++;
+  if (s.charCodeAt(q) !== 32) return 0;
+  const start = q + 1;
+  let e = start;
+  while (e - start < 16 && ((s.charCodeAt(e) >= 65 && s.charCodeAt(e) <= 90) || s.charCodeAt(e) === 95 || s.charCodeAt(e) === 45)) e++;
+  if (e === start || s.charCodeAt(e) !== 32) return 0;
+  const ctx = skipBlanks(s, e);
+  const close = s.charCodeAt(ctx) === 91 ? matchBracket(s, ctx) : -1;
+  if (close < 0) return 0;
+  f.level = level;
+  const component = s.slice(start, e);
+  if (component !== '-') f.attrs.mongodb = { component };
+  f.thread = s.slice(ctx + 1, close);
+  return close + 1;
 }
 
 /** CBS's padded component column after the level: `Info                  CBS    msg`. */

@@ -22,6 +22,7 @@ import {
 import { readQuoted } from './access-log.js';
 import { digitsEnd, emptyFields, isDigit, levelAt, readTail, skipBlanks, tokenEnd, toInt, type AppFields } from './app-line-tail.js';
 import type { LineRecognizer } from './line-recognizer.js';
+import { messagePeers } from './message-peers.js';
 import { applyWebRequest, decimal, type WebRequest } from './web-fields.js';
 
 /**
@@ -44,6 +45,8 @@ import { applyWebRequest, decimal, type WebRequest } from './web-fields.js';
  * pairs (≥ 2, no more bare words than pairs), they are mapped as logfmt would map them, without
  * overriding what the header said. A message that starts with `client "METHOD target HTTP/x"
  * status: N` (OpenStack's WSGI lines) gives the web fields.
+ *
+ * When no column names a program, the logger (`attributes.logger`, kept) is also the `process`.
  *
  * Year-less stamps get the receive time's year (previous year if that is in the future); zone-less
  * stamps are UTC.
@@ -181,7 +184,22 @@ function bracketLead(s: string, f: AppFields, receivedAt: number): boolean {
   if (ts === null || s.charCodeAt(ts.end) !== 93) return false;
   setTs(f, s, 1, ts);
   readTail(s, ts.end + 1, f, { programDash });
+  if (programDash && f.process !== null) proxifierTarget(s, f);
   return true;
+}
+
+/** Proxifier: the message starts with the target, `www.example.com:443 open through proxy …`. */
+const PROXIFIER_TARGET = /^([^\s:[\]]{1,253}|\[[0-9a-fA-F:.]{2,45}\]):(\d{1,5})[\s,]/;
+
+function proxifierTarget(s: string, f: AppFields): void {
+  const m = PROXIFIER_TARGET.exec(s.slice(f.msgStart, f.msgStart + 300));
+  if (m === null) return;
+  const host = m[1]!.startsWith('[') ? m[1]!.slice(1, -1) : m[1]!;
+  const port = Number(m[2]);
+  if (port < 1 || port > 65535) return;
+  f.dstPort = port;
+  if (isIp(host)) f.dstIp = host;
+  else if (/^[A-Za-z0-9][\w.-]*$/.test(host)) f.attrs.destination = { domain: host.toLowerCase() };
 }
 
 function letterLead(s: string, f: AppFields, receivedAt: number): boolean {
@@ -402,9 +420,15 @@ function apply(text: string, f: AppFields, draft: Draft, ctx: DecodeContext): vo
   draft.message = message;
   if (f.srcIp !== null) draft.src_ip = f.srcIp;
   if (f.srcPort !== null && f.srcPort <= 65535) draft.src_port = f.srcPort;
+  if (f.dstIp !== null) draft.dst_ip = f.dstIp;
+  if (f.dstPort !== null) draft.dst_port = f.dstPort;
   if (draft.src_ip === null) nginxClient(message, draft);
   wsgiRequest(message, draft);
+  messagePeers(message, draft);
   logfmtPairs(message, draft, ctx);
+  // Nothing else named a program: the logger / component column does (Hadoop, HDFS, Spark,
+  // Zookeeper, OpenStack write the emitting component there). Python's `root` logger names none.
+  if (draft.process === null && f.logger !== null && f.logger !== 'root') draft.process = f.logger;
 }
 
 /** nginx error log: `…, client: 203.0.113.9, server: example.com, request: "GET / HTTP/1.1"…`. */

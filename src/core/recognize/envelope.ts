@@ -61,6 +61,10 @@ export function mergeLine(draft: Draft, line: string, ctx: DecodeContext, captur
     const v = inner[f];
     if (v === null) continue;
     const was = draft[f];
+    // A program the line names only through its logger column (app-line) does not displace the
+    // one the envelope names (journald's SYSLOG_IDENTIFIER, ECS process.name): the logger stays
+    // in attributes.logger.
+    if (f === 'process' && was !== null && inner.attributes.logger === v) continue;
     if (was !== null && was !== v) stash[f] = was;
     (draft as unknown as Record<string, unknown>)[f] = v;
   }

@@ -12,6 +12,7 @@ import type { LineRecognizer } from './line-recognizer.js';
  * The line must name a program (a tag): `Nov 20 10:16:03 Starting server` is an application line
  * with a timestamp, not syslog. An ISO-stamped line must also name a host, because
  * `2026/11/20 10:16:03 http: TLS handshake error` is Go's log package, not rsyslog.
+ * The level comes from a severity word the program put first (`error: `, `warning: `), if any.
  */
 export const syslogFile: LineRecognizer = {
   name: 'syslog-file',
@@ -26,7 +27,27 @@ export const syslogFile: LineRecognizer = {
     draft.format = 'syslog3164';
     applySyslogHeader(h, draft);
     draft.message = text.slice(h.end);
+    if (draft.level === null) draft.level = severityPrefix(draft.message);
     claim(draft, 'syslog-file');
     return true;
   },
 };
+
+/**
+ * A file line has no PRI, but many daemons say the severity at the start of the message, in the
+ * words their own log functions prepend: OpenSSH's log.c (`error: `, `fatal: ` for LOG_ERR,
+ * LOG_CRIT), Postfix's msg_output (`warning: `, `error: `, `fatal: `, `panic: `).
+ */
+const SEVERITY_PREFIXES: readonly [string, number][] = [
+  ['error: ', 3],
+  ['warning: ', 4],
+  ['fatal: ', 2],
+  ['panic: ', 2],
+];
+
+function severityPrefix(message: string): number | null {
+  const c = message.charCodeAt(0);
+  if (c !== 101 && c !== 119 && c !== 102 && c !== 112) return null; // e w f p
+  for (const [word, level] of SEVERITY_PREFIXES) if (message.startsWith(word)) return level;
+  return null;
+}

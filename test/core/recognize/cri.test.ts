@@ -31,13 +31,13 @@ test.each([
   ['empty text', '2026-11-20T10:16:03.1Z stdout F', { message: '' }, { stream: 'stdout' }],
   ['empty text after the space', '2026-11-20T10:16:03.1Z stdout F ', { message: '' }, { stream: 'stdout' }],
   ['more tags kept', '2026-11-20T10:16:03.1Z stdout F:x=1 text', { message: 'text' }, { stream: 'stdout', cri: { tags: 'F:x=1' } }],
-  ['application line keeps its level; the runtime time wins', '2026-11-20T10:16:03.123456789Z stdout F 2026-11-20T10:16:03Z INFO [main] Started', { ts: at(10, 16, 3, 123), level: 6 }, { stream: 'stdout' }],
+  ['application line keeps its level; the runtime time wins', '2026-11-20T10:16:03.123456789Z stdout F 2026-11-20T10:16:03Z INFO [main] Started', { ts: at(10, 16, 3, 123), level: 6, message: 'Started', parser: 'cri>app-line' }, { stream: 'stdout', thread: 'main' }],
   ['JSON text decoded', '2026-11-20T10:16:03.5Z stderr F {"level":"error","msg":"boom","req":"r1"}', { level: 3, message: 'boom', parser: 'cri>json' }, { stream: 'stderr', req: 'r1' }],
   [
     '<PRI> syslog text',
     '2026-11-20T10:16:03.5Z stdout F <38>Nov 20 10:16:03 bastion sshd[1234]: Failed password for root from 203.0.113.50 port 40022 ssh2',
-    { host: 'bastion', process: 'sshd', pid: 1234, level: 6, message: 'Failed password for root from 203.0.113.50 port 40022 ssh2' },
-    { stream: 'stdout', facility: 'auth' },
+    { host: 'bastion', process: 'sshd', pid: 1234, level: 6, user: 'root', src_ip: '203.0.113.50', src_port: 40022, message: 'Failed password for root from 203.0.113.50 port 40022 ssh2', parser: 'cri>sshd' },
+    { stream: 'stdout', facility: 'auth', ssh: { method: 'password' }, event: { action: 'login', outcome: 'failure' } },
   ],
 ])('%s', (_name, line, fields, attributes) => {
   const d = decodeByFormat(line, 'auto', { receivedAt });

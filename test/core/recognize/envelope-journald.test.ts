@@ -57,8 +57,9 @@ test('journalctl -o json sudo entry: time, host, program, pid, level, facility; 
     process: 'sudo',
     pid: 4242,
     level: 5,
+    user: 'alice',
     message: '   alice : TTY=pts/0 ; PWD=/home/alice ; USER=root ; COMMAND=/usr/bin/id',
-    parser: 'json>journald',
+    parser: 'json>journald>sudo',
   });
   expect(d.attributes).toEqual({
     __CURSOR: 's=6d1f0c;i=1a2b;b=9e3;m=5123456789;t=62a1;x=77',
@@ -73,6 +74,10 @@ test('journalctl -o json sudo entry: time, host, program, pid, level, facility; 
     _EXE: '/usr/bin/sudo',
     _CMDLINE: 'sudo id',
     _SYSTEMD_UNIT: 'session-3.scope',
+    // sudo's own fields, decoded from MESSAGE
+    event: { action: 'sudo', outcome: 'success' },
+    user: { target: { name: 'root' } },
+    process: { command_line: '/usr/bin/id', tty: 'pts/0', working_directory: '/home/alice' },
   });
 });
 
@@ -80,6 +85,13 @@ test('a stdout-transport entry whose text has its own level: the line level wins
   const d = decode(entry({ _TRANSPORT: 'stdout', PRIORITY: '6', SYSLOG_IDENTIFIER: 'api', _PID: '90', MESSAGE: '2026-11-20T10:16:03Z ERROR db down' }));
   expect(d).toMatchObject({ level: 3, process: 'api', ts: Date.UTC(2026, 10, 20, 10, 16, 3, 123) });
   expect(d.attributes._envelope).toEqual({ level: 6 });
+});
+
+test('a Java service logging to the journal: the identifier stays the program, the logger stays in attributes', () => {
+  const d = decode(entry({ _TRANSPORT: 'stdout', PRIORITY: '6', SYSLOG_IDENTIFIER: 'kafka', _PID: '90', MESSAGE: '2026-11-20 10:16:03,123 INFO [main] kafka.server.KafkaServer: started (kafka.server.KafkaServer)' }));
+  expect(d).toMatchObject({ process: 'kafka', pid: 90, level: 6, message: 'started (kafka.server.KafkaServer)', parser: 'json>journald>app-line' });
+  expect(d.attributes).toMatchObject({ thread: 'main', logger: 'kafka.server.KafkaServer' });
+  expect(d.attributes._envelope).toBeUndefined();
 });
 
 test('Fluent Bit systemd input (date added, no __ fields): journald fields mapped, date as ts', () => {
@@ -102,8 +114,16 @@ test('Fluent Bit systemd input (date added, no __ fields): journald fields mappe
     pid: 811,
     level: 6,
     message: 'Accepted publickey for deploy from 198.51.100.7 port 50522 ssh2: ED25519 SHA256:abc',
-    parser: 'json>fluent-bit>journald',
-    attributes: { facility: 'auth', _SYSTEMD_UNIT: 'ssh.service' },
+    parser: 'json>fluent-bit>journald>sshd',
+    user: 'deploy',
+    src_ip: '198.51.100.7',
+    src_port: 50522,
+  });
+  expect(d.attributes).toEqual({
+    facility: 'auth',
+    _SYSTEMD_UNIT: 'ssh.service',
+    ssh: { method: 'publickey', key_type: 'ED25519', key_fingerprint: 'SHA256:abc' },
+    event: { action: 'login', outcome: 'success' },
   });
 });
 

@@ -61,14 +61,14 @@ test.each([
   [
     'Docker json-file: the runtime time (ns) wins, the line keeps its level, stream kept, newline dropped',
     '{"log":"2026-11-20T10:16:03Z INFO [main] Started\\n","stream":"stdout","time":"2026-11-20T10:16:03.123456789Z"}',
-    { ts: at(10, 16, 3, 123), level: 6, parser: 'json>docker' },
-    { stream: 'stdout' },
+    { ts: at(10, 16, 3, 123), level: 6, message: 'Started', parser: 'json>docker>app-line' },
+    { stream: 'stdout', thread: 'main' },
   ],
   [
     'Docker json-file: a line stamped in another zone keeps its own time as _line_ts',
     '{"log":"2026-11-20 11:16:03,004 WARN [pool-1] slow\\n","stream":"stderr","time":"2026-11-20T10:16:03.004Z"}',
-    { ts: at(10, 16, 3, 4), level: 4 },
-    { stream: 'stderr', _line_ts: '2026-11-20 11:16:03,004' },
+    { ts: at(10, 16, 3, 4), level: 4, message: 'slow', parser: 'json>docker>app-line' },
+    { stream: 'stderr', _line_ts: '2026-11-20 11:16:03,004', thread: 'pool-1' },
   ],
   [
     'Docker json-file around application JSON: decoded one level, the line wins, the envelope value kept',
@@ -79,7 +79,7 @@ test.each([
   [
     'ECS around a line stamped in 1999: the harvest time stays, the line time kept',
     '{"@timestamp":"2026-11-20T10:16:03.5Z","agent":{"type":"filebeat"},"message":"1999-12-31 23:59:59 clock not set"}',
-    { ts: at(10, 16, 3, 500), parser: 'json>ecs' },
+    { ts: at(10, 16, 3, 500), message: 'clock not set', parser: 'json>ecs>app-line' },
     { agent: { type: 'filebeat' }, _line_ts: '1999-12-31 23:59:59' },
   ],
   [
@@ -91,7 +91,9 @@ test.each([
   [
     'Fluent Bit with the Kubernetes filter: metadata kept nested',
     '{"@timestamp":"2026-11-20T10:16:03.5Z","log":"2026-11-20T10:16:03.5Z error boom","stream":"stderr","_p":"P","kubernetes":{"pod_name":"api-1","namespace_name":"prod"}}',
-    { ts: at(10, 16, 3, 500), level: 3, parser: 'json>fluent-bit>cri' },
+    // A lower-case word followed by one space is message text to app-line (`Error connecting…`),
+    // not a level column: no level, the text after the stamp is the message.
+    { ts: at(10, 16, 3, 500), level: null, message: 'error boom', parser: 'json>fluent-bit>cri>app-line' },
     { stream: 'stderr', cri: { partial: true }, kubernetes: { pod_name: 'api-1', namespace_name: 'prod' } },
   ],
   [
@@ -103,7 +105,7 @@ test.each([
   [
     'Vector file source',
     '{"file":"/var/log/app.log","host":"web-2","message":"2026-11-20T10:16:03Z DEBUG cache warm","source_type":"file","timestamp":"2026-11-20T10:16:03.901Z"}',
-    { ts: at(10, 16, 3, 901), host: 'web-2', level: 7, parser: 'json>vector' },
+    { ts: at(10, 16, 3, 901), host: 'web-2', level: 7, message: 'cache warm', parser: 'json>vector>app-line' },
     { file: '/var/log/app.log', source_type: 'file' },
   ],
   [
@@ -127,20 +129,35 @@ test.each([
   [
     'Filebeat journald input: the syslog identifier names the program, _COMM (process.name) stays',
     '{"@timestamp":"2026-11-20T10:16:03.123Z","message":"Failed password for invalid user admin from 203.0.113.9 port 51234 ssh2","host":{"hostname":"bastion"},"process":{"name":"sshd-session","pid":1234},"syslog":{"identifier":"sshd","pid":"1234","priority":6,"facility":4},"systemd":{"unit":"ssh.service","transport":"syslog"},"input":{"type":"journald"},"agent":{"type":"filebeat"}}',
-    { ts: at(10, 16, 3, 123), host: 'bastion', level: 6, process: 'sshd', pid: 1234, message: 'Failed password for invalid user admin from 203.0.113.9 port 51234 ssh2', parser: 'json>ecs' },
-    { process: { name: 'sshd-session' }, syslog: { pid: '1234', facility: 4 }, systemd: { unit: 'ssh.service', transport: 'syslog' }, input: { type: 'journald' }, agent: { type: 'filebeat' } },
+    { ts: at(10, 16, 3, 123), host: 'bastion', level: 6, process: 'sshd', pid: 1234, user: 'admin', src_ip: '203.0.113.9', src_port: 51234, message: 'Failed password for invalid user admin from 203.0.113.9 port 51234 ssh2', parser: 'json>ecs>sshd' },
+    {
+      process: { name: 'sshd-session' },
+      syslog: { pid: '1234', facility: 4 },
+      systemd: { unit: 'ssh.service', transport: 'syslog' },
+      input: { type: 'journald' },
+      agent: { type: 'filebeat' },
+      ssh: { method: 'password' },
+      event: { action: 'login', outcome: 'failure', reason: 'invalid-user' },
+    },
   ],
   [
     'ECS around a <PRI> sshd line: the header wins; the shipper host and harvest time kept',
     '{"@timestamp":"2026-11-20T10:16:04.512Z","agent":{"type":"filebeat"},"host":{"name":"shipper-1"},"fields":{"env":"prod"},"message":"<38>Nov 20 10:16:03 bastion sshd[1234]: Failed password for root from 203.0.113.50 port 40022 ssh2"}',
-    { ts: at(10, 16, 3), host: 'bastion', level: 6, process: 'sshd', pid: 1234, message: 'Failed password for root from 203.0.113.50 port 40022 ssh2' },
-    { agent: { type: 'filebeat' }, fields: { env: 'prod' }, facility: 'auth', _envelope: { host: 'shipper-1', ts: '2026-11-20T10:16:04.512Z' } },
+    { ts: at(10, 16, 3), host: 'bastion', level: 6, process: 'sshd', pid: 1234, user: 'root', src_ip: '203.0.113.50', src_port: 40022, message: 'Failed password for root from 203.0.113.50 port 40022 ssh2', parser: 'json>ecs>sshd' },
+    {
+      agent: { type: 'filebeat' },
+      fields: { env: 'prod' },
+      facility: 'auth',
+      _envelope: { host: 'shipper-1', ts: '2026-11-20T10:16:04.512Z' },
+      ssh: { method: 'password' },
+      event: { action: 'login', outcome: 'failure' },
+    },
   ],
   [
     'ECS around the same <PRI> line read within the second: no disagreement to keep',
     '{"@timestamp":"2026-11-20T10:16:03.200Z","agent":{"type":"filebeat"},"host":{"name":"bastion"},"message":"<38>Nov 20 10:16:03 bastion sshd[1234]: Accepted publickey for deploy from 203.0.113.50 port 40022 ssh2"}',
-    { ts: at(10, 16, 3, 200), host: 'bastion', process: 'sshd' },
-    { agent: { type: 'filebeat' }, facility: 'auth' },
+    { ts: at(10, 16, 3, 200), host: 'bastion', process: 'sshd', user: 'deploy', src_ip: '203.0.113.50', src_port: 40022, parser: 'json>ecs>sshd' },
+    { agent: { type: 'filebeat' }, facility: 'auth', ssh: { method: 'publickey' }, event: { action: 'login', outcome: 'success' } },
   ],
 ])('%s', (_name, line, fields, attributes) => {
   const d = decode(line);

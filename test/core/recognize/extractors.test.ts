@@ -66,13 +66,16 @@ describe('line extractors', () => {
     expect(d.attributes).toEqual({ took_ms: 12.5, myapp: { request_id: 'REQ-77' }, event: { action: 'login', outcome: 'failure' } });
   });
 
+  // The built-in recognizers still read the line (the application line's stamp and level), but
+  // nothing of the extractor: no claim by it, no user.
   test.each([
-    ['another topic', { topic: 'other' }],
-    ['a line that does not match', { line: 'hello world' }],
-  ])('out of scope: %s → built-in decoding, no claim', (_n, o: { topic?: string; line?: string }) => {
+    ['another topic', { topic: 'other' }, 'app-line'],
+    ['a line that does not match', { line: 'hello world' }, null],
+  ])('out of scope: %s → built-in decoding, no extractor claim', (_n, o: { topic?: string; line?: string }, parser) => {
     const d = decode(o.line ?? line, login, { topic: o.topic ?? 'app-logs' });
-    expect(d.parser).toBeNull();
+    expect(d.parser).toBe(parser);
     expect(d.user).toBeNull();
+    expect(d.attributes).not.toHaveProperty('event');
   });
 
   test('a value that does not fit its field stays in attributes under the same name', () => {

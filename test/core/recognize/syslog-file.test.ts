@@ -122,6 +122,25 @@ test.each<[string, string, Partial<Draft>]>([
   expect(d).toMatchObject({ format: 'syslog3164', parser: 'syslog-file', ...want });
 });
 
+// The severity word a daemon's own log function puts first (OpenSSH log.c, Postfix msg_output);
+// only at the very start, lower case, with `: `.
+test.each<[string, string, number | null]>([
+  ['sshd error:', 'Nov 20 10:16:03 bastion sshd[1234]: error: kex_exchange_identification: Connection closed by remote host', 3],
+  ['sshd fatal:', 'Nov 20 10:16:03 bastion sshd[1234]: fatal: Timeout before authentication for 192.0.2.9 port 50111', 2],
+  ['postfix warning:', 'Nov 20 10:16:03 mail postfix/smtpd[4411]: warning: unknown[192.0.2.10]: SASL LOGIN authentication failed: UGFzc3dvcmQ6', 4],
+  ['postfix panic:', 'Nov 20 10:16:03 mail postfix/qmgr[900]: panic: myfree: corrupt or unallocated memory block', 2],
+  ['a level word later is not a prefix', 'Nov 20 10:16:03 web1 app[1]: job done, error: none', null],
+  ['capitalized is prose', 'Nov 20 10:16:03 web1 app[1]: Error: could not open', null],
+  ['no space after the colon', 'Nov 20 10:16:03 web1 app[1]: error:x', null],
+  ['plain message', 'Nov 20 10:16:03 web1 sshd[1]: Accepted publickey for alice from 192.0.2.11 port 5 ssh2', null],
+])('level from the message prefix: %s', (_n, text, level) => {
+  expect(recognize(text)!.level).toBe(level);
+});
+
+test('a <PRI> level is not replaced by the prefix', () => {
+  expect(decodeByFormat('<38>Nov 20 10:16:03 bastion sshd[1234]: error: maximum authentication attempts exceeded for root from 192.0.2.12 port 5 ssh2 [preauth]', 'auto', ctx).level).toBe(6);
+});
+
 test('year inference never lands in the future', () => {
   // Received 2026-11-20: a Nov 21 10:00 line is within a day ahead (clock skew) and stays this
   // year; a Dec 25 line cannot be from the future, so it is last year's.

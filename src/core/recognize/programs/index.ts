@@ -6,7 +6,7 @@ import { decodeDovecot, decodeExim, POSTFIX } from './mail.js';
 import { FAIL2BAN, HAPROXY, LOGIN, MYSQL, POSTGRES, PUREFTPD, SSHGUARD } from './more.js';
 import { decodeNetfilter } from './netfilter.js';
 import { decodePamPrefixed, decodePamTagged } from './pam.js';
-import { decodeSamba, DROPBEAR, FTPD, KLOGIND, NAMED, PROFTPD, SNMPD, VSFTPD, XINETD } from './services.js';
+import { decodeSamba, DHCPD, DROPBEAR, FTPD, KLOGIND, NAMED, NTPD, PROFTPD, SNMPD, VSFTPD, XINETD } from './services.js';
 import { SSHD } from './sshd.js';
 import { decodeSudo, DOAS, SU } from './sudo.js';
 import type { ProgramTable } from './table.js';
@@ -66,6 +66,8 @@ const BY_PROGRAM = new Map<string, ProgramDecoder>([
   ['klogind', table(KLOGIND)],
   ['kshd', table(KLOGIND)],
   ['snmpd', table(SNMPD)],
+  ['ntpd', table(NTPD)],
+  ['dhcpd', table(DHCPD)],
   ['xinetd', table(XINETD)],
   ['dropbear', table(DROPBEAR)],
   ['login', table(LOGIN)],
@@ -95,6 +97,16 @@ export const PROGRAM_NAMES: readonly string[] = [...BY_PROGRAM.keys(), 'postfix/
 /** `sshd(pam_unix)`: old Red Hat syslog names the PAM module beside the service. */
 const TAGGED_PAM = /^([\w.-]{1,64})\((pam_[\w-]{1,32})\)$/;
 
+/** The same in the tag a syslog header kept (`sshd(pam_unix)[19939]`) after naming the program `sshd`. */
+const TAGGED_PAM_TAG = /^([\w.-]{1,64})\((pam_[\w-]{1,32})\)(?:\[\d{1,10}\])?$/;
+
+function taggedByHeader(draft: Draft): RegExpExecArray | null {
+  const syslog = draft.attributes.syslog;
+  if (typeof syslog !== 'object' || syslog === null) return null;
+  const tag = (syslog as Record<string, unknown>).tag;
+  return typeof tag === 'string' && tag.indexOf('(pam_') > 0 ? TAGGED_PAM_TAG.exec(tag.toLowerCase()) : null;
+}
+
 /** rsyslog's `message repeated 5 times: [ Failed password for root from … port … ssh2]`. */
 const REPEATED = /^message repeated (\d{1,9}) times: \[ ?/;
 
@@ -102,13 +114,16 @@ export function decodeProgram(draft: Draft): void {
   if (draft.message === null || draft.process === null) return;
   let text = draft.message;
   // Cheap tests first: this runs for every message that names a program.
+  // Trailing blanks (old syslogd, Loghub's Linux sample) would defeat the patterns' `$` anchors.
+  const last = text.charCodeAt(text.length - 1);
+  if (last === 32 || last === 9) text = text.trimEnd();
   const rep = text.startsWith('message repeated ') ? REPEATED.exec(text) : null;
   if (rep !== null) {
     text = text.slice(rep[0].length, text.endsWith(']') ? -1 : undefined);
     setAttr(draft, 'log.repeated', Number(rep[1]));
   }
   const program = draft.process.toLowerCase();
-  const tagged = program.endsWith(')') ? TAGGED_PAM.exec(program) : null;
+  const tagged = program.endsWith(')') ? TAGGED_PAM.exec(program) : taggedByHeader(draft);
   if (tagged !== null) {
     decodePamTagged(tagged[1]!, tagged[2]!, text, draft);
     claim(draft, 'pam');

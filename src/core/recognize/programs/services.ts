@@ -140,6 +140,37 @@ export const SNMPD: ProgramTable = {
   ],
 };
 
+/** ntpd (ntp_proto.c): `synchronized to 192.0.2.10, stratum 2` — the server it now follows. */
+export const NTPD: ProgramTable = {
+  name: 'ntpd',
+  patterns: [{ re: /^synchronized to (?<dst_ip>[^\s,]{1,64}), stratum (?<stratum>\d{1,2})/, action: 'time-sync', outcome: 'success', fields: { stratum: 'ntp.stratum' } }],
+};
+
+/**
+ * ISC dhcpd (server/dhcp.c): the client's address, hardware address and the interface or relay
+ * it came through. A request comes from the client (src_ip is the address it asks for, dst_ip the
+ * server it names); an offer, ack or nak goes to it (dst_ip). Anything after `via …` (`: unknown
+ * lease 10.0.0.5.`, `: wrong network.`) stays in the message.
+ */
+const MAC = '(?<mac>[0-9a-fA-F]{1,2}(?::[0-9a-fA-F]{1,2}){5})';
+const VIA = ' (?:\\([^)]{0,255}\\) )?via (?<via>[^\\s:]{1,64})';
+export const DHCPD: ProgramTable = {
+  name: 'dhcpd',
+  patterns: [
+    { re: new RegExp(`^DHCPREQUEST for (?<src_ip>[\\d.]{7,15})(?: \\((?<dst_ip>[\\d.]{7,15})\\))? from ${MAC}${VIA}`), action: 'dhcp-request', outcome: 'unknown', fields: { mac: 'source.mac', via: 'dhcp.via' } },
+    {
+      re: new RegExp(`^DHCP(?:OFFER|(?<ack>ACK)|(?<nak>NAK)) on (?<dst_ip>[\\d.]{7,15}) to ${MAC}${VIA}`),
+      action: 'dhcp-offer',
+      outcome: 'success',
+      fields: { mac: 'destination.mac', via: 'dhcp.via' },
+      when: { ack: { action: 'dhcp-ack' }, nak: { action: 'dhcp-nak', outcome: 'failure' } },
+    },
+    { re: new RegExp(`^DHCPDISCOVER from ${MAC}${VIA}`), action: 'dhcp-discover', outcome: 'unknown', fields: { mac: 'source.mac', via: 'dhcp.via' } },
+    { re: new RegExp(`^DHCPRELEASE of (?<src_ip>[\\d.]{7,15}) from ${MAC}${VIA}`), action: 'dhcp-release', outcome: 'success', fields: { mac: 'source.mac', via: 'dhcp.via' } },
+    { re: /^DHCPINFORM from (?<src_ip>[\d.]{7,15}) via (?<via>[^\s:]{1,64})/, action: 'dhcp-inform', outcome: 'unknown', fields: { via: 'dhcp.via' } },
+  ],
+};
+
 /** xinetd (xlog.c/log.c): `START: ftp pid=1234 from=1.2.3.4`, `FAIL: telnet address from=1.2.3.4`. */
 export const XINETD: ProgramTable = {
   name: 'xinetd',

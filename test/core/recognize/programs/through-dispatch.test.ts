@@ -20,6 +20,21 @@ describe('program decoders reached from a syslog header', () => {
       '<86>Dec  7 10:16:05 web01 sudo: alice : TTY=pts/0 ; PWD=/home/alice ; USER=root ; COMMAND=/usr/bin/id',
       { process: 'sudo', pid: null, user: 'alice', src_ip: null, src_port: null, action: 'sudo', outcome: 'success' },
     ],
+    [
+      'old Red Hat sshd(pam_unix) tag in a file line (the header names sshd, the tag the module)',
+      'Dec  7 10:16:06 combo sshd(pam_unix)[19939]: authentication failure; logname= uid=0 euid=0 tty=NODEVssh ruser= rhost=198.51.100.61  user=guest',
+      { process: 'sshd', pid: 19939, user: 'guest', src_ip: '198.51.100.61', src_port: null, action: 'login', outcome: 'failure' },
+    ],
+    [
+      'the same with no user= and a trailing blank',
+      'Dec  7 10:16:07 combo sshd(pam_unix)[19940]: authentication failure; logname= uid=0 euid=0 tty=NODEVssh ruser= rhost=198.51.100.62 ',
+      { process: 'sshd', pid: 19940, user: null, src_ip: '198.51.100.62', src_port: null, action: 'login', outcome: 'failure' },
+    ],
+    [
+      'Thunderbird-style host/host with a crond(pam_unix) tag',
+      'Dec  7 10:16:08 dn228/dn228 crond(pam_unix)[2915]: session closed for user root',
+      { process: 'crond', pid: 2915, user: 'root', src_ip: null, src_port: null, action: 'session-close', outcome: 'success' },
+    ],
   ])('%s', (_n, line, want) => {
     const d = decodeByFormat(line, 'auto', ctx);
     const event = d.attributes.event as Record<string, unknown>;
