@@ -10,6 +10,7 @@ import { decodeSyslog5424 } from './syslog-5424.js';
 import { scanPri } from './syslog-pri.js';
 import { decodeText } from './text.js';
 import { recognizeLine } from '../recognize/line.js';
+import { keyValuePeers } from '../recognize/message-peers.js';
 import { decodeProgram } from '../recognize/programs/index.js';
 import { applyLineExtractors, applyProgramExtractors } from '../recognize/extractors.js';
 
@@ -45,6 +46,8 @@ export function decodeByFormat(text: string, format: Format | 'auto', ctx: Decod
     // The operator's extractors for the program read the message after the built-in decoder.
     if (ctx.extractors !== undefined) applyProgramExtractors(ctx.extractors, draft, ctx, format);
   }
+  // A peer no decoder placed, named in the text by `ip=`, `rhost=`, `remote_addr=`…
+  if (draft.message !== null && (draft.src_ip === null || draft.dst_ip === null)) keyValuePeers(draft.message, draft);
   return draft;
 }
 

@@ -45,6 +45,44 @@ const URL_PEER = /(?:^|[\s(,[=])[a-z][a-z0-9+.-]{0,15}:\/\/(?:[^\s@/]{1,64}@)?(\
 /** A dotted quad anywhere: the cheap test before PEER runs. */
 const QUAD = /\d\.\d{1,3}\.\d{1,3}\.\d/;
 
+/**
+ * `key=address` pairs inside prose, where the key names the side (`login failed user=root
+ * ip=203.0.113.64`, `(remote_addr=198.51.100.44)`, dovecot's `rip=`/`lip=`, pam's `rhost=`):
+ * IPv4 or IPv6, optionally quoted or bracketed.
+ */
+const KV_PEER = /(?:^|[\s(,;[])(ip|addr|address|client|client_ip|clientip|remote_addr|remote_ip|remote|rhost|rip|src|src_ip|srcip|source_ip|peer|lip|dst|dst_ip|dstip|dest|server_ip|local_addr)=["'<[]?([0-9A-Fa-f][0-9A-Fa-f:.]{1,44})(?=["'>\]]?(?:[\s),;:]|$))/g;
+
+const KV_SIDES: Record<string, 'src' | 'dst'> = {
+  ip: 'src', addr: 'src', address: 'src', client: 'src', client_ip: 'src', clientip: 'src', remote_addr: 'src', remote_ip: 'src',
+  remote: 'src', rhost: 'src', rip: 'src', src: 'src', src_ip: 'src', srcip: 'src', source_ip: 'src', peer: 'src',
+  lip: 'dst', dst: 'dst', dst_ip: 'dst', dstip: 'dst', dest: 'dst', server_ip: 'dst', local_addr: 'dst',
+};
+
+/**
+ * Peers named by `key=address` pairs in a message (see KV_PEER), for any line whose decoders
+ * set neither side: the last look for an address before the event is stored. The first pair of
+ * each side wins; an address alone, with no word saying which side it is, is left in the text.
+ */
+export function keyValuePeers(message: string, draft: Draft): void {
+  if (message.length > MESSAGE_MAX || message.indexOf('=') < 0) return;
+  let src = draft.src_ip === null;
+  let dst = draft.dst_ip === null;
+  if (!src && !dst) return;
+  KV_PEER.lastIndex = 0;
+  for (let m = KV_PEER.exec(message); m !== null && (src || dst); m = KV_PEER.exec(message)) {
+    const side = KV_SIDES[m[1]!.toLowerCase()];
+    const ip = m[2]!;
+    if (!isIp(ip)) continue;
+    if (side === 'src' && src) {
+      draft.src_ip = ip;
+      src = false;
+    } else if (side === 'dst' && dst) {
+      draft.dst_ip = ip;
+      dst = false;
+    }
+  }
+}
+
 export function messagePeers(message: string, draft: Draft): void {
   if (message.length > MESSAGE_MAX || (draft.src_ip !== null && draft.dst_ip !== null) || !QUAD.test(message)) return;
   let src = draft.src_ip === null;

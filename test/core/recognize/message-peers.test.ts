@@ -1,7 +1,7 @@
-import { expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { newDraft } from '../../../src/core/decode/draft.js';
 import { decodeByFormat } from '../../../src/core/decode/dispatch.js';
-import { messagePeers } from '../../../src/core/recognize/message-peers.js';
+import { keyValuePeers, messagePeers } from '../../../src/core/recognize/message-peers.js';
 
 type Peers = { src_ip: string | null; src_port: number | null; dst_ip: string | null; dst_port: number | null };
 const none: Peers = { src_ip: null, src_port: null, dst_ip: null, dst_port: null };
@@ -70,5 +70,40 @@ test('through the application-line recognizer (HDFS and Zookeeper lines)', () =>
     src_port: 45307,
     dst_ip: null,
     attributes: { thread: '/10.20.1.1:3888' },
+  });
+});
+
+describe('key=address pairs in prose (keyValuePeers), edges first', () => {
+  function kv(message: string, preset: Partial<Peers> = {}): Peers {
+    const d = newDraft('text');
+    Object.assign(d, preset);
+    keyValuePeers(message, d);
+    return { src_ip: d.src_ip, src_port: d.src_port, dst_ip: d.dst_ip, dst_port: d.dst_port };
+  }
+  test.each<[string, string, Peers]>([
+    ['empty', '', none],
+    ['no pairs', 'login failed for root from nowhere', none],
+    ['a key that names no side', 'ttl=64 id=54321 len=60', none],
+    ['not an address', 'ip=unknown user=root', none],
+    ['glued to a word', 'clip=10.20.1.5', none],
+    ['a version', 'ip=6.1.7601', none],
+    ['huge', `ip=10.20.1.5 ${'x'.repeat(20_000)}`, none],
+    ['app line pairs after prose', 'login failed user=root ip=203.0.113.64 reason=bad_password', { ...none, src_ip: '203.0.113.64' }],
+    ['in parentheses', 'Exception on /api/login [POST] (remote_addr=198.51.100.44)', { ...none, src_ip: '198.51.100.44' }],
+    ['dovecot rip and lip', 'Disconnected (auth failed, 1 attempts in 2 secs): user=<a@example.com>, method=PLAIN, rip=203.0.113.130, lip=192.0.2.10, TLS', { ...none, src_ip: '203.0.113.130', dst_ip: '192.0.2.10' }],
+    ['pam rhost', 'authentication failure; logname= uid=0 euid=0 tty=ssh ruser= rhost=203.0.113.9  user=root', { ...none, src_ip: '203.0.113.9' }],
+    ['IPv6, quoted', 'client="2001:db8::7" status=denied', { ...none, src_ip: '2001:db8::7' }],
+    ['the first of each side wins', 'src=10.20.1.1 dst=10.20.1.2 src=10.20.1.3', { ...none, src_ip: '10.20.1.1', dst_ip: '10.20.1.2' }],
+  ])('%s', (_n, message, want) => {
+    expect(kv(message)).toEqual(want);
+  });
+
+  test('a side already set is left alone', () => {
+    expect(kv('ip=10.20.1.5 dst=10.20.1.6', { src_ip: '192.0.2.1' })).toEqual({ ...none, src_ip: '192.0.2.1', dst_ip: '10.20.1.6' });
+  });
+
+  test('through the dispatcher, for a line no decoder places the peer of', () => {
+    const ctx = { receivedAt: Date.UTC(2026, 10, 20, 12) };
+    expect(decodeByFormat('2026-11-20T08:20:12.001Z WARN  [auth-svc] login failed user=root ip=203.0.113.64 reason=bad_password', 'auto', ctx)).toMatchObject({ src_ip: '203.0.113.64', level: 4 });
   });
 });
