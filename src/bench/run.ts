@@ -7,14 +7,15 @@
  *   (d) kcat -C reading the topic, when kcat is installed (librdkafka, for reference)
  * Options: --count N (default 1,000,000), --brokers host:port (else a broker is started with
  * scripts/kafka.sh), --partitions P (3), --skip kcat,store,…, --mix default|real (the formats mix,
- * or real-shaped text lines: src/tools/real-mix.ts). Not part of the appliance.
+ * or real-shaped text lines: src/tools/real-mix.ts), --baseline DIR (pair every end-to-end run with
+ * the same run of another build, e.g. a worktree of an earlier commit). Not part of the appliance.
  * `--suite api` runs the API latency benchmark instead (api-bench.ts, docs/bench-api.md);
  * `--suite all` (the default) runs both on one broker.
  */
 import { spawn, spawnSync, execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Kafka, logLevel } from 'kafkajs';
 import { Command } from 'commander';
@@ -42,6 +43,8 @@ interface Options {
   rounds: number;
   /** The ingest suite's messages: the formats mix or real-shaped text lines. */
   mix: MixName;
+  /** A directory holding another build of logagg (its lib/ and config/rules): its end-to-end runs are paired with ours. */
+  baseline?: string;
   suite: 'ingest' | 'api' | 'all';
   api: {
     events: number; connections: number; durationS: number; warmupS: number; phases: Phase[]; modes: ServerMode[];
@@ -149,11 +152,11 @@ function storeOnly(count: number, mix: MixName): { rate: number; dbMb: number } 
 }
 
 /** (a) the real ingest service in a child process. */
-function endToEnd(brokers: string, topic: string, count: number, overrides: Record<string, unknown> = {}): Promise<ChildResult> {
+function endToEnd(root: string, brokers: string, topic: string, count: number, overrides: Record<string, unknown> = {}): Promise<ChildResult> {
   const dir = mkdtempSync(join(tmpdir(), 'logagg-bench-e2e-'));
   const args = { brokers, topic, group: `bench-e2e-${Date.now()}`, db: join(dir, 'e2e.db'), count, overrides };
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(ROOT, 'lib', 'bench', 'e2e-child.js'), JSON.stringify(args)], {
+    const child = spawn(process.execPath, [join(root, 'lib', 'bench', 'e2e-child.js'), JSON.stringify(args)], {
       stdio: ['ignore', 'pipe', 'inherit'],
       env: { ...process.env, KAFKAJS_NO_PARTITIONER_WARNING: '1' },
     });
@@ -168,6 +171,8 @@ function endToEnd(brokers: string, topic: string, count: number, overrides: Reco
 }
 
 const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
+
+type RunKey = 'a' | 'a1' | 'a2' | 'a@base' | 'a1@base' | 'a2@base';
 
 export async function runBench(opts: Options): Promise<void> {
   await withBroker(opts.brokers, async (brokers) => {
@@ -194,29 +199,36 @@ async function ingestSuite(opts: Options, brokers: string): Promise<void> {
   const b = storeOnly(opts.count, opts.mix);
   // The end-to-end runs, repeated `rounds` times in rotating order (a a1 a2, a1 a2 a, …) so that
   // a drift in the machine's load does not always fall on the same run; medians are reported.
-  const runs: { key: 'a' | 'a1' | 'a2'; label: string; overrides: () => Record<string, unknown>; results: ChildResult[] }[] = [
-    { key: 'a', label: '(a) end-to-end logagg consume, detection off', overrides: () => ({ 'detection.enabled': false }), results: [] },
-  ];
-  let rulesDir: string | null = null;
-  if (!opts.skip.has('detect')) {
-    rulesDir = mkdtempSync(join(tmpdir(), 'logagg-bench-rules-'));
-    cpSync(join(ROOT, 'config', 'rules'), rulesDir, { recursive: true });
-    benchSigmaRules(100).forEach((text, i) => writeFileSync(join(rulesDir as string, `bench-sigma-${String(i).padStart(3, '0')}.yml`), text));
-    const dir = rulesDir;
-    runs.push({ key: 'a1', label: '(a1) end-to-end, default rule set', overrides: () => ({ 'detection.enabled': true }), results: [] });
-    runs.push({ key: 'a2', label: '(a2) end-to-end, default rule set + 100 Sigma rules', overrides: () => ({ 'detection.enabled': true, 'detection.rules_dir': dir }), results: [] });
+  // With --baseline, every end-to-end run has a twin run by the baseline's build (its own
+  // default rules), interleaved in the same rounds: a paired comparison on the same topic.
+  const roots: { suffix: '' | '@base'; root: string; name: string }[] = [{ suffix: '', root: ROOT, name: '' }];
+  if (opts.baseline !== undefined) roots.push({ suffix: '@base', root: opts.baseline, name: ' [baseline]' });
+  const runs: { key: RunKey; label: string; root: string; overrides: () => Record<string, unknown>; results: ChildResult[] }[] = [];
+  const rulesDirs: string[] = [];
+  for (const r of roots) {
+    runs.push({ key: `a${r.suffix}`, label: `(a) end-to-end logagg consume, detection off${r.name}`, root: r.root, overrides: () => ({ 'detection.enabled': false }), results: [] });
+    if (opts.skip.has('detect')) continue;
+    // Each build's own default rules (a rule file of one build may not load in another).
+    const plain = mkdtempSync(join(tmpdir(), 'logagg-bench-rules-'));
+    const dir = mkdtempSync(join(tmpdir(), 'logagg-bench-rules-'));
+    rulesDirs.push(plain, dir);
+    cpSync(join(r.root, 'config', 'rules'), plain, { recursive: true });
+    cpSync(join(r.root, 'config', 'rules'), dir, { recursive: true });
+    benchSigmaRules(100).forEach((text, i) => writeFileSync(join(dir, `bench-sigma-${String(i).padStart(3, '0')}.yml`), text));
+    runs.push({ key: `a1${r.suffix}`, label: `(a1) end-to-end, default rule set${r.name}`, root: r.root, overrides: () => ({ 'detection.enabled': true, 'detection.rules_dir': plain }), results: [] });
+    runs.push({ key: `a2${r.suffix}`, label: `(a2) end-to-end, default rule set + 100 Sigma rules${r.name}`, root: r.root, overrides: () => ({ 'detection.enabled': true, 'detection.rules_dir': dir }), results: [] });
   }
   for (let round = 0; round < opts.rounds; round++) {
     for (let j = 0; j < runs.length; j++) {
       const run = runs[(j + round) % runs.length] as (typeof runs)[number];
       log(`${run.label}${opts.rounds > 1 ? ` (round ${round + 1}/${opts.rounds})` : ''}…`);
-      const r = await endToEnd(brokers, topic, opts.count, run.overrides());
+      const r = await endToEnd(run.root, brokers, topic, opts.count, run.overrides());
       log(`  ${fmt(r.rate)} events/s`);
       run.results.push(r);
     }
   }
-  if (rulesDir !== null) rmSync(rulesDir, { recursive: true, force: true });
-  const median = (key: 'a' | 'a1' | 'a2'): ChildResult | null => {
+  for (const dir of rulesDirs) rmSync(dir, { recursive: true, force: true });
+  const median = (key: RunKey): ChildResult | null => {
     const list = runs.find((r) => r.key === key)?.results.slice().sort((x, y) => x.rate - y.rate);
     if (!list || list.length === 0) return null;
     const mid = list.length >> 1;
@@ -252,7 +264,31 @@ async function ingestSuite(opts: Options, brokers: string): Promise<void> {
   if (a1) out.push(`| a1 / a (default rules vs detection off) | ${(a1.rate / a.rate).toFixed(2)} |`);
   if (a2) out.push(`| a2 / a (default + 100 Sigma rules vs detection off) | ${(a2.rate / a.rate).toFixed(2)} |`);
   if (d !== null) out.push(`| c / d (kafkajs vs kcat) | ${(c / d).toFixed(2)} |`);
+  if (opts.baseline !== undefined) {
+    for (const key of ['a', 'a1', 'a2'] as const) {
+      const mine = median(key);
+      const base = median(`${key}@base`);
+      if (mine && base) out.push(`| ${key} / ${key} of the baseline (${opts.baseline}) | ${(mine.rate / base.rate).toFixed(2)} |`);
+    }
+    for (const key of ['a', 'a1', 'a2'] as const) {
+      const base = median(`${key}@base`);
+      if (base) out.push(`| baseline ${key}: events/s, peak RSS | ${fmt(base.rate)}, ${Math.round(base.peakRssMb)} MiB |`);
+    }
+  }
   process.stdout.write(out.join('\n') + '\n');
+}
+
+/** The --baseline directory, checked: it must hold a built logagg. */
+function resolveBaseline(dir: string): string {
+  const root = resolve(dir);
+  for (const need of [join('lib', 'bench', 'e2e-child.js'), join('config', 'rules')]) {
+    try {
+      statSync(join(root, need));
+    } catch {
+      throw new Error(`--baseline ${dir}: no ${need} there (build it: npm run build in that directory)`);
+    }
+  }
+  return root;
 }
 
 async function cli(argv: string[]): Promise<void> {
@@ -263,6 +299,7 @@ async function cli(argv: string[]): Promise<void> {
     .option('--skip <list>', 'comma-separated: kcat, detect', '')
     .option('--rounds <n>', 'ingest benchmark: repeat the end-to-end runs this many times (medians reported)', '1')
     .option('--suite <name>', 'ingest | api | all', 'all')
+    .option('--baseline <dir>', 'ingest benchmark: also run the end-to-end runs with the build in <dir> (e.g. a git worktree of an earlier commit, built), interleaved, and report the ratios')
     .option('--mix <name>', 'ingest benchmark messages: default (the formats mix) | real (syslog files, access logs, app lines, envelopes)', 'default')
     .option('--api-events <n>', 'API benchmark: events in the database (cached under .bench/)', '10000000')
     .option('--api-connections <n>', 'API benchmark: concurrent connections', '1')
@@ -275,7 +312,7 @@ async function cli(argv: string[]): Promise<void> {
     .option('--api-only <list>', 'API benchmark: only requests whose name starts with one of these', '')
     .parse(argv);
   const o = program.opts<{
-    count: string; brokers?: string; partitions: string; skip: string; rounds: string; suite: string; mix: string;
+    count: string; brokers?: string; partitions: string; skip: string; rounds: string; suite: string; mix: string; baseline?: string;
     apiEvents: string; apiConnections: string; apiDuration: string; apiWarmup: string; apiPhases: string; apiServer: string; apiSet: string[]; apiWalk: string; apiOnly: string;
   }>();
   const list = (s: string) => s.split(',').map((x) => x.trim()).filter(Boolean);
@@ -304,6 +341,7 @@ async function cli(argv: string[]): Promise<void> {
     skip: new Set(o.skip.split(',').filter(Boolean)),
     rounds: positive('--rounds', o.rounds),
     mix: o.mix as MixName,
+    ...(o.baseline === undefined ? {} : { baseline: resolveBaseline(o.baseline) }),
     suite: o.suite as Options['suite'],
     api: {
       events: positive('--api-events', o.apiEvents),
