@@ -27,6 +27,7 @@ const CHAPTERS = [
   'listeners.md',
   'package.md',
   'kafka.md',
+  'operations.md',
   '90-bench.md',
   'bench-api.md',
   '95-design.md',

@@ -213,6 +213,8 @@ async function build(stage, { MANIFEST_ASSET, MANIFEST_FORMAT, contentHash, pars
     });
     await step('smoke test (`version` from an empty folder)', () => smokeTest(tmpOut, version));
     renameSync(tmpOut, OUT);
+    // The systemd unit travels with the executable (docs/operations.md installs both).
+    copyFileSync(path.join(ROOT, 'scripts/package/logagg.service'), path.join(path.dirname(OUT), 'logagg.service'));
   } catch (e) {
     rmSync(tmpOut, { force: true });
     throw e;
@@ -224,6 +226,7 @@ async function build(stage, { MANIFEST_ASSET, MANIFEST_FORMAT, contentHash, pars
     `  app bundle ${mib(bytes.get(entry.asset).byteLength)}, ` +
       files.addons.map((a) => `${a.name} addon ${mib(bytes.get(a.file.asset).byteLength)}`).join(', ') +
       `, ${files.embedded.map((d) => `${d.name}: ${d.files.length} files`).join(', ')}; cache dir name ${manifest.version}-${manifest.hash}`,
+    `  systemd unit ${rel(path.join(path.dirname(OUT), 'logagg.service'))}`,
   ];
 }
 

@@ -1,3 +1,4 @@
+import { startBackupSchedule, type BackupSchedule } from './backup-schedule.js';
 import { DetectionService } from './detection.js';
 import { startIngest, type IngestService } from './ingest-service.js';
 import type { Env } from '../config/environment.js';
@@ -5,6 +6,7 @@ import { notifySecretEnv } from '../config/sections/notify.js';
 import type { FrozenConfig } from '../config/load.js';
 import type { Logger } from '../logger.js';
 import { createNotifyService, type NotifyService } from '../notify/notify-service.js';
+import { storeOptionsFromConfig } from '../store/store-options.js';
 
 /**
  * The appliance's ingest side, assembled from config: ingest (the one SQLite writer),
@@ -17,6 +19,8 @@ export interface IngestWithDetection {
   detection: DetectionService | null;
   /** null when notifications are off or no channel is configured. */
   notify: NotifyService | null;
+  /** null when backup.every is 0. */
+  backups: BackupSchedule | null;
   stop(): Promise<void>;
 }
 
@@ -45,11 +49,16 @@ export async function startIngestWithDetection(config: FrozenConfig, logger: Log
     await service.stop();
     throw e;
   }
+  // The key was read and proven when the store opened; read again only to check each copy.
+  const { encryption } = storeOptionsFromConfig(config);
+  const backups = startBackupSchedule({ config: config.backup, store: service.store, logger, ...(encryption ? { encryption } : {}) });
   return {
     service,
     detection,
     notify,
+    backups,
     async stop() {
+      backups?.stop();
       await notify?.stop();
       detection?.close();
       await service.stop();

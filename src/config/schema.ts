@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { FORMATS, SEVERITIES } from '../core/event.js';
 import { durationSchema } from './units.js';
 import { apiSchema } from './sections/api.js';
+import { backupSchema } from './sections/backup.js';
 import { detectionSchema } from './sections/detection.js';
 import { extractSchema } from './sections/extract.js';
 import { encryptionSchema } from './sections/storage-encryption.js';
@@ -160,6 +161,7 @@ export const configSchema = z
     kafka: kafkaSchema,
     storage: storageSchema,
     retention: retentionSchema,
+    backup: backupSchema,
     enrich: enrichSchema,
     log: logSchema,
     api: apiSchema,
