@@ -25,6 +25,7 @@ import { registerLogRoutes } from './routes/logs.js';
 import { registerNotificationRoutes } from './routes/notifications.js';
 import { notifyStatus } from '../store/notify-status.js';
 import { registerRuleRoutes } from './routes/rules.js';
+import { registerSilenceRoutes } from './routes/silences.js';
 import { registerStreamRoute, STREAM_PATH } from './routes/stream.js';
 import { registerSummaryRoutes } from './routes/summary.js';
 import { securityHeaders } from './security-headers.js';
@@ -104,6 +105,7 @@ export function createApiApp(deps: ApiDeps, opts: { https?: boolean } = {}): Api
   registerResources(v1, env);
   registerStreamRoute(v1, env);
   registerIngestRoute(v1, env);
+  registerSilenceRoutes(v1, env);
   const openapi = buildOpenApi(cfg, { ingest: deps.ingest !== undefined });
   v1.get('/openapi.json', requireRole('viewer'), (ctx) => {
     new QueryReader(ctx.query as RawQuery, []);

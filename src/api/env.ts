@@ -7,7 +7,7 @@ import type { Logger } from '../logger.js';
 import type { LogReader } from '../store/log-reader.js';
 import type { Store } from '../store/store.js';
 import type { ApiMetrics } from './api-metrics.js';
-import type { AlertsPort, RulesPort } from './ports.js';
+import type { AlertsPort, RulesPort, SilencesPort } from './ports.js';
 import type { StreamHub } from './stream-hub.js';
 
 export type ApiSettings = FrozenConfig['api'];
@@ -18,6 +18,8 @@ export interface ApiDeps {
   store: Store;
   alerts?: AlertsPort;
   rules?: RulesPort;
+  /** GET/POST/DELETE /api/v1/silences; absent = 503 (no detection in this process). */
+  silences?: SilencesPort;
   /** Ingest counters when ingest runs in this process; absent = the API runs alone. */
   stats?: IngestStats;
   /** The Kafka source (KafkaSource satisfies this), for /readyz. */

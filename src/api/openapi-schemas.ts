@@ -78,6 +78,7 @@ const alertProperties: Record<string, Schema> = {
   state_changed_by: strOrNull,
   state_changed_at: timeOrNull,
   comment: strOrNull,
+  silenced_by: { ...strOrNull, description: 'What muted the last write (silence:<id> or window:<name>): stored, not notified. null = notified as usual.' },
 };
 
 const p95: Schema = {

@@ -10,6 +10,7 @@ import { ALERT_STATES } from '../core/alert.js';
 import { PROBLEM_CONTENT_TYPE } from './problem.js';
 import { BUCKETS } from './summary.js';
 import { notificationsPathItem } from './routes/notifications.js';
+import { silencePathItems } from './routes/silences.js';
 
 type Obj = Record<string, unknown>;
 
@@ -227,6 +228,7 @@ export function buildOpenApi(cfg: ApiSettings, opts: { ingest?: boolean } = {}):
     },
   };
   if (opts.ingest) paths['/api/v1/ingest'] = ingestPath();
+  for (const [path, item] of Object.entries(silencePathItems(cfg, ERRORS, problem))) paths[`/api/v1${path}`] = item;
   paths['/api/v1/openapi.json'] = {
     get: { operationId: 'openapi', summary: 'This document (role viewer).', responses: { '200': { description: 'OpenAPI 3.1', content: { 'application/json': { schema: { type: 'object' } } } }, ...ERRORS } },
   };

@@ -7,6 +7,8 @@
 import type { AlertChange, Alert, AlertFeed, AlertFilter, AlertPage, AlertState } from '../core/alert.js';
 import type { Severity } from '../core/event.js';
 import type { RuleInfo } from '../core/rules/rule-info.js';
+import type { NewSilence, Silence } from '../core/silence.js';
+import type { ExpireResult, SilenceListFilter, SilencePage } from '../store/silence-store.js';
 
 export interface AlertsPort {
   /**
@@ -37,4 +39,17 @@ export interface RulesPort {
   list(): Promise<RuleInfo[]>;
   /** Enables or disables a rule; returns it, or null when there is no such rule. */
   setEnabled(id: string, enabled: boolean, by: string): Promise<RuleInfo | null>;
+}
+
+/**
+ * Silences (src/core/silence.ts). Reads on the API's connection; creating and expiring need the
+ * writer, and are asynchronous for the same reason as AlertsPort.transition.
+ */
+export interface SilencesPort {
+  list(filter: SilenceListFilter, page: { limit: number; beforeId: number | null }, now: number): SilencePage;
+  /** One silence, or null when absent or outside hostScope. */
+  get(id: number, hostScope?: readonly string[]): Silence | null;
+  create(s: NewSilence, now: number): Promise<Silence>;
+  /** Ends it now; null when absent or outside hostScope. */
+  expire(id: number, by: string, now: number, hostScope?: readonly string[]): Promise<ExpireResult | null>;
 }

@@ -65,7 +65,7 @@ export class DetectionService implements BatchDetector {
     private readonly opts: DetectionOptions,
   ) {
     this.logger = opts.logger;
-    this.policy = { maxAlertsPerRulePerHour: cfg.max_alerts_per_rule_per_hour };
+    this.policy = { maxAlertsPerRulePerHour: cfg.max_alerts_per_rule_per_hour, windows: cfg.maintenance_windows };
     this.engine = new DetectionEngine([], { assetRaise: assetRaisePolicy(cfg) });
     this.install(files);
   }

@@ -38,6 +38,8 @@ export interface AlertRecord {
   acknowledged_at: number | null;
   resolved_by: string | null;
   resolved_at: number | null;
+  /** What muted the last write: `silence:<id>` or `window:<name>` (src/core/silence.ts); null = notified as usual. */
+  silenced_by: string | null;
   created_at: number;
   updated_at: number;
 }
@@ -45,7 +47,7 @@ export interface AlertRecord {
 /** The alert as the API and the terminal show it. */
 export type Alert = Pick<
   AlertRecord,
-  'id' | 'rule_id' | 'severity' | 'host' | 'title' | 'first_seen' | 'last_seen' | 'count' | 'sample_event_ids' | 'state' | 'dedup_key' | 'state_changed_by' | 'state_changed_at' | 'comment'
+  'id' | 'rule_id' | 'severity' | 'host' | 'title' | 'first_seen' | 'last_seen' | 'count' | 'sample_event_ids' | 'state' | 'dedup_key' | 'state_changed_by' | 'state_changed_at' | 'comment' | 'silenced_by'
 >;
 
 /** The alert as it was when a notification was enqueued (the outbox payload). */

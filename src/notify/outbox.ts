@@ -24,7 +24,8 @@ export interface EnqueueSettings {
 
 /**
  * Enqueues what the alerts opened or updated by one batch call for (plan.ts), and remembers
- * what each channel was told. Returns the number of rows enqueued.
+ * what each channel was told. An alert a silence or a maintenance window muted (silenced_by,
+ * set by applyFindings) gets nothing. Returns the number of rows enqueued.
  */
 export function enqueueForAlerts(outbox: OutboxWrites, written: readonly AlertWritten[], s: EnqueueSettings, now: number): number {
   if (written.length === 0 || s.channels.length === 0) return 0;
@@ -38,7 +39,8 @@ export function enqueueForAlerts(outbox: OutboxWrites, written: readonly AlertWr
   let n = 0;
   for (const [id, w] of byId) {
     const current = outbox.alert(id);
-    if (current === undefined) continue;
+    // A muted alert is stored but not announced; after the silence, its next write is (plan.ts: a trigger).
+    if (current === undefined || current.silencedBy !== null) continue;
     const alert = current.snapshot;
     const routed = routeAlert(s.routes, s.channels, alert);
     if (routed.length === 0) continue;

@@ -48,6 +48,7 @@ export function toApiAlert(a: Alert): ApiAlert {
     state_changed_by: a.state_changed_by,
     state_changed_at: isoOrNull(a.state_changed_at),
     comment: a.comment,
+    silenced_by: a.silenced_by,
   };
 }
 

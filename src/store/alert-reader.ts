@@ -40,6 +40,7 @@ interface AlertRow {
   state_changed_by: string | null;
   state_changed_at: number | null;
   comment: string | null;
+  silenced_by: string | null;
   change_seq: number;
   created_at: number;
   updated_at: number;
@@ -47,7 +48,7 @@ interface AlertRow {
 
 const COLUMNS = `id, rule_id, rule_name, severity, host, title, first_seen, last_seen, count, sample_event_ids, matched, context,
   dedup_key, state, acknowledged_by, acknowledged_at, resolved_by, resolved_at, state_changed_by, state_changed_at, comment,
-  change_seq, created_at, updated_at`;
+  silenced_by, change_seq, created_at, updated_at`;
 
 export function toAlertRecord(r: AlertRow): AlertRecord {
   return {
@@ -72,6 +73,7 @@ export function toAlertRecord(r: AlertRow): AlertRecord {
     acknowledged_at: r.acknowledged_at,
     resolved_by: r.resolved_by,
     resolved_at: r.resolved_at,
+    silenced_by: r.silenced_by,
     created_at: r.created_at,
     updated_at: r.updated_at,
   };
@@ -99,6 +101,7 @@ export function toAlert(r: AlertRecord): Alert {
     state_changed_by: r.state_changed_by,
     state_changed_at: r.state_changed_at,
     comment: r.comment,
+    silenced_by: r.silenced_by,
   };
 }
 

@@ -14,12 +14,14 @@
 import { SEVERITIES, type NormalizedEvent, type Severity } from '../core/event.js';
 import type { Finding } from '../core/rules/types.js';
 import { canTransition, type AlertChange, type AlertState } from '../core/alert.js';
+import { compileWindows, mutedBy, type MaintenanceWindow, type Silence } from '../core/silence.js';
 import { LogaggError } from '../errors.js';
 import { sqlOf, sqlTx, type SqlTx } from './connection.js';
 import { hostCondition } from './log-filter.js';
 import type { BatchTx } from './log-writer.js';
 import { outboxWrites, type OutboxWrites } from './outbox-writes.js';
 import { addRuleStats, emptyRuleStats, type RuleStats } from './rule-state.js';
+import { silencesInForce } from './silence-store.js';
 import { toStoreError, type SqlStatement } from './sqlite.js';
 import type { Store } from './store.js';
 
@@ -37,6 +39,8 @@ export interface PendingFinding {
 export interface AlertPolicy {
   /** Alerts one rule may open within any hour of event time; 0 = no cap. */
   maxAlertsPerRulePerHour: number;
+  /** Recurring windows that mute matching alerts (detection.maintenance_windows); plain data, it crosses to the writer thread. */
+  windows?: readonly MaintenanceWindow[];
 }
 
 /** One alert opened or updated by applyFindings (what notifications decide from). */
@@ -63,10 +67,10 @@ WHERE dedup_key = ? AND state <> 'resolved' ORDER BY id DESC LIMIT 1`;
 const NEXT_SEQ = 'SELECT coalesce(max(change_seq), 0) + 1 FROM alerts';
 const OPENED_IN_HOUR = 'SELECT count(*) FROM alerts WHERE rule_id = ? AND first_seen > ? AND first_seen <= ?';
 const INSERT_ALERT = `INSERT INTO alerts (rule_id, rule_name, severity, severity_rank, host, title, first_seen, last_seen, count,
-  sample_event_ids, matched, context, dedup_key, state, change_seq, created_at, updated_at)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?, ?)`;
+  sample_event_ids, matched, context, dedup_key, state, change_seq, created_at, updated_at, silenced_by)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?, ?, ?)`;
 const UPDATE_ALERT = `UPDATE alerts SET severity = ?, severity_rank = ?, first_seen = ?, last_seen = ?, count = ?,
-  sample_event_ids = ?, matched = ?, context = coalesce(?, context), change_seq = ?, updated_at = ? WHERE id = ?`;
+  sample_event_ids = ?, matched = ?, context = coalesce(?, context), change_seq = ?, updated_at = ?, silenced_by = ? WHERE id = ?`;
 const LINK = 'INSERT OR IGNORE INTO alert_events (log_id, alert_id) VALUES (?, ?)';
 const UNLINK = 'DELETE FROM alert_events WHERE log_id = ? AND alert_id = ?';
 
@@ -92,6 +96,20 @@ export function applyFindings(tx: BatchTx, pending: readonly PendingFinding[], p
   const st = (sql: string): SqlStatement => t.statement(sql);
   let seq = Number(st(NEXT_SEQ).pluck().get());
   const stats = new Map<string, RuleStats>();
+  // Silences and windows are checked at the occurrence's event time and at the writer's clock:
+  // an alert about events from inside a window is muted, and so is one written while a silence runs.
+  const windows = compileWindows(policy.windows ?? []);
+  let silences: Silence[] | null = null;
+  const muted = (f: Finding, severity: Finding['severity'], last: number): string | null => {
+    if (silences === null) {
+      // Every time asked about is at least its finding's ts (the latest occurrence by default) or tx.now.
+      let since = tx.now;
+      for (const p of pending) if (p.finding.ts < since) since = p.finding.ts;
+      silences = silencesInForce(st, since);
+    }
+    if (silences.length === 0 && windows.windows.length === 0) return null;
+    return mutedBy(silences, windows, { rule_id: f.rule_id, host: f.host, severity }, [last, tx.now]);
+  };
 
   for (const { finding: f, suppressMs } of pending) {
     const n = Math.max(1, Math.trunc(f.count ?? 1));
@@ -118,6 +136,7 @@ export function applyFindings(tx: BatchTx, pending: readonly PendingFinding[], p
         f.context === undefined ? null : JSON.stringify(f.context),
         seq++,
         tx.now,
+        muted(f, SEVERITIES[rank - 1]!, Math.max(target.last_seen, span.last)),
         target.id,
       );
       for (const id of old) if (!samples.includes(id)) st(UNLINK).run(id, target.id);
@@ -151,6 +170,7 @@ export function applyFindings(tx: BatchTx, pending: readonly PendingFinding[], p
       seq++,
       tx.now,
       tx.now,
+      muted(f, f.severity, span.last),
     );
     const alertId = Number(r.lastInsertRowid);
     for (const id of samples) st(LINK).run(id, alertId);

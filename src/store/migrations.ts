@@ -287,6 +287,30 @@ CREATE TABLE detection_state (
 );
 `,
   },
+  {
+    version: 6,
+    name: 'silences, and what muted an alert',
+    sql: `
+-- Silences (docs/alerts.md, "Silences and maintenance windows"). A silence is never deleted:
+-- expiring it early sets ends_at to that moment and records who did it, so who silenced what,
+-- when and why stays on record. Its state (pending, active, expired) follows from the clock.
+CREATE TABLE silences (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  matchers TEXT NOT NULL,            -- JSON object: rules, hosts, severities (lists)
+  starts_at INTEGER NOT NULL,        -- epoch ms, inclusive
+  ends_at INTEGER NOT NULL,          -- epoch ms, exclusive
+  created_by TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  comment TEXT NOT NULL,
+  expired_by TEXT,                   -- who ended it early; NULL when it ran its course
+  expired_at INTEGER
+);
+-- The alert writer reads the silences not yet over at every batch with findings.
+CREATE INDEX silences_ends_at ON silences(ends_at);
+-- silence:<id> or window:<name>: what muted the alert's last write (NULL = notified as usual).
+ALTER TABLE alerts ADD COLUMN silenced_by TEXT;
+`,
+  },
 ];
 
 /** The schema version this code writes and understands. */

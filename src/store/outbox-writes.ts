@@ -16,6 +16,8 @@ export interface OutboxAlert {
   snapshot: AlertSnapshot;
   rank: number;
   state: AlertState;
+  /** What muted the alert's last write (silence:<id>, window:<name>); null = notify as usual. */
+  silencedBy: string | null;
 }
 
 /** What a channel was last told of an alert not yet resolved for it (table notify_alert_channels). */
@@ -45,7 +47,7 @@ export interface OutboxWrites {
 }
 
 const ALERT = `SELECT id, rule_id, rule_name, title, severity, severity_rank, host, count, first_seen, last_seen, state, dedup_key,
-  sample_event_ids, state_changed_by, comment FROM alerts WHERE id = ?`;
+  sample_event_ids, state_changed_by, comment, silenced_by FROM alerts WHERE id = ?`;
 const INSERT = `INSERT INTO notify_outbox (alert_id, channel, kind, payload, state, attempts, next_attempt_at, created_at)
 VALUES (?, ?, ?, ?, 'pending', 0, ?, ?)`;
 const MEMORY = 'SELECT channel, severity_rank, notified_at FROM notify_alert_channels WHERE alert_id = ? AND resolved = 0';
@@ -57,6 +59,7 @@ const MARK_REOPENED = 'UPDATE notify_alert_channels SET resolved = 0, notified_a
 
 interface AlertRow extends Omit<AlertSnapshot, 'sample_event_ids'> {
   severity_rank: number;
+  silenced_by: string | null;
   sample_event_ids: string;
 }
 
@@ -91,7 +94,7 @@ export function outboxWrites(st: Statements): OutboxWrites {
   return {
     alert(id) {
       const r = st(ALERT).get(id) as AlertRow | undefined;
-      return r === undefined ? undefined : { snapshot: snapshotOf(r), rank: r.severity_rank, state: r.state };
+      return r === undefined ? undefined : { snapshot: snapshotOf(r), rank: r.severity_rank, state: r.state, silencedBy: r.silenced_by };
     },
     lastTold(alertId) {
       const rows = st(MEMORY).all(alertId) as { channel: string; severity_rank: number; notified_at: number }[];

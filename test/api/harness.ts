@@ -7,7 +7,7 @@ import { createLogger, type Logger } from '../../src/logger.js';
 import { loadConfig } from '../../src/config/load.js';
 import type { NormalizedEvent } from '../../src/core/event.js';
 import type { ApiSettings } from '../../src/api/env.js';
-import type { AlertsPort, RulesPort } from '../../src/api/ports.js';
+import type { AlertsPort, RulesPort, SilencesPort } from '../../src/api/ports.js';
 import { startApiServer, type ApiServer } from '../../src/api/server.js';
 import { buildOpenApi } from '../../src/api/openapi.js';
 import type { IngestStats } from '../../src/ingest/ingest-stats.js';
@@ -123,6 +123,7 @@ export interface StartOptions {
   /** An AlertSeed: the API serves its database, with the real SQLite alerts port. */
   alerts?: AlertsPort | AlertSeed;
   rules?: RulesPort;
+  silences?: SilencesPort;
   stats?: IngestStats;
   consumer?: { readonly isConnected: boolean };
   clock?: () => number;
@@ -147,6 +148,7 @@ export async function startApi(opts: StartOptions = {}): Promise<TestApi> {
     logger,
     ...(alerts ? { alerts } : {}),
     ...(opts.rules ? { rules: opts.rules } : {}),
+    ...(opts.silences ? { silences: opts.silences } : {}),
     ...(opts.stats ? { stats: opts.stats } : {}),
     ...(opts.consumer ? { consumer: opts.consumer } : {}),
     ...(opts.clock ? { clock: opts.clock } : {}),

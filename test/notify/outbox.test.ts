@@ -205,3 +205,28 @@ describe('state changes', () => {
     expect(enqueueForTransition(st, 99, 'open', 'resolved', W)).toBe(0);
   });
 });
+
+describe('silences', () => {
+  test('a muted alert is stored and enqueues nothing; its first write after the silence triggers', async () => {
+    const { createSilence } = await import('../../src/store/silence-store.js');
+    const s = openTemp();
+    createSilence(s, { matchers: { hosts: ['web-01'] }, starts_at: T0 - HOUR, ends_at: T0 + 5 * MIN, created_by: 'ann', comment: 'patching' }, W);
+    expect(batch(s, [finding({ ts: T0 })], T0)).toBe(0);
+    expect(outbox(s)).toEqual([]);
+    expect(s.db.prepare('SELECT silenced_by FROM alerts WHERE id = 1').pluck().get()).toBe('silence:1');
+    // Same alert folded after the silence ended (writer clock too): every channel hears of it.
+    expect(batch(s, [finding({ ts: T0 + 6 * MIN })], T0 + 6 * MIN)).toBe(3);
+    expect(kinds(s)).toEqual([
+      ['hook', 'trigger'],
+      ['chat', 'trigger'],
+      ['pager', 'trigger'],
+    ]);
+  });
+
+  test('a window mutes only what it matches', () => {
+    const s = openTemp();
+    const policy = { maxAlertsPerRulePerHour: 0, windows: [{ name: 'db-maint', cron: '0 * * * *', duration_ms: HOUR, time_zone: 'UTC', matchers: { hosts: ['db-*'] }, comment: '' }] };
+    expect(batch(s, [finding({ host: 'db-1', dedup_key: 'a' }), finding({ host: 'web-1', dedup_key: 'b' })], W, SETTINGS, false, policy)).toBe(3);
+    expect(outbox(s).map((r) => r.alert_id)).toEqual([2, 2, 2]);
+  });
+});

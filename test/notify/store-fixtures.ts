@@ -2,7 +2,7 @@
 // notification outbox (enqueueForAlerts) in one transaction, on a real SQLite file.
 import type { Finding } from '../../src/core/rules/types.js';
 import type { AlertChange } from '../../src/core/alert.js';
-import { applyFindings, transitionAlert as transitionWithHook, type AlertWritten } from '../../src/store/alert-store.js';
+import { applyFindings, transitionAlert as transitionWithHook, type AlertPolicy, type AlertWritten } from '../../src/store/alert-store.js';
 import { LogWriter } from '../../src/store/log-writer.js';
 import type { Store } from '../../src/store/store.js';
 import { enqueueForAlerts, enqueueForTransition, type EnqueueSettings } from '../../src/notify/outbox.js';
@@ -24,7 +24,7 @@ export const SETTINGS: EnqueueSettings = {
  * One batch at writer time `now`, with event times `ts`. Returns how many outbox rows it
  * enqueued. `fail` throws inside the transaction after the outbox was written.
  */
-export function batch(store: Store, findings: Finding[], now: number, s: EnqueueSettings = SETTINGS, fail = false): number {
+export function batch(store: Store, findings: Finding[], now: number, s: EnqueueSettings = SETTINGS, fail = false, policy: AlertPolicy = { maxAlertsPerRulePerHour: 0 }): number {
   let n = 0;
   const events = findings.map((f) => makeEvent({ ts: f.ts || T0, metrics: { cpu_pct: 95 }, host: f.host }));
   new LogWriter(store).writeBatch({
@@ -36,7 +36,7 @@ export function batch(store: Store, findings: Finding[], now: number, s: Enqueue
       applyFindings(
         tx,
         findings.map((f, i) => ({ finding: { ...f, ts: f.ts || T0, event_indexes: [i] }, suppressMs: 10 * MIN })),
-        { maxAlertsPerRulePerHour: 0 },
+        policy,
         written,
       );
       n = enqueueForAlerts(outboxInBatch(tx), written, s, now);

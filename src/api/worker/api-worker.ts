@@ -3,7 +3,8 @@
  * connection, with the ports that need the ingest side (rules, alert state changes, direct
  * ingest) answered by the main thread over RPC, and the ingest counters kept from the snapshots
  * the main thread sends. A request here never waits for an ingest step on the main thread
- * unless it needs the ingest side (PATCH /rules, PATCH /alerts, POST /ingest, /metrics).
+ * unless it needs the ingest side (PATCH /rules, PATCH /alerts, POST and DELETE /silences,
+ * POST /ingest, /metrics).
  */
 import { type MessagePort } from 'node:worker_threads';
 import { storeOptionsFromConfig } from '../../store/store-options.js';
@@ -11,10 +12,13 @@ import { IngestStats } from '../../ingest/ingest-stats.js';
 import type { IngestOutcome } from '../../listen/direct-ingest.js';
 import { createLogger } from '../../logger.js';
 import { SqliteAlertsPort } from '../../store/alert-port.js';
+import { SqliteSilencesPort } from '../../store/silence-port.js';
+import type { ExpireResult, SilenceListFilter, SilencePage } from '../../store/silence-store.js';
+import type { NewSilence, Silence } from '../../core/silence.js';
 import { openStore, type Store } from '../../store/store.js';
 import type { IngestPort } from '../env.js';
 import type { Alert, AlertChange, AlertFeed, AlertFilter, AlertPage, AlertState } from '../../core/alert.js';
-import type { AlertsPort, RulesPort } from '../ports.js';
+import type { AlertsPort, RulesPort, SilencesPort } from '../ports.js';
 import type { RuleInfo } from '../../core/rules/rule-info.js';
 import { startApiServer, type ApiServer } from '../server.js';
 import { API_WORKER_KIND, type ApiWorkerData, type ApiWorkerStart, type FromWorker, type IngestSideCalls, type IngestState, type ToWorker } from './protocol.js';
@@ -57,6 +61,29 @@ class WorkerAlertsPort implements AlertsPort {
   }
   feed(position: string | null, filter: AlertFilter, limit: number): AlertFeed {
     return this.local.feed(position, filter, limit);
+  }
+}
+
+/** Reads on this thread's connection; creating and expiring on the main thread's writer. */
+class WorkerSilencesPort implements SilencesPort {
+  private readonly local: SqliteSilencesPort;
+  constructor(
+    reader: Store,
+    private readonly calls: Calls,
+  ) {
+    this.local = new SqliteSilencesPort(reader, null);
+  }
+  list(filter: SilenceListFilter, page: { limit: number; beforeId: number | null }, now: number): SilencePage {
+    return this.local.list(filter, page, now);
+  }
+  get(id: number, hostScope?: readonly string[]): Silence | null {
+    return this.local.get(id, hostScope);
+  }
+  create(s: NewSilence, now: number): Promise<Silence> {
+    return this.calls.call('silenceCreate', [s, now]);
+  }
+  expire(id: number, by: string, now: number, hostScope?: readonly string[]): Promise<ExpireResult | null> {
+    return this.calls.call('silenceExpire', [id, by, now, hostScope]);
   }
 }
 
@@ -139,6 +166,7 @@ export function runApiWorker(data: ApiWorkerData, parent: MessagePort): void {
         ...(s.ingest ? { ingest: new WorkerIngestPort(calls, s.ingest.maxBodyBytes, s.ingest.maxLines) } : {}),
         logger,
         alerts: new WorkerAlertsPort(reader, calls),
+        silences: new WorkerSilencesPort(reader, calls),
         ...(s.rules ? { rules: new WorkerRulesPort(calls) } : {}),
       });
       post({ type: 'listening', url: api.url });

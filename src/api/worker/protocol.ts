@@ -17,6 +17,8 @@ import type { SeaWorkerRuntime } from '../../runtime/runtime-handoff.js';
 import type { Alert, AlertChange } from '../../core/alert.js';
 import type { RuleInfo } from '../../core/rules/rule-info.js';
 import type { WireError } from '../../runtime/thread-rpc.js';
+import type { NewSilence, Silence } from '../../core/silence.js';
+import type { ExpireResult } from '../../store/silence-store.js';
 
 /** Marks the workerData of the API worker (the single executable starts its one bundle as the worker). */
 export const API_WORKER_KIND = 'logagg-api-worker';
@@ -58,6 +60,8 @@ export interface IngestSideCalls {
   rulesList(): Promise<RuleInfo[]>;
   rulesSetEnabled(id: string, enabled: boolean, by: string): Promise<RuleInfo | null>;
   alertTransition(id: number, change: AlertChange, hostScope: readonly string[] | undefined): Promise<Alert | null>;
+  silenceCreate(s: NewSilence, now: number): Promise<Silence>;
+  silenceExpire(id: number, by: string, now: number, hostScope: readonly string[] | undefined): Promise<ExpireResult | null>;
   /** Lines arrive as Uint8Array (a Buffer crosses as its bytes). */
   ingestSubmit(lines: Uint8Array[], peer: string): Promise<IngestOutcome>;
   ingestState(): IngestState;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { METRIC_KEYS, SEVERITIES } from '../../core/event.js';
+import { MAX_MATCHER_VALUES, windowProblem, type MaintenanceWindow } from '../../core/silence.js';
 import { durationSchema } from '../units.js';
 
 /**
@@ -90,6 +91,54 @@ const stateSchema = z
   })
   .prefault({});
 
+const matcherList = z.array(z.string().trim().min(1).max(256)).max(MAX_MATCHER_VALUES).default([]);
+
+/**
+ * A recurring maintenance window: alerts it matches are stored, marked `window:<name>`, and not
+ * notified while it is open (docs/alerts.md, "Silences and maintenance windows").
+ */
+const maintenanceWindowSchema = z
+  .strictObject({
+    /** Shown in silenced_by as window:<name>; unique. */
+    name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'letters, digits, dot, underscore and dash, at most 64'),
+    /** Five fields: minute hour day-of-month month day-of-week (src/core/cron.ts). */
+    cron: z.string().min(1),
+    /** How long each window stays open from each start, at most 7d. */
+    duration: duration,
+    /** IANA zone the cron fields are read in. */
+    time_zone: z.string().min(1).default('UTC'),
+    /** Rule ids or globs; hosts or globs; severities. Empty = every alert. */
+    rules: matcherList,
+    hosts: matcherList,
+    severities: z.array(severity).default([]),
+    comment: z.string().max(2000).default(''),
+  })
+  .superRefine((w, ctx) => {
+    const problem = windowProblem({ cron: w.cron, duration_ms: w.duration, time_zone: w.time_zone });
+    if (problem !== null) ctx.addIssue({ code: 'custom', message: problem, path: [problem.split(':')[0]!] });
+  })
+  .transform(
+    (w): MaintenanceWindow => ({
+      name: w.name,
+      cron: w.cron,
+      duration_ms: w.duration,
+      time_zone: w.time_zone,
+      matchers: { rules: w.rules.map((r) => r.toLowerCase()), hosts: w.hosts.map((h) => h.toLowerCase()), severities: w.severities },
+      comment: w.comment,
+    }),
+  );
+
+const maintenanceWindowsSchema = z
+  .array(maintenanceWindowSchema)
+  .default([])
+  .superRefine((list, ctx) => {
+    const seen = new Set<string>();
+    list.forEach((w, i) => {
+      if (seen.has(w.name)) ctx.addIssue({ code: 'custom', message: `the name "${w.name}" is used twice`, path: [i, 'name'] });
+      seen.add(w.name);
+    });
+  });
+
 export const detectionSchema = z
   .strictObject({
     /** Run the rules on every batch (consume and serve). */
@@ -109,6 +158,8 @@ export const detectionSchema = z
     sigma: sigmaSchema,
     builtin_thresholds: builtinThresholdsSchema,
     anomaly: anomalySchema,
+    /** Recurring windows that mute matching alerts (stored, marked, not notified). */
+    maintenance_windows: maintenanceWindowsSchema,
   })
   .prefault({});
 

@@ -28,7 +28,15 @@ describe('detection config', () => {
       sigma: { field_map: {}, informational: 'skip', logsources: {} },
       builtin_thresholds: { cpu_pct: null, mem_pct: null, disk_pct: null, net_in: null, net_out: null, severity: 'HIGH', for: null, suppress: null },
       anomaly: { metrics: [], method: 'ewma', k: null, warmup: 30, half_life: 1_800_000, window: 60, min_stddev: 1, direction: 'high', severity: 'MEDIUM' },
+      maintenance_windows: [],
     });
+  });
+
+  test('maintenance windows: checked at load, made into windows', () => {
+    const w = { name: 'backup', cron: '0 2 * * sat', duration: '2h', time_zone: 'Europe/Berlin', hosts: ['DB-*'] };
+    expect(load({ 'detection.maintenance_windows': [w] }).maintenance_windows).toEqual([
+      { name: 'backup', cron: '0 2 * * sat', duration_ms: 7_200_000, time_zone: 'Europe/Berlin', matchers: { rules: [], hosts: ['db-*'], severities: [] }, comment: '' },
+    ]);
   });
 
   test('state: saving can be turned off; bad values name the key', () => {
@@ -68,6 +76,10 @@ describe('detection config', () => {
     ['a logsource key without its kind', { 'detection.sigma.logsources': { linux: { process: 'x' } } }, 'detection.sigma.logsources.linux'],
     ['an unknown anomaly metric', { 'detection.anomaly.metrics': ['load'] }, 'detection.anomaly.metrics.0'],
     ['an unknown key, with a suggestion', { 'detection.rule_dir': 'x' }, 'detection.rule_dir'],
+    ['a window with a bad cron', { 'detection.maintenance_windows': [{ name: 'a', cron: '0 25 * * *', duration: '1h' }] }, 'detection.maintenance_windows.0.cron'],
+    ['a window in an unknown zone', { 'detection.maintenance_windows': [{ name: 'a', cron: '0 2 * * *', duration: '1h', time_zone: 'Mars/Base' }] }, 'detection.maintenance_windows.0.time_zone'],
+    ['a window longer than a week', { 'detection.maintenance_windows': [{ name: 'a', cron: '0 2 * * *', duration: '8d' }] }, 'detection.maintenance_windows.0.duration'],
+    ['two windows of one name', { 'detection.maintenance_windows': [{ name: 'a', cron: '0 2 * * *', duration: '1h' }, { name: 'a', cron: '0 3 * * *', duration: '1h' }] }, 'detection.maintenance_windows.1.name'],
   ])('%s names the key', (_n, overrides, key) => {
     expect(problems(() => load(overrides)).map((p) => p.key)).toContain(key);
   });
