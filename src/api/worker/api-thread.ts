@@ -118,12 +118,17 @@ export function spawnApiThread(settings: ApiThreadSettings): SpawnedApiThread {
   return {
     abort: release,
     async start(side: IngestSide): Promise<ApiThread> {
-      const state = (): IngestState => ({ stats: side.stats.snapshot(), consumerConnected: side.consumer ? side.consumer.isConnected : null });
+      const state = (): IngestState => ({
+        stats: side.stats.snapshot(),
+        consumerConnected: side.consumer ? side.consumer.isConnected : null,
+        rulesRefused: side.rules ? side.rules.refusedCount() : 0,
+      });
       // A resolve or reopen made through the API is announced in the change's own transaction.
       const changes = new SqliteAlertsPort(side.writer, side.writer, enqueueForTransition);
       stopRpc = serveRpc<IngestSideCalls>(port1, {
         rulesList: () => need(side.rules, 'the rule set').list(),
         rulesSetEnabled: (id, enabled, by) => need(side.rules, 'the rule set').setEnabled(id, enabled, by),
+        rulesRefused: () => need(side.rules, 'the rule set').refused(),
         alertTransition: (id, change, hostScope) => changes.transition(id, change, hostScope),
         // A Buffer crosses the thread boundary as a Uint8Array: view the same bytes as a Buffer again.
         ingestSubmit: (lines, peer) => need(side.ingest, 'direct ingest').submit(lines.map((l) => Buffer.from(l.buffer, l.byteOffset, l.byteLength)), peer),
