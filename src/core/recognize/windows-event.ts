@@ -124,7 +124,7 @@ function fromEvtx(record: Record<string, unknown>): WinEvent {
   w.computer = str(take(w.system, 'Computer'));
   w.provider = str(take(w.system, 'Provider_Name'));
   w.time = take(w.system, 'TimeCreated_SystemTime');
-  w.level = smallInt(take(w.system, 'Level'));
+  w.level = smallInt(w.system.Level); // kept too: a few Sigma rules test Level
   const ed = take(ev, 'EventData');
   if (ed !== undefined) eventData(ed, w.data);
   const ud = take(ev, 'UserData');

@@ -407,7 +407,7 @@ describe('every shape of every sample normalizes to the same event', () => {
     expect((wb.attributes.event as Record<string, unknown>).original).toBeUndefined();
     expect(wb.raw).toContain('<Event xmlns');
     const ev = norm(SHAPES['evtx crate']!(SAMPLES.logon!));
-    expect(ev.attributes).toMatchObject({ EventRecordID: 48213, Execution_ProcessID: 636, Execution_ThreadID: 1012, Correlation_ActivityID: expect.any(String), Provider_Guid: SECURITY.guid, Keywords: KEYWORDS, Task: 12544 });
+    expect(ev.attributes).toMatchObject({ Level: 0, EventRecordID: 48213, Execution_ProcessID: 636, Execution_ThreadID: 1012, Correlation_ActivityID: expect.any(String), Provider_Guid: SECURITY.guid, Keywords: KEYWORDS, Task: 12544 });
     expect(ev.attributes.xmlns).toBeUndefined();
     const q = norm(SHAPES['evtx #attributes Data array']!(SAMPLES.failed!));
     expect(q.attributes.EventID_Qualifiers).toBe(0);
