@@ -6,7 +6,7 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { IngestStats } from '../ingest/ingest-stats.js';
 import { registerListenerMetrics } from '../listen/listener-metrics.js';
-import type { AlertsPort } from './ports.js';
+import type { AlertsPort, RulesPort } from './ports.js';
 import type { ChannelStatus } from '../store/notify-status.js';
 
 export interface ApiMetrics {
@@ -25,6 +25,8 @@ export function createApiMetrics(src: {
   stats?: IngestStats;
   alerts?: AlertsPort;
   consumer?: { readonly isConnected: boolean };
+  /** The rule set, for the count of rules refused at start. */
+  rules?: RulesPort | undefined;
   /** Notification counts per channel, read at scrape time (src/notify/notify-status.ts). */
   notifications?: () => ChannelStatus[];
   processMetrics?: boolean;
@@ -55,6 +57,18 @@ export function createApiMetrics(src: {
       collect() {
         this.reset();
         for (const c of alerts.counts({})) this.set({ severity: c.severity, state: c.state }, c.count);
+      },
+    });
+  }
+
+  if (src.rules) {
+    const rules = src.rules;
+    new Gauge({
+      name: 'logagg_rules_refused',
+      help: 'Rules of the rules folder refused at start (they did not compile and do not run).',
+      registers,
+      collect() {
+        this.set(rules.refusedCount());
       },
     });
   }

@@ -55,7 +55,7 @@ export function createApiApp(deps: ApiDeps, opts: { https?: boolean } = {}): Api
   }
   const keys = loadVerificationKeys(cfg.auth);
   const clock = deps.clock ?? Date.now;
-  const metrics = createApiMetrics({ stats: deps.stats, alerts: deps.alerts, consumer: deps.consumer, notifications: () => notifyStatus(deps.store) });
+  const metrics = createApiMetrics({ stats: deps.stats, alerts: deps.alerts, consumer: deps.consumer, rules: deps.rules, notifications: () => notifyStatus(deps.store) });
   const hub = new StreamHub({
     store: deps.store,
     pollMs: Math.max(10, cfg.stream.poll_interval),

@@ -123,6 +123,7 @@ export const SCHEMAS: Record<string, Schema> = {
   AlertPage: closed({ items: { type: 'array', items: ref('Alert') }, next_cursor: strOrNull, limit: int }),
   AlertPatch: closed({ state: { type: 'string', enum: [...ALERT_STATES] }, comment: { type: ['string', 'null'], maxLength: 2000 } }, ['comment']),
   Rule: closed({
+    state: { const: 'active', description: 'the rule is in force (enabled or not)' },
     id: str,
     name: str,
     kind: { type: 'string', description: 'threshold, match, count, sigma or anomaly' },
@@ -141,7 +142,13 @@ export const SCHEMAS: Record<string, Schema> = {
     },
     failures: { type: 'integer', minimum: 0, description: 'batches in which the rule threw since the process started' },
   }),
-  RuleList: closed({ items: { type: 'array', items: ref('Rule') } }),
+  RefusedRule: closed({
+    state: { const: 'refused', description: 'the rule did not compile at start and does not run (detection.strict is off)' },
+    id: { ...strOrNull, description: "the rule's id; null when the document has none usable (e.g. invalid YAML)" },
+    file: { ...str, description: 'the rule file' },
+    reason: str,
+  }),
+  RuleList: closed({ items: { type: 'array', items: { oneOf: [ref('Rule'), ref('RefusedRule')] }, description: 'rules in force, then rules refused at start' } }),
   RulePatch: closed({ enabled: bool }),
   Stat: stat,
   Trend: trend,
@@ -184,11 +191,12 @@ export const SCHEMAS: Record<string, Schema> = {
   }),
   Health: closed({ status: { const: 'ok' } }),
   Ready: closed({
-    status: { enum: ['ready', 'not ready'] },
+    status: { enum: ['ready', 'degraded', 'not ready'], description: 'degraded: ready, but rules_refused rules of the folder are refused and do not run' },
     store: closed({ ok: bool, schema_version: int, detail: str }, ['detail']),
     consumer: { enum: ['connected', 'disconnected', 'not running'] },
     lag: intOrNull,
     last_batch_at: timeOrNull,
     streams: int,
+    rules_refused: { ...intOrNull, description: 'rules refused at start (GET /api/v1/rules lists them); null when detection does not run in this process' },
   }),
 };

@@ -132,7 +132,7 @@ function resourcePaths(cfg: ApiSettings): Record<string, Obj> {
       },
     },
     '/rules': {
-      get: { operationId: 'listRules', summary: 'Detection rules (role analyst).', responses: { '200': ok('RuleList'), ...ERRORS } },
+      get: { operationId: 'listRules', summary: 'Detection rules: those in force, then those refused at start with why (role analyst).', responses: { '200': ok('RuleList'), ...ERRORS } },
     },
     '/rules/{id}': {
       patch: {
@@ -238,14 +238,14 @@ export function buildOpenApi(cfg: ApiSettings, opts: { ingest?: boolean } = {}):
   paths['/readyz'] = {
     get: {
       operationId: 'readyz',
-      summary: 'Readiness: store readable, Kafka consumer connected (when ingest runs here), total lag (role viewer).',
+      summary: 'Readiness: store readable, Kafka consumer connected (when ingest runs here), total lag, rules refused at start (200 with status degraded when some are) (role viewer).',
       responses: { '200': ok('Ready', 'Ready'), '503': { description: 'Not ready', content: json('Ready') }, ...Object.fromEntries(Object.entries(ERRORS).filter(([k]) => k !== '503')) },
     },
   };
   paths['/metrics'] = {
     get: {
       operationId: 'prometheus',
-      summary: 'Prometheus text exposition: ingest rate and batch latency, consumer lag per partition, alerts by severity, API latency (role viewer, token without host scope).',
+      summary: 'Prometheus text exposition: ingest rate and batch latency, consumer lag per partition, alerts by severity, rules refused, API latency (role viewer, token without host scope).',
       responses: { '200': { description: 'Prometheus text format 0.0.4', content: { 'text/plain': { schema: { type: 'string' } } } }, ...ERRORS },
     },
   };

@@ -6,7 +6,7 @@
  */
 import type { AlertChange, Alert, AlertFeed, AlertFilter, AlertPage, AlertState } from '../core/alert.js';
 import type { Severity } from '../core/event.js';
-import type { RuleInfo } from '../core/rules/rule-info.js';
+import type { RefusedRule, RuleInfo } from '../core/rules/rule-info.js';
 import type { NewSilence, Silence } from '../core/silence.js';
 import type { ExpireResult, SilenceListFilter, SilencePage } from '../store/silence-store.js';
 
@@ -39,6 +39,13 @@ export interface RulesPort {
   list(): Promise<RuleInfo[]>;
   /** Enables or disables a rule; returns it, or null when there is no such rule. */
   setEnabled(id: string, enabled: boolean, by: string): Promise<RuleInfo | null>;
+  /** Rules of the folder refused at start (they did not compile and do not run), with why. */
+  refused(): Promise<RefusedRule[]>;
+  /**
+   * How many rules are refused, synchronously, for /readyz and /metrics (on the API thread of
+   * `serve`, the count the main thread last sent).
+   */
+  refusedCount(): number;
 }
 
 /**

@@ -1,8 +1,9 @@
 /**
  * The rule set detection runs, from config: the compile settings, the built-in threshold and
  * baseline anomaly rules of `detection.builtin_thresholds` / `detection.anomaly`, and the rules
- * folder. Problems become ConfigErrors naming the file (or config key) and the rule, so a bad
- * rule set stops start-up with exit code 2.
+ * folder. Problems of the config (built-ins) and of the folder itself (missing, not a folder)
+ * are ConfigErrors, exit code 2. A rule that does not compile is refused and the rest run,
+ * unless detection.strict asks for the old all-or-nothing start (then it is a ConfigError too).
  */
 import type { FrozenConfig } from '../config/load.js';
 import { builtinThresholdRules, type BuiltinThresholdConfig } from '../core/rules/builtin.js';
@@ -10,6 +11,7 @@ import { compileRules, formatRuleError, type RuleError } from '../core/rules/com
 import type { RuleCompileContext } from '../core/rules/context.js';
 import type { AssetRaisePolicy } from '../core/rules/severity.js';
 import type { SigmaOptions } from '../core/rules/sigma/options.js';
+import type { RefusedRule } from '../core/rules/rule-info.js';
 import type { CompiledRule } from '../core/rules/types.js';
 import { formatDuration } from '../core/rules/units.js';
 import { ConfigError, isLogaggError } from '../errors.js';
@@ -96,6 +98,8 @@ export interface InitialRules {
   builtins: CompiledRule[];
   files: CompiledRule[];
   fileNames: string[];
+  /** Folder rules left out because they did not compile (always empty with detection.strict). */
+  refused: RefusedRule[];
 }
 
 /** The rule set as one load finds it: every piece, with the problems of each kept apart. */
@@ -133,17 +137,25 @@ async function compileRuleSet(cfg: DetectionSettings, dir: string): Promise<Comp
 const CLASH = 'the id is taken by a built-in rule of detection:; rename it';
 
 /**
- * Loads the built-in rules and the rules folder for detection's start-up: any problem is a
- * ConfigError listing them (the built-ins' first, then the folder's, then id clashes).
+ * Loads the built-in rules and the rules folder for detection's start-up. A problem of the
+ * built-ins or of the folder itself is a ConfigError; so is any rule problem when
+ * `detection.strict` is on. Otherwise the rules that compile load and the others come back in
+ * `refused` (a rule whose id clashes with a built-in's is refused too).
  */
 export async function loadInitialRules(cfg: DetectionSettings): Promise<InitialRules> {
   const set = await compileRuleSet(cfg, cfg.rules_dir);
   if (set.builtinError) throw set.builtinError;
-  if (set.loaded.errors.length > 0) throw new ConfigError(ruleProblems(set.loaded.errors));
-  if (set.clashes.length > 0) {
-    throw new ConfigError(set.clashes.map((r) => ({ key: r.meta.file ?? cfg.rules_dir, message: `rule "${r.meta.id}": ${CLASH}` })));
-  }
-  return { builtins: set.builtins, files: set.loaded.rules, fileNames: set.loaded.files };
+  const folderErrors = set.loaded.errors.filter((e) => e.file === cfg.rules_dir && e.rule === undefined);
+  if (folderErrors.length > 0) throw new ConfigError(ruleProblems(folderErrors));
+  const clashes: RuleError[] = set.clashes.map((r) => ({ file: r.meta.file ?? cfg.rules_dir, rule: r.meta.id, message: CLASH }));
+  const problems = [...set.loaded.errors, ...clashes];
+  if (cfg.strict && problems.length > 0) throw new ConfigError(ruleProblems(problems));
+  return {
+    builtins: set.builtins,
+    files: set.folder,
+    fileNames: set.loaded.files,
+    refused: problems.map((e) => ({ file: e.file, id: e.rule ?? null, reason: e.message })),
+  };
 }
 
 /**

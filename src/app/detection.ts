@@ -2,8 +2,10 @@
  * Detection inside the ingest pipeline: the BatchDetector that runs the rules once per batch
  * (DetectionEngine, pure) and hands their findings (and, when due, the rules' state) to the
  * batch's commit job, which writes them as alerts inside the batch's transaction
- * (src/ingest/commit-job.ts, alert-store). It also owns the rule set's life: loaded at start (a bad set is a ConfigError),
- * reloaded when the folder changes (a bad edit keeps the last good set), with the enable/disable
+ * (src/ingest/commit-job.ts, alert-store). It also owns the rule set's life: loaded at start (a
+ * rule that does not compile is refused and the rest run, unless detection.strict; the refused
+ * ones are logged and raise the internal alert `logagg.rules-refused`), reloaded when the folder
+ * changes (a bad edit keeps the last good set), with the enable/disable
  * overrides kept in the database applied over the files at start and after every reload.
  *
  * Detection state (count windows, sustained thresholds, baselines) lives in memory: after a
@@ -14,10 +16,11 @@ import type { NormalizedEvent, StoredEvent } from '../core/event.js';
 import { DETECTION_STATE_CODEC } from '../core/detect/state-classes.js';
 import { DetectionEngine, type RuleStatus } from '../core/detect/engine.js';
 import { formatRuleError } from '../core/rules/compile.js';
-import type { CompiledRule } from '../core/rules/types.js';
+import type { RefusedRule } from '../core/rules/rule-info.js';
+import type { CompiledRule, Finding } from '../core/rules/types.js';
 import type { BatchDetector } from '../ingest/pipeline.js';
 import type { Logger } from '../logger.js';
-import type { AlertPolicy } from '../store/alert-store.js';
+import { applyFindingsApart, type AlertPolicy } from '../store/alert-store.js';
 import type { DetectionWrite } from '../ingest/commit-job.js';
 import { readRuleOverrides, readRuleStats, writeRuleOverride, type RuleOverride, type RuleStats } from '../store/rule-state.js';
 import type { Store } from '../store/store.js';
@@ -28,6 +31,11 @@ import { assetRaisePolicy, loadInitialRules, ruleContextBase, type DetectionSett
 
 /** Events read per step when replaying after a restore. */
 const REPLAY_CHUNK = 5000;
+
+/** The rule id of the internal alert raised when rules were refused at start. */
+export const RULES_REFUSED_RULE_ID = 'logagg.rules-refused';
+/** Refused rules listed in that alert's context at most (the log and GET /rules list them all). */
+const ALERT_LISTS_AT_MOST = 50;
 
 export interface RuleReport extends RuleStatus {
   /** Counters kept in the database (since it was created); zero when the rule never fired. */
@@ -57,6 +65,8 @@ export class DetectionService implements BatchDetector {
   private lastSaveAt = 0;
   /** Rules whose state could not be saved, reported once each. */
   private readonly unsaved = new Set<string>();
+  /** Folder rules refused at start (did not compile); emptied by the first good reload. */
+  private refused: RefusedRule[] = [];
 
   private constructor(
     private readonly cfg: DetectionSettings,
@@ -70,12 +80,27 @@ export class DetectionService implements BatchDetector {
     this.install(files);
   }
 
-  /** Loads the built-in rules and the rules folder. Throws ConfigError listing every problem. */
+  /**
+   * Loads the built-in rules and the rules folder. Throws ConfigError for a bad config or folder,
+   * and for any bad rule with detection.strict; otherwise a bad rule is refused, one log line each.
+   */
   static async load(cfg: DetectionSettings, opts: DetectionOptions): Promise<DetectionService> {
     const initial = await loadInitialRules(cfg);
     const service = new DetectionService(cfg, initial.builtins, initial.files, opts);
-    opts.logger.info('rules loaded', { dir: cfg.rules_dir, rules: initial.builtins.length + initial.files.length, files: initial.fileNames.length });
+    service.refused = initial.refused;
+    for (const r of initial.refused) opts.logger.error('rule refused: it does not compile and does not run', { file: r.file, rule: r.id, reason: r.reason });
+    opts.logger.info('rules loaded', {
+      dir: cfg.rules_dir,
+      rules: initial.builtins.length + initial.files.length,
+      files: initial.fileNames.length,
+      ...(initial.refused.length > 0 ? { refused: initial.refused.length } : {}),
+    });
     return service;
+  }
+
+  /** The folder rules refused at start and still not running (none after a good reload). */
+  refusedRules(): RefusedRule[] {
+    return this.refused.map((r) => ({ ...r }));
   }
 
   /**
@@ -87,7 +112,35 @@ export class DetectionService implements BatchDetector {
     this.overrides = readRuleOverrides(store);
     this.applyOverrides();
     if (this.cfg.state.save) this.restoreState(store);
+    if (this.refused.length > 0) this.raiseRefusedAlert(store);
     return this;
+  }
+
+  /**
+   * The internal alert `logagg.rules-refused`, through the normal alert store (one per start;
+   * a restart within the suppression window with the same refusals updates it). Written on the
+   * writer connection in a short transaction of its own; no event stands behind it.
+   */
+  private raiseRefusedAlert(store: Store): void {
+    const now = Date.now();
+    const n = this.refused.length;
+    const finding: Finding = {
+      rule_id: RULES_REFUSED_RULE_ID,
+      rule_name: 'Detection rules refused at start',
+      severity: 'HIGH',
+      host: null,
+      title: `${n} detection rule${n === 1 ? '' : 's'} refused at start (not running): see logagg status or GET /api/v1/rules`,
+      dedup_key: RULES_REFUSED_RULE_ID,
+      ts: now,
+      event_indexes: [],
+      matched: { refused: n, dir: this.cfg.rules_dir },
+      context: { refused: this.refused.slice(0, ALERT_LISTS_AT_MOST) },
+    };
+    try {
+      applyFindingsApart(store, { events: [], ids: [], now }, [{ finding, suppressMs: this.cfg.default_suppress }], this.policy);
+    } catch (e) {
+      this.logger.warn('the alert for refused rules could not be written', { err: e });
+    }
   }
 
   /** Starts reloading the rules when the folder changes (when detection.watch is on). */
@@ -105,6 +158,8 @@ export class DetectionService implements BatchDetector {
             this.logger.warn('rules reload refused; the last good set stays in force', { err: e });
             return;
           }
+          // A reload is all or nothing: a good one means nothing of the folder is refused now.
+          this.refused = [];
           this.logger.info('rules reloaded', { dir: this.cfg.rules_dir, rules: this.builtins.length + r.rules.length, files: r.files.length });
         } else {
           this.logger.warn('rules reload refused; the last good set stays in force', {

@@ -4,7 +4,7 @@
  * (rule_overrides) across restarts and rule reloads.
  */
 import type { RulesPort } from '../api/ports.js';
-import type { RuleInfo } from '../core/rules/rule-info.js';
+import type { RefusedRule, RuleInfo } from '../core/rules/rule-info.js';
 import type { RuleStats } from '../store/rule-state.js';
 import type { DetectionService, RuleReport } from './detection.js';
 
@@ -37,6 +37,14 @@ export class DetectionRulesPort implements RulesPort {
 
   async list(): Promise<RuleInfoWithStats[]> {
     return this.detection.rules().map(info);
+  }
+
+  async refused(): Promise<RefusedRule[]> {
+    return this.detection.refusedRules();
+  }
+
+  refusedCount(): number {
+    return this.detection.refusedRules().length;
   }
 
   async setEnabled(id: string, enabled: boolean, by: string): Promise<RuleInfoWithStats | null> {

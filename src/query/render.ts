@@ -5,7 +5,7 @@
  */
 import type { StoredEvent } from '../core/event.js';
 import type { Alert } from '../core/alert.js';
-import type { RuleInfo } from '../core/rules/rule-info.js';
+import type { RefusedRule, RuleInfo } from '../core/rules/rule-info.js';
 
 /** Epoch ms → ISO 8601; times outside the Date range (never stored) fall back to the number as text. */
 export function iso(ms: number): string {
@@ -52,10 +52,18 @@ export function toApiAlert(a: Alert): ApiAlert {
   };
 }
 
-export type ApiRule = Omit<RuleInfo, 'stats'> & { stats: Omit<RuleInfo['stats'], 'last_hit'> & { last_hit: string | null } };
+export type ApiRule = Omit<RuleInfo, 'stats'> & { state: 'active'; stats: Omit<RuleInfo['stats'], 'last_hit'> & { last_hit: string | null } };
+
+/** A rule of the folder refused at start, as GET /rules lists it after the rules in force. */
+export type ApiRefusedRule = { id: string | null; file: string; state: 'refused'; reason: string };
+
+export function toApiRefusedRule(r: RefusedRule): ApiRefusedRule {
+  return { id: r.id, file: r.file, state: 'refused', reason: r.reason };
+}
 
 export function toApiRule(r: RuleInfo): ApiRule {
   return {
+    state: 'active',
     id: r.id,
     name: r.name,
     kind: r.kind,

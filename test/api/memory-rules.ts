@@ -2,17 +2,26 @@
 // enable/disable calls it received. The rules' real port (src/app/rules-port.ts) needs a
 // running detection; the API tests of alerts use the real SQLite alerts port (alert-seed.ts).
 import type { RulesPort } from '../../src/api/ports.js';
-import type { RuleInfo } from '../../src/core/rules/rule-info.js';
+import type { RefusedRule, RuleInfo } from '../../src/core/rules/rule-info.js';
 
 export class MemoryRules implements RulesPort {
   readonly changes: { id: string; enabled: boolean; by: string }[] = [];
   private readonly rules: RuleInfo[];
-  /** Counters default to a rule that never fired. */
-  constructor(rules: (Omit<RuleInfo, 'stats' | 'failures'> & Partial<Pick<RuleInfo, 'stats' | 'failures'>>)[]) {
+  /** Counters default to a rule that never fired; `refusedRules` are those refused at start. */
+  constructor(
+    rules: (Omit<RuleInfo, 'stats' | 'failures'> & Partial<Pick<RuleInfo, 'stats' | 'failures'>>)[],
+    private readonly refusedRules: RefusedRule[] = [],
+  ) {
     this.rules = rules.map((r) => ({ stats: { hits: 0, alerts_opened: 0, suppressed: 0, last_hit: null }, failures: 0, ...r }));
   }
   async list(): Promise<RuleInfo[]> {
     return this.rules.map((r) => ({ ...r, stats: { ...r.stats } }));
+  }
+  async refused(): Promise<RefusedRule[]> {
+    return this.refusedRules.map((r) => ({ ...r }));
+  }
+  refusedCount(): number {
+    return this.refusedRules.length;
   }
   async setEnabled(id: string, enabled: boolean, by: string): Promise<RuleInfo | null> {
     const r = this.rules.find((x) => x.id === id);

@@ -5,7 +5,7 @@ import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { expect, test } from 'vitest';
-import { countRows, startCli, waitFor } from '../helpers/cli.js';
+import { countRows, runCli, startCli, waitFor } from '../helpers/cli.js';
 import { createTopic, describeKafka, produce, requireKafka, uniqueTopic } from '../helpers/kafka.js';
 import { tempDir } from '../helpers/temp.js';
 import { SECRET, token } from '../api/harness.js';
@@ -78,13 +78,78 @@ describeKafka('detection in the appliance (real broker, real SQLite)', () => {
     expect((await cli.exited).code).toBe(0);
   });
 
-  test('a bad rule set stops start-up with exit code 2, naming the file and the rule', async () => {
+  test('with detection.strict a bad rule stops start-up with exit code 2, naming the file and the rule', async () => {
     const dir = tempDir('logagg-bad-rules-');
     writeFileSync(path.join(dir, 'bad.yaml'), 'id: cpu-typo\nname: x\nkind: threshold\nseverity: HIGH\nfield: cpu_pct\nop: ">>"\nvalue: 90\n');
-    const cli = startCli(['consume'], env('127.0.0.1:1', 'unused', path.join(tempDir(), 'x.db'), { LOGAGG_DETECTION_RULES_DIR: dir }));
+    const cli = startCli(['consume'], env('127.0.0.1:1', 'unused', path.join(tempDir(), 'x.db'), { LOGAGG_DETECTION_RULES_DIR: dir, LOGAGG_DETECTION_STRICT: 'true' }));
     const { code } = await cli.exited;
     expect(code).toBe(2);
     expect(cli.output()).toMatch(/bad\.yaml: rule "cpu-typo": op/);
+  });
+
+  test('one bad Sigma rule (|expand) and one broken YAML file among good rules: serve runs the good ones and every surface shows the refusal; strict refuses to start', async () => {
+    const brokers = requireKafka();
+    const topic = uniqueTopic('refused-rules');
+    await createTopic(brokers, topic, 1);
+    const dir = tempDir('logagg-refused-rules-');
+    writeFileSync(path.join(dir, 'cpu.yaml'), 'id: cpu-high\nname: CPU usage exceeds 90%\nkind: threshold\nseverity: HIGH\nfield: cpu_pct\nop: ">"\nvalue: 90%\n');
+    writeFileSync(path.join(dir, 'broken.yaml'), 'id: [unclosed\n');
+    writeFileSync(
+      path.join(dir, 'expand.yml'),
+      "title: Admin logon\nid: 0f6c1d52-4f0b-4a50-9a1e-5b2a8f3c9e11\nstatus: test\nlogsource:\n  product: windows\n  service: security\ndetection:\n  selection:\n    EventID: 4624\n    TargetUserName|expand: '%admins%'\n  condition: selection\nlevel: high\n",
+    );
+    await produce(brokers, topic, [JSON.stringify({ timestamp: new Date(T0).toISOString(), host: 'web-01', cpu_usage: 97 })]);
+    const db = path.join(tempDir(), 'logagg.db');
+    const e = env(brokers, topic, db, { LOGAGG_API_PORT: '0', LOGAGG_API_AUTH_SECRET: SECRET, LOGAGG_DETECTION_RULES_DIR: dir });
+    const cli = startCli(['serve'], e);
+    try {
+      await waitFor('the cpu-high alert', () => countRows(db, "SELECT count(*) FROM alerts WHERE rule_id = 'cpu-high'") === 1, 60_000).catch((err: Error) => {
+        throw new Error(`${err.message}; the appliance said:\n${cli.output().slice(-3000)}`);
+      });
+      await waitFor('API listening', () => cli.output().includes('"msg":"API listening"'), 30_000, 50);
+      const lines = cli
+        .output()
+        .split('\n')
+        .filter((l) => l.startsWith('{'))
+        .map((l) => JSON.parse(l) as { msg: string; level: string; url?: string; file?: string; rule?: string | null; reason?: string });
+      // the log: one line per refused rule
+      expect(lines.filter((l) => l.msg.startsWith('rule refused')).map((l) => [l.level, path.basename(l.file!), l.rule])).toEqual([
+        ['error', 'broken.yaml', null],
+        ['error', 'expand.yml', 'Admin logon'],
+      ]);
+      // the internal alert
+      expect(query<{ rule_id: string; title: string }>(db, "SELECT rule_id, title FROM alerts WHERE rule_id = 'logagg.rules-refused'")).toEqual([
+        { rule_id: 'logagg.rules-refused', title: expect.stringMatching(/^2 detection rules refused/) },
+      ]);
+      const url = lines.find((l) => l.msg === 'API listening')!.url!;
+      const get = (p: string, roles: string[]) => fetch(url + p, { headers: { Authorization: `Bearer ${token({ roles })}` } });
+      const rules = (await (await get('/api/v1/rules', ['analyst'])).json()) as { items: { state: string; id: string | null; reason?: string }[] };
+      expect(rules.items.map((r) => [r.state, r.id])).toEqual([
+        ['active', 'cpu-high'],
+        ['refused', null],
+        ['refused', 'Admin logon'],
+      ]);
+      expect(rules.items[2]!.reason).toMatch(/"expand" is not supported/);
+      const ready = await get('/readyz', ['viewer']);
+      expect(ready.status).toBe(200);
+      expect(await ready.json()).toMatchObject({ status: 'degraded', rules_refused: 2 });
+      expect(await (await get('/metrics', ['viewer'])).text()).toMatch(/^logagg_rules_refused 2$/m);
+      const status = await runCli(['status', '--no-kafka', '-o', 'json'], e);
+      expect(status.code).toBe(0);
+      const refused = (JSON.parse(status.output) as { rules: { refused: { file: string; id: string | null }[] } }).rules.refused;
+      expect(refused.map((r) => [path.basename(r.file), r.id])).toEqual([
+        ['broken.yaml', null],
+        ['expand.yml', 'Admin logon'],
+      ]);
+    } finally {
+      cli.proc.kill('SIGTERM');
+      await cli.exited;
+    }
+
+    const strict = startCli(['serve'], { ...e, LOGAGG_STORAGE_PATH: path.join(tempDir(), 'strict.db'), LOGAGG_DETECTION_STRICT: 'true' });
+    expect((await strict.exited).code).toBe(2);
+    expect(strict.output()).toMatch(/expand\.yml: rule "Admin logon": .*"expand" is not supported/);
+    expect(strict.output()).toMatch(/broken\.yaml: document 1: not valid YAML/);
   });
 
   test('SIGKILL mid-stream, twice: the alerts equal those of a clean run over the same messages', async () => {

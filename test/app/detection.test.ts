@@ -48,6 +48,21 @@ match:
   attributes.marker: quick
 `;
 
+/** A Sigma rule in SigmaHQ's format using `|expand`, which logagg does not support. */
+const SIGMA_EXPAND = `title: Admin logon from an unexpected host
+id: f1a2b3c4-0000-4000-8000-00000000e4a1
+status: test
+logsource:
+  product: windows
+  service: security
+detection:
+  selection:
+    EventID: 4624
+    TargetUserName|expand: '%admin_accounts%'
+  condition: selection
+level: high
+`;
+
 function rulesDir(text = RULES): string {
   const dir = tempDir('logagg-rules-');
   writeFileSync(path.join(dir, 'rules.yaml'), text);
@@ -122,11 +137,44 @@ describe('loading the rules', () => {
     ['a bad rule names the file and the rule', RULES + '---\nid: broken\nname: x\nkind: threshold\nseverity: HIGH\nfield: cpu_pct\nop: "~"\nvalue: 1\n', /rules\.yaml: rule "broken": .*op/],
     ['an unknown kind', 'id: k\nname: k\nkind: magic\nseverity: LOW\n', /rules\.yaml: rule "k": kind/],
     ['invalid YAML', 'id: [unclosed\n', /rules\.yaml: .*YAML/],
-  ])('%s: ConfigError (exit 2)', async (_n, text, want) => {
-    const err = await DetectionService.load(settings(rulesDir(text)), { logger: logs().logger }).catch((e: unknown) => e);
+  ])('%s: with detection.strict, ConfigError (exit 2)', async (_n, text, want) => {
+    const err = await DetectionService.load(settings(rulesDir(text), { 'detection.strict': true }), { logger: logs().logger }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ConfigError);
     expect((err as ConfigError).exitCode).toBe(2);
     expect((err as Error).message).toMatch(want);
+  });
+
+  test('without strict, one bad Sigma rule (|expand) and one broken YAML file are refused: the others run, the log names each, an alert says so', async () => {
+    const dir = rulesDir();
+    writeFileSync(path.join(dir, 'broken.yaml'), 'id: [unclosed\n');
+    writeFileSync(path.join(dir, 'expand.yml'), SIGMA_EXPAND);
+    const { logger, lines } = logs();
+    const r = await rig({ dir, logger });
+    expect(r.detection.rules().map((x) => x.meta.id)).toEqual(['cpu-high', 'bad-proc', 'quick']);
+    expect(r.detection.refusedRules()).toEqual([
+      { file: path.join(dir, 'broken.yaml'), id: null, reason: expect.stringMatching(/^document 1: not valid YAML/) },
+      // Sigma's compiler names a rule by its title; the reason carries the id.
+      { file: path.join(dir, 'expand.yml'), id: 'Admin logon from an unexpected host', reason: expect.stringMatching(/\(f1a2b3c4-0000-4000-8000-00000000e4a1\).*"expand" is not supported/) },
+    ]);
+    const refusals = lines.filter((l) => l.msg.startsWith('rule refused'));
+    expect(refusals.map((l) => [l.level, l.file, l.rule])).toEqual([
+      ['error', path.join(dir, 'broken.yaml'), null],
+      ['error', path.join(dir, 'expand.yml'), 'Admin logon from an unexpected host'],
+    ]);
+    expect(lines.find((l) => l.msg === 'rules loaded')).toMatchObject({ rules: 3, refused: 2 });
+    // The internal alert, through the alert store; detection with the good rules goes on.
+    expect(r.alerts()).toEqual([expect.objectContaining({ rule_id: 'logagg.rules-refused', severity: 'HIGH', host: null, state: 'open', title: expect.stringMatching(/^2 detection rules refused at start/) })]);
+    r.run([cpu('web-1', 97, T0)]);
+    expect(r.alerts().map((a) => a.rule_id)).toEqual(['logagg.rules-refused', 'cpu-high']);
+  });
+
+  test('a rule taking a built-in id is refused, not run, without strict', async () => {
+    const d = await DetectionService.load(settings(rulesDir(RULES + '---\nid: builtin.cpu_pct\nname: x\nkind: match\nseverity: LOW\nmatch: { host: a }\n'), { 'detection.builtin_thresholds.cpu_pct': 80 }), {
+      logger: logs().logger,
+    });
+    expect(d.rules().map((x) => x.meta.id)).toEqual(['builtin.cpu_pct', 'cpu-high', 'bad-proc', 'quick']);
+    expect(d.rules().find((x) => x.meta.id === 'builtin.cpu_pct')!.meta.kind).toBe('threshold');
+    expect(d.refusedRules()).toEqual([expect.objectContaining({ id: 'builtin.cpu_pct', reason: expect.stringMatching(/taken by a built-in/) })]);
   });
 
   test('a missing folder is a ConfigError naming it', async () => {
@@ -138,7 +186,7 @@ describe('loading the rules', () => {
   test('a bad built-in threshold names the config key; a rule may not take a built-in id', async () => {
     const bad = await DetectionService.load(settings(rulesDir(), { 'detection.builtin_thresholds.cpu_pct': 'lots' }), { logger: logs().logger }).catch((e: unknown) => e);
     expect((bad as ConfigError).problems[0]!.key).toBe('detection.builtin_thresholds');
-    const clash = await DetectionService.load(settings(rulesDir('id: builtin.cpu_pct\nname: x\nkind: match\nseverity: LOW\nmatch: { host: a }\n'), { 'detection.builtin_thresholds.cpu_pct': 80 }), {
+    const clash = await DetectionService.load(settings(rulesDir('id: builtin.cpu_pct\nname: x\nkind: match\nseverity: LOW\nmatch: { host: a }\n'), { 'detection.builtin_thresholds.cpu_pct': 80, 'detection.strict': true }), {
       logger: logs().logger,
     }).catch((e: unknown) => e);
     expect((clash as Error).message).toMatch(/rule "builtin\.cpu_pct": the id is taken by a built-in rule/);

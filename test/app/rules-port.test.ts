@@ -46,14 +46,16 @@ afterAll(async () => {
   writer.close();
 });
 
-async function call(p: string, token: string, opts: { method?: string; body?: unknown } = {}): Promise<{ status: number; body: any }> {
-  const res = await fetch(server.url + p, {
+async function call(p: string, token: string, opts: { method?: string; body?: unknown; on?: ApiServer } = {}): Promise<{ status: number; body: any }> {
+  const url = (opts.on ?? server).url;
+  const res = await fetch(url + p, {
     method: opts.method ?? 'GET',
     headers: { Authorization: `Bearer ${token}`, ...(opts.body === undefined ? {} : { 'Content-Type': 'application/json' }) },
     ...(opts.body === undefined ? {} : { body: JSON.stringify(opts.body) }),
   });
-  const body = await res.json();
-  checker.check(opts.method ?? 'GET', new URL(server.url + p).pathname, res.status, res.headers.get('content-type') ?? '', body);
+  const type = res.headers.get('content-type') ?? '';
+  const body = type.includes('json') ? await res.json() : await res.text();
+  checker.check(opts.method ?? 'GET', new URL(url + p).pathname, res.status, type, body);
   return { status: res.status, body };
 }
 
@@ -63,6 +65,7 @@ describe('rules through the API', () => {
     expect(r.status).toBe(200);
     expect(r.body.items).toEqual([
       {
+        state: 'active',
         id: 'cpu-high',
         name: 'CPU high',
         kind: 'threshold',
@@ -97,5 +100,54 @@ describe('rules through the API', () => {
   test('the port also gives the counters (for logagg rules list)', async () => {
     const port = new DetectionRulesPort(detection);
     expect((await port.list())[0]).toMatchObject({ id: 'cpu-high', stats: { hits: 0, alerts_opened: 0, suppressed: 0, last_hit: null }, failures: 0 });
+  });
+});
+
+describe('rules refused at start (detection.strict off), on every surface of the API', () => {
+  let refusedServer: ApiServer;
+  let dir: string;
+  let store: Store;
+  let d: DetectionService;
+
+  beforeAll(async () => {
+    dir = tempDir('logagg-rules-refused-');
+    writeFileSync(path.join(dir, 'good.yaml'), 'id: cpu-high\nname: CPU high\nkind: threshold\nseverity: HIGH\nfield: cpu_pct\nop: ">"\nvalue: 90\n');
+    writeFileSync(path.join(dir, 'broken.yaml'), 'id: [unclosed\n');
+    writeFileSync(
+      path.join(dir, 'expand.yml'),
+      "title: Admin logon\nid: 0f6c1d52-4f0b-4a50-9a1e-5b2a8f3c9e11\nlogsource: { product: windows, service: security }\ndetection:\n  sel:\n    TargetUserName|expand: '%admins%'\n  condition: sel\nlevel: high\n",
+    );
+    store = openStore(path.join(dir, 'logagg.db'));
+    const logger = createLogger({ level: 'silent', format: 'json' });
+    d = (await DetectionService.load(loadConfig({ defaultsFile: null, env: {}, overrides: { 'detection.rules_dir': dir } }).detection, { logger })).attach(store);
+    refusedServer = await startApiServer({ config: apiConfig(), store, rules: new DetectionRulesPort(d), logger });
+  });
+
+  afterAll(async () => {
+    await refusedServer.close();
+    d.close();
+    store.close();
+  });
+
+  test('GET /rules: the rule in force, then each refused rule with its file and reason', async () => {
+    const r = await call('/api/v1/rules', analyst(), { on: refusedServer });
+    expect(r.status).toBe(200);
+    expect(r.body.items.map((x: { state: string; id: string | null }) => [x.state, x.id])).toEqual([
+      ['active', 'cpu-high'],
+      ['refused', null],
+      ['refused', 'Admin logon'],
+    ]);
+    expect(r.body.items[1]).toEqual({ state: 'refused', id: null, file: path.join(dir, 'broken.yaml'), reason: expect.stringMatching(/not valid YAML/) });
+    expect(r.body.items[2].reason).toMatch(/modifier "expand" is not supported/);
+  });
+
+  test('/readyz: degraded, still 200, saying how many; /metrics: the gauge', async () => {
+    const ready = await call('/readyz', viewer(), { on: refusedServer });
+    expect(ready.status).toBe(200);
+    expect(ready.body).toMatchObject({ status: 'degraded', rules_refused: 2 });
+    const metrics = await call('/metrics', viewer(), { on: refusedServer });
+    expect(metrics.body).toMatch(/^logagg_rules_refused 2$/m);
+    // the server of the first block: nothing refused
+    expect((await call('/readyz', viewer())).body).toMatchObject({ status: 'ready', rules_refused: 0 });
   });
 });

@@ -1,5 +1,6 @@
 /**
- * GET /healthz (liveness; no auth), GET /readyz (store readable, consumer state, lag; viewer),
+ * GET /healthz (liveness; no auth), GET /readyz (store readable, consumer state, lag; viewer;
+ * `degraded`, still 200, while rules are refused: ingest and the other rules run),
  * GET /metrics (Prometheus text; viewer with an unscoped token: it covers every host).
  */
 import type Router from '@koa/router';
@@ -29,14 +30,16 @@ export function registerReadyRoutes(router: Router, env: RouteEnv): void {
     let lag = 0;
     for (const v of deps.stats?.lag.values() ?? []) lag += v;
     const ready = store.ok && consumer !== 'disconnected';
+    const refused = deps.rules ? deps.rules.refusedCount() : null;
     ctx.status = ready ? 200 : 503;
     ctx.body = {
-      status: ready ? 'ready' : 'not ready',
+      status: !ready ? 'not ready' : refused !== null && refused > 0 ? 'degraded' : 'ready',
       store,
       consumer,
       lag: deps.stats ? lag : null,
       last_batch_at: deps.stats && deps.stats.lastBatchAt > 0 ? new Date(deps.stats.lastBatchAt).toISOString() : null,
       streams: env.hub.size,
+      rules_refused: refused,
     };
   });
 

@@ -1,5 +1,7 @@
 /**
- * GET /rules (analyst) and PATCH /rules/:id {enabled} (admin), through the RulesPort.
+ * GET /rules (analyst) and PATCH /rules/:id {enabled} (admin), through the RulesPort. GET lists
+ * the rules in force (state `active`), then the rules of the folder refused at start (state
+ * `refused`, with the file and the reason).
  */
 import type Router from '@koa/router';
 import { badRequest, LogaggError } from '../../errors.js';
@@ -8,7 +10,7 @@ import { onlyFields, readJsonObject } from '../body.js';
 import type { RouteEnv } from '../env.js';
 import { QueryReader, type RawQuery } from '../../query/params.js';
 import type { RulesPort } from '../ports.js';
-import { toApiRule } from '../../query/render.js';
+import { toApiRefusedRule, toApiRule } from '../../query/render.js';
 
 const RULE_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,199}$/;
 
@@ -20,7 +22,9 @@ function port(env: RouteEnv): RulesPort {
 export function registerRuleRoutes(router: Router, env: RouteEnv): void {
   router.get('/rules', requireRole('analyst'), async (ctx) => {
     new QueryReader(ctx.query as RawQuery, []);
-    ctx.body = { items: (await port(env).list()).map(toApiRule) };
+    const rules = port(env);
+    const [active, refused] = await Promise.all([rules.list(), rules.refused()]);
+    ctx.body = { items: [...active.map(toApiRule), ...refused.map(toApiRefusedRule)] };
   });
 
   router.patch('/rules/:id', requireRole('admin'), async (ctx) => {

@@ -119,13 +119,18 @@ export function spawnApiThread(settings: ApiThreadSettings): SpawnedApiThread {
   return {
     abort: release,
     async start(side: IngestSide): Promise<ApiThread> {
-      const state = (): IngestState => ({ stats: side.stats.snapshot(), consumerConnected: side.consumer ? side.consumer.isConnected : null });
+      const state = (): IngestState => ({
+        stats: side.stats.snapshot(),
+        consumerConnected: side.consumer ? side.consumer.isConnected : null,
+        rulesRefused: side.rules ? side.rules.refusedCount() : 0,
+      });
       // A resolve or reopen made through the API is announced in the change's own transaction.
       const changes = new SqliteAlertsPort(side.writer, side.writer, enqueueForTransition);
       const silences = new SqliteSilencesPort(side.writer, side.writer);
       stopRpc = serveRpc<IngestSideCalls>(port1, {
         rulesList: () => need(side.rules, 'the rule set').list(),
         rulesSetEnabled: (id, enabled, by) => need(side.rules, 'the rule set').setEnabled(id, enabled, by),
+        rulesRefused: () => need(side.rules, 'the rule set').refused(),
         alertTransition: (id, change, hostScope) => changes.transition(id, change, hostScope),
         silenceCreate: (silence, now) => silences.create(silence, now),
         silenceExpire: (id, by, now, hostScope) => silences.expire(id, by, now, hostScope),

@@ -19,7 +19,7 @@ import { openStore, type Store } from '../../store/store.js';
 import type { IngestPort } from '../env.js';
 import type { Alert, AlertChange, AlertFeed, AlertFilter, AlertPage, AlertState } from '../../core/alert.js';
 import type { AlertsPort, RulesPort, SilencesPort } from '../ports.js';
-import type { RuleInfo } from '../../core/rules/rule-info.js';
+import type { RefusedRule, RuleInfo } from '../../core/rules/rule-info.js';
 import { startApiServer, type ApiServer } from '../server.js';
 import { API_WORKER_KIND, type ApiWorkerData, type ApiWorkerStart, type FromWorker, type IngestSideCalls, type IngestState, type ToWorker } from './protocol.js';
 import { RpcClient, toWireError } from '../../runtime/thread-rpc.js';
@@ -88,7 +88,15 @@ class WorkerSilencesPort implements SilencesPort {
 }
 
 class WorkerRulesPort implements RulesPort {
+  /** Kept from the state the main thread sends. */
+  count = 0;
   constructor(private readonly calls: Calls) {}
+  refused(): Promise<RefusedRule[]> {
+    return this.calls.call('rulesRefused', []);
+  }
+  refusedCount(): number {
+    return this.count;
+  }
   list(): Promise<RuleInfo[]> {
     return this.calls.call('rulesList', []);
   }
@@ -119,9 +127,11 @@ export function runApiWorker(data: ApiWorkerData, parent: MessagePort): void {
   const calls: Calls = new RpcClient<IngestSideCalls>(data.rpc, CALL_TIMEOUT_MS);
   const stats = new IngestStats();
   let consumerConnected: boolean | null = null;
+  const rules = new WorkerRulesPort(calls);
   const apply = (s: IngestState): void => {
     stats.apply(s.stats);
     consumerConnected = s.consumerConnected;
+    rules.count = s.rulesRefused;
   };
 
   let reader: Store | null = null;
@@ -167,7 +177,7 @@ export function runApiWorker(data: ApiWorkerData, parent: MessagePort): void {
         logger,
         alerts: new WorkerAlertsPort(reader, calls),
         silences: new WorkerSilencesPort(reader, calls),
-        ...(s.rules ? { rules: new WorkerRulesPort(calls) } : {}),
+        ...(s.rules ? { rules } : {}),
       });
       post({ type: 'listening', url: api.url });
     } catch (e) {

@@ -15,7 +15,7 @@ import type { IngestOutcome } from '../../listen/direct-ingest.js';
 import type { LogLevel } from '../../logger.js';
 import type { SeaWorkerRuntime } from '../../runtime/runtime-handoff.js';
 import type { Alert, AlertChange } from '../../core/alert.js';
-import type { RuleInfo } from '../../core/rules/rule-info.js';
+import type { RefusedRule, RuleInfo } from '../../core/rules/rule-info.js';
 import type { WireError } from '../../runtime/thread-rpc.js';
 import type { NewSilence, Silence } from '../../core/silence.js';
 import type { ExpireResult } from '../../store/silence-store.js';
@@ -31,6 +31,8 @@ export interface IngestState {
   stats: IngestStatsSnapshot;
   /** The Kafka consumer's state; null when no consumer runs. */
   consumerConnected: boolean | null;
+  /** Rules refused at start and not running (0 when detection does not run). */
+  rulesRefused: number;
 }
 
 /** Known when the thread is spawned (before ingest starts, so the thread loads the app meanwhile). */
@@ -59,6 +61,7 @@ export interface IngestSideCalls {
   [method: string]: (...args: never[]) => unknown;
   rulesList(): Promise<RuleInfo[]>;
   rulesSetEnabled(id: string, enabled: boolean, by: string): Promise<RuleInfo | null>;
+  rulesRefused(): Promise<RefusedRule[]>;
   alertTransition(id: number, change: AlertChange, hostScope: readonly string[] | undefined): Promise<Alert | null>;
   silenceCreate(s: NewSilence, now: number): Promise<Silence>;
   silenceExpire(id: number, by: string, now: number, hostScope: readonly string[] | undefined): Promise<ExpireResult | null>;

@@ -2,6 +2,7 @@ import { Option, type Command } from 'commander';
 import { stringify as toYaml } from 'yaml';
 import type { FrozenConfig } from '../../config/load.js';
 import { loadInitialRules } from '../../app/detection-rules.js';
+import type { RefusedRule } from '../../core/rules/rule-info.js';
 import { ConfigError, isLogaggError } from '../../errors.js';
 import { lagRows, probeKafka, type KafkaProbe, type PartitionLag } from '../../ingest/kafka-admin.js';
 import { maskSecrets } from '../../logger.js';
@@ -53,6 +54,8 @@ export interface RulesStatus {
   /** Why the rule set would not load (the same problems stop `serve` with exit code 2). */
   problems: string[];
   rules: RuleLine[];
+  /** Rules `serve` refuses at start and runs without (detection.strict off): file, id, why. */
+  refused: RefusedRule[];
 }
 
 /**
@@ -60,7 +63,7 @@ export interface RulesStatus {
  * the database has recorded per rule: enable/disable overrides and counters.
  */
 export async function rulesStatus(cfg: FrozenConfig['detection'], store: Store | null): Promise<RulesStatus> {
-  const out: RulesStatus = { detection_enabled: cfg.enabled, dir: cfg.rules_dir, problems: [], rules: [] };
+  const out: RulesStatus = { detection_enabled: cfg.enabled, dir: cfg.rules_dir, problems: [], rules: [], refused: [] };
   let loaded;
   try {
     loaded = await loadInitialRules(cfg);
@@ -70,6 +73,7 @@ export async function rulesStatus(cfg: FrozenConfig['detection'], store: Store |
     else throw e;
     return out;
   }
+  out.refused = loaded.refused;
   const stats = store ? readRuleStats(store) : new Map<string, RuleStats>();
   const overrides = store ? readRuleOverrides(store) : new Map<string, RuleOverride>();
   for (const r of [...loaded.builtins, ...loaded.files]) {
@@ -269,6 +273,8 @@ export function renderStatus(r: StatusReport, showConfig: boolean): string {
   const on = rs.rules.filter((x) => x.enabled).length;
   out += `\nRULES  ${rs.rules.length} loaded (${on} enabled) from ${rs.dir} and detection:${rs.detection_enabled ? '' : ' (detection is OFF: detection.enabled is false)'}\n`;
   for (const p of rs.problems) out += `  problem: ${p}\n`;
+  if (rs.refused.length > 0) out += `  ${rs.refused.length} REFUSED (did not compile; serve runs without them):\n`;
+  for (const x of rs.refused) out += `  refused: ${x.file}${x.id === null ? '' : `: rule "${x.id}"`}: ${x.reason}\n`;
   if (rs.rules.length > 0) {
     const t = new TableWriter<RuleLine>(
       [

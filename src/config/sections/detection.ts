@@ -147,6 +147,12 @@ export const detectionSchema = z
     rules_dir: z.string().min(1).default('config/rules'),
     /** Reload the rules when the folder changes (a bad edit keeps the last good set). */
     watch: z.boolean().default(true),
+    /**
+     * At start, refuse to run when any rule of the folder does not compile (exit code 2). Off: the
+     * rules that compile run and the others are refused loudly (log, status, GET /rules, /readyz,
+     * /metrics, an alert), so one bad rule among thousands never stops ingest.
+     */
+    strict: z.boolean().default(false),
     /** Repeats of a finding within this window update one alert; a rule's own `suppress` wins. */
     default_suppress: duration.default(600_000),
     /** Alerts one rule may open within an hour (event time); further occurrences count as suppressed. 0 = no cap. */

@@ -1,4 +1,5 @@
 import { decodeEnvelope, envelopeOf } from '../recognize/envelope-json.js';
+import { decodeWindowsEvent, windowsShapeOf } from '../recognize/windows-event.js';
 import type { DecodeContext, Draft } from './draft.js';
 import { claim } from './draft.js';
 import { mapRecord, isPlainObject } from './field-mapper.js';
@@ -6,7 +7,9 @@ import { mapRecord, isPlainObject } from './field-mapper.js';
 /**
  * JSON decoder. An object is mapped through the alias table (field-mapper.ts); one in a log
  * shipper's shape (ECS, Docker, journald, …; src/core/recognize/envelope-json.ts) also has the
- * line it carries decoded and merged in, when `ctx.decodeLine` is set. Valid JSON that is
+ * line it carries decoded and merged in, when `ctx.decodeLine` is set. A Windows event log record
+ * (Winlogbeat, evtx-to-JSON, NXLog, flat; src/core/recognize/windows-event.ts) is normalized
+ * to the names Sigma's Windows rules use. Valid JSON that is
  * not an object (array, string, number, boolean, null) is kept whole in `attributes.value`;
  * a top-level string also becomes the message.
  *
@@ -25,6 +28,11 @@ export function decodeJson(text: string, draft: Draft, ctx: DecodeContext): { ok
   draft.format = 'json';
   claim(draft, 'json');
   if (isPlainObject(value)) {
+    const win = windowsShapeOf(value);
+    if (win !== null) {
+      decodeWindowsEvent(value, win, draft, ctx);
+      return { ok: true };
+    }
     // Outside an envelope already, a shipper's shape has its line decoded too.
     const env = ctx.decodeLine === undefined ? null : envelopeOf(value);
     if (env === null) mapRecord(value, draft, ctx);

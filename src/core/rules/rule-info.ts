@@ -24,3 +24,14 @@ export interface RuleInfo {
   /** Batches in which the rule threw since the process started. */
   failures: number;
 }
+
+/**
+ * A rule of the folder that did not compile at start and does not run (detection.strict off):
+ * where it is, its id when it has a usable one, and why it was refused.
+ */
+export interface RefusedRule {
+  file: string;
+  /** null when the document has no usable id (e.g. it is not valid YAML). */
+  id: string | null;
+  reason: string;
+}

@@ -2,6 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { IngestStats } from '../../../src/ingest/ingest-stats.js';
 import { startApi, token } from '../harness.js';
 import { AlertSeed } from '../alert-seed.js';
+import { MemoryRules } from '../memory-rules.js';
 import { seed, T0 } from '../seed.js';
 
 describe('/healthz and /readyz', () => {
@@ -9,7 +10,7 @@ describe('/healthz and /readyz', () => {
     const api = await startApi({ seed: seed(3) });
     const r = await api.call('/readyz');
     expect(r.status).toBe(200);
-    expect(r.body).toEqual({ status: 'ready', store: { ok: true, schema_version: api.readStore.schemaVersion }, consumer: 'not running', lag: null, last_batch_at: null, streams: 0 });
+    expect(r.body).toEqual({ status: 'ready', store: { ok: true, schema_version: api.readStore.schemaVersion }, consumer: 'not running', lag: null, last_batch_at: null, streams: 0, rules_refused: null });
     expect((await api.call('/readyz', { token: null })).status).toBe(401);
   });
 
@@ -28,6 +29,17 @@ describe('/healthz and /readyz', () => {
     const down = await api.call('/readyz');
     expect(down.status).toBe(503);
     expect(down.body).toMatchObject({ status: 'not ready', consumer: 'disconnected' });
+  });
+
+  test('rules refused at start: degraded but still 200 (ingest and the other rules run); not ready wins', async () => {
+    const consumer = { isConnected: true };
+    const rules = new MemoryRules([], [{ file: 'r/a.yml', id: 'a', reason: 'x' }, { file: 'r/b.yml', id: null, reason: 'not valid YAML' }]);
+    const api = await startApi({ stats: new IngestStats(), consumer, rules });
+    const r = await api.call('/readyz');
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({ status: 'degraded', rules_refused: 2 });
+    consumer.isConnected = false;
+    expect((await api.call('/readyz')).body).toMatchObject({ status: 'not ready', rules_refused: 2 });
   });
 });
 

@@ -75,6 +75,19 @@ describe('the API on its worker thread', () => {
     expect((await call('/api/v1/rules/nope', { method: 'PATCH', token: admin(), body: { enabled: true } })).status).toBe(404);
   });
 
+  test('rules refused at start reach this thread: GET /rules lists them (by RPC), /readyz and /metrics count them (pushed state)', async () => {
+    const rules = new MemoryRules(RULES, [{ file: '/rules/bad.yml', id: 'bad', reason: 'modifier "expand" is not supported' }]);
+    const { call } = await thread({ rules });
+    expect((await call('/api/v1/rules', { token: analyst() })).body.items).toEqual([
+      expect.objectContaining({ state: 'active', id: 'cpu-high' }),
+      { state: 'refused', id: 'bad', file: '/rules/bad.yml', reason: 'modifier "expand" is not supported' },
+    ]);
+    const ready = await call('/readyz');
+    expect(ready.status).toBe(200);
+    expect(ready.body).toMatchObject({ status: 'degraded', rules_refused: 1 });
+    expect((await call('/metrics')).text).toMatch(/^logagg_rules_refused 1$/m);
+  });
+
   test('an error thrown on this thread is answered with the same problem as by the in-process app', async () => {
     const failing: RulesPort = {
       list: async () => {
@@ -83,6 +96,8 @@ describe('the API on its worker thread', () => {
       setEnabled: async (id) => {
         throw new LogaggError('CONFLICT', `rule ${id} is locked by the config`, { details: { param: 'enabled' } });
       },
+      refused: async () => [],
+      refusedCount: () => 0,
     };
     const { call } = await thread({ rules: failing });
     const local = await startApi({ rules: failing });

@@ -122,10 +122,25 @@ describe('logagg status', () => {
     expect(s.config.kafka.brokers).toEqual(['127.0.0.1:1']);
   });
 
-  test('a rules folder with a broken file: the problem is listed, exit 0', async () => {
+  test('a rules folder with a broken file: the good rules load and the broken one is listed as refused, exit 0', async () => {
     const dir = tempDir('logagg-rules-');
     writeFileSync(path.join(dir, 'bad.yaml'), 'id: [unclosed\n');
+    writeFileSync(path.join(dir, 'good.yaml'), 'id: good\nname: Good\nkind: match\nseverity: LOW\nmatch: { host: a }\n');
     const r = await cli(['status', '--db', db.path, '--no-kafka', '-o', 'json'], { ...env, LOGAGG_DETECTION_RULES_DIR: dir });
+    expect(r.code, r.stderr).toBe(0);
+    const rules = JSON.parse(r.stdout).rules;
+    expect(rules.problems).toEqual([]);
+    expect(rules.rules.map((x: { id: string }) => x.id)).toEqual(['good']);
+    expect(rules.refused).toEqual([{ file: path.join(dir, 'bad.yaml'), id: null, reason: expect.stringMatching(/not valid YAML/) }]);
+    const table = await cli(['status', '--db', db.path, '--no-kafka', '--no-show-config'], { ...env, LOGAGG_DETECTION_RULES_DIR: dir });
+    expect(table.stdout).toMatch(/1 REFUSED/);
+    expect(table.stdout).toContain(`refused: ${path.join(dir, 'bad.yaml')}: document 1: not valid YAML`);
+  });
+
+  test('with detection.strict the broken file is a problem (serve would not start), exit 0', async () => {
+    const dir = tempDir('logagg-rules-');
+    writeFileSync(path.join(dir, 'bad.yaml'), 'id: [unclosed\n');
+    const r = await cli(['status', '--db', db.path, '--no-kafka', '-o', 'json'], { ...env, LOGAGG_DETECTION_RULES_DIR: dir, LOGAGG_DETECTION_STRICT: 'true' });
     expect(r.code, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout).rules.problems[0]).toMatch(/bad\.yaml/);
   });

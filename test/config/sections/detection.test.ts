@@ -20,6 +20,7 @@ describe('detection config', () => {
       enabled: true,
       rules_dir: 'config/rules',
       watch: true,
+      strict: false,
       default_suppress: 600_000,
       max_alerts_per_rule_per_hour: 100,
       max_groups: 10_000,
