@@ -119,3 +119,36 @@ export function columnSizes(db: SqlDb, table: string): ColumnSize[] {
     .map((column, i) => ({ column, present: Number(row[`n${i}`]), bytes: Number(row[`b${i}`]) }))
     .sort((a, b) => b.bytes - a.bytes || (a.column < b.column ? -1 : 1));
 }
+
+export interface MessageOverlap {
+  events: number;
+  /** message is raw itself (a JSON document, a plain line). */
+  equal: number;
+  /** message is a part of raw (a syslog line's text after its header): an offset and a length would do. */
+  inside: number;
+  /** message is not found in raw as is (unescaped from JSON, built from fields): it must be kept. */
+  other: number;
+  /** UTF-8 bytes of the messages of `other`. */
+  otherBytes: number;
+  /** UTF-8 bytes of every message. */
+  messageBytes: number;
+}
+
+/**
+ * How much of `logs.message` a block of raw lines could give back without storing it again
+ * (issue 12: "the message derived from raw where it is derivable").
+ */
+export function messageOverlap(db: SqlDb): MessageOverlap {
+  const r = db
+    .prepare(
+      `SELECT count(*) AS events,
+              coalesce(sum(message = raw), 0) AS equal,
+              coalesce(sum(message <> raw AND instr(raw, message) > 0), 0) AS inside,
+              coalesce(sum(instr(raw, message) = 0), 0) AS other,
+              coalesce(sum(CASE WHEN instr(raw, message) = 0 THEN octet_length(message) END), 0) AS otherBytes,
+              coalesce(sum(octet_length(message)), 0) AS messageBytes
+         FROM logs`,
+    )
+    .get() as Record<keyof MessageOverlap, number>;
+  return { events: r.events, equal: r.equal, inside: r.inside, other: r.other, otherBytes: r.otherBytes, messageBytes: r.messageBytes };
+}

@@ -16,7 +16,7 @@ import { openStore } from '../store/store.js';
 import { mixMessages, type MixName } from '../tools/sample-producer.js';
 import { brotliCodec, compressInBlocks, deflateCodec, sampleLinesDictionary, trainDictionary, type BlockCodec, type BlockResult } from './block-compression.js';
 import { ftsVariantSize, FTS_VARIANTS, type FtsDoc, type FtsVariantSize } from './fts-variants.js';
-import { columnSizes, hasDbstat, objectSizes, type ColumnSize, type ObjectSize } from './storage-breakdown.js';
+import { columnSizes, hasDbstat, messageOverlap, objectSizes, type ColumnSize, type MessageOverlap, type ObjectSize } from './storage-breakdown.js';
 
 const CHUNK = 5000; // the writer's default batch (kafka.batch.max_messages)
 /** Lines the deflate dictionary is trained on: the first ones, as a new database would see them. */
@@ -44,6 +44,8 @@ export interface StorageReport {
   /** Columns of `logs`; the table's bytes not covered by them are its overhead. */
   columns: ColumnSize[];
   logsTableBytes: number;
+  /** Which messages raw already holds. */
+  message: MessageOverlap;
   compression: BlockResult[];
   /** attributes, metrics, threats, tags, asset as stored, in blocks of STRUCTURED_BLOCK. */
   structured: BlockResult[];
@@ -91,11 +93,13 @@ export function runStorageSuite(opts: StorageSuiteOptions): StorageReport {
     let docs: FtsDoc[];
     let events: number;
     let structuredLines: string[];
+    let message: MessageOverlap;
     try {
       const db = sqlOf(reader).db;
       if (!hasDbstat(db)) throw new Error("this SQLite has no dbstat table (SQLITE_ENABLE_DBSTAT_VTAB); the storage suite needs it");
       objects = objectSizes(db);
       columns = columnSizes(db, 'logs');
+      message = messageOverlap(db);
       events = Number(db.prepare('SELECT count(*) FROM logs').pluck().get());
       // The texts today's index holds, as the writer gave them to it.
       docs = db.prepare('SELECT message, host, process FROM logs ORDER BY id').all() as FtsDoc[];
@@ -127,7 +131,7 @@ export function runStorageSuite(opts: StorageSuiteOptions): StorageReport {
       fts.push(ftsVariantSize(docs, v));
     }
     const logsTableBytes = objects.filter((o) => o.group === 'logs').reduce((n, o) => n + o.bytes, 0);
-    return { mix: opts.mix, events, rawBytes, fileBytes, objects, columns, logsTableBytes, compression, structured, fts };
+    return { mix: opts.mix, events, rawBytes, fileBytes, objects, columns, logsTableBytes, message, compression, structured, fts };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -176,6 +180,11 @@ export function formatStorageReport(r: StorageReport): string {
   const colSum = r.columns.reduce((s, c) => s + c.bytes, 0);
   for (const c of r.columns) out.push(`| ${c.column} | ${share(c.present, n)} | ${perEvent(c.bytes, n)} | ${share(c.bytes, r.logsTableBytes)} |`);
   out.push(`| (cell headers, interior pages, free space) | | ${perEvent(r.logsTableBytes - colSum, n)} | ${share(r.logsTableBytes - colSum, r.logsTableBytes)} |`);
+  out.push('');
+  const m = r.message;
+  out.push(
+    `\`message\` against \`raw\`: ${share(m.equal, n)} of the events carry raw itself as their message, ${share(m.inside, n)} a part of raw, ${share(m.other, n)} text raw does not hold as is (${perEvent(m.otherBytes, n)} of the ${perEvent(m.messageBytes, n)} message B/event).`,
+  );
   out.push('');
   const sizes = [...new Set(r.compression.map((c) => c.blockEvents))];
   out.push(`Raw lines compressed in blocks (B/event and the ratio to the raw bytes; dictionaries from the first ${Math.min(DICTIONARY_SAMPLE, n).toLocaleString('en-US')} lines):`);

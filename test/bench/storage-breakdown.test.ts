@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { columnSizes, hasDbstat, objectSizes } from '../../src/bench/storage-breakdown.js';
+import { columnSizes, hasDbstat, messageOverlap, objectSizes } from '../../src/bench/storage-breakdown.js';
 import { openSqlite, type SqlDb } from '../../src/store/sqlite.js';
 
 let db: SqlDb;
@@ -93,5 +93,22 @@ describe('columnSizes', () => {
   test('an empty table: zero bytes', () => {
     db.exec('CREATE TABLE t (a TEXT)');
     expect(columnSizes(db, 't')).toEqual([{ column: 'a', present: 0, bytes: 0 }]);
+  });
+});
+
+describe('messageOverlap', () => {
+  test('no rows: all zero', () => {
+    db.exec('CREATE TABLE logs (id INTEGER PRIMARY KEY, message TEXT NOT NULL, raw TEXT NOT NULL)');
+    expect(messageOverlap(db)).toEqual({ events: 0, equal: 0, inside: 0, other: 0, otherBytes: 0, messageBytes: 0 });
+  });
+
+  test('sorts each message: raw itself, a part of raw, or text raw does not hold', () => {
+    db.exec('CREATE TABLE logs (id INTEGER PRIMARY KEY, message TEXT NOT NULL, raw TEXT NOT NULL)');
+    const ins = db.prepare('INSERT INTO logs (message, raw) VALUES (?, ?)');
+    ins.run('plain line', 'plain line');
+    ins.run('Failed password', '<34>Nov 20 10:16:03 h sshd[1]: Failed password');
+    ins.run('a "quoted" é', '{"msg":"a \\"quoted\\" \\u00e9"}');
+    ins.run('', 'empty message');
+    expect(messageOverlap(db)).toEqual({ events: 4, equal: 1, inside: 2, other: 1, otherBytes: 13, messageBytes: 10 + 15 + 13 });
   });
 });

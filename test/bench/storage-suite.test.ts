@@ -25,6 +25,8 @@ describe.each(['default', 'real'] as const)('runStorageSuite, %s mix', (mix) => 
     const lengths = [...mixMessages(mix, count, { seed: 7, start: START })].map((m) => Buffer.byteLength(m.value));
     expect(raw?.bytes).toBe(lengths.reduce((n, l) => n + l + (l <= 57 ? 1 : 2), 0));
     expect(r.columns.reduce((n, c) => n + c.bytes, 0)).toBeLessThan(r.logsTableBytes);
+    expect(r.message.equal + r.message.inside + r.message.other).toBe(count);
+    expect(r.message.inside).toBeGreaterThan(0);
   });
 
   test('every codec at every block size, each smaller than the raw bytes; bigger blocks smaller still', () => {
@@ -52,6 +54,7 @@ describe.each(['default', 'real'] as const)('runStorageSuite, %s mix', (mix) => 
     expect(text).toMatch(new RegExp(`^1,200 events of ${mix === 'real' ? 'real-shaped text lines' : 'the formats mix'}, \\d+\\.\\d raw B/event; database [\\d.]+ MiB = [\\d.]+ B/event = [\\d.]+× the raw bytes`));
     expect(text).toContain('| `logs` table |');
     expect(text).toContain('| raw | 100.0 % |');
+    expect(text).toMatch(/`message` against `raw`: [\d.]+ % of the events carry raw itself as their message, [\d.]+ % a part of raw, [\d.]+ % text raw does not hold as is/);
     expect(text).toContain('| codec | 100 events/block | 1000 events/block |');
     expect(text).toMatch(/\| brotli 9 \| [\d.]+ \(0\.\d{3}\) \| [\d.]+ \(0\.\d{3}\) \|/);
     expect(text).toContain('| external content, detail=full (today) |');
