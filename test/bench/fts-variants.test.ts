@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { ftsVariantSize, FTS_VARIANTS, type FtsDoc } from '../../src/bench/fts-variants.js';
+import { ftsVariantSize, FTS_VARIANTS, groupDocs, type FtsDoc } from '../../src/bench/fts-variants.js';
 
 const DOCS: FtsDoc[] = Array.from({ length: 3000 }, (_, i) => ({
   message: `Failed password for user${i % 50} from 10.0.${i % 256}.${(i * 7) % 256} port ${40000 + i} ssh2 attempt ${i} of many repeated words here and there`,
@@ -38,5 +38,39 @@ describe('ftsVariantSize', () => {
   test('the batch size does not change what is indexed, and the count is reported', () => {
     const r = ftsVariantSize(DOCS.slice(0, 10), variant('contentless (delete), detail=none'), 3);
     expect(r).toMatchObject({ variant: 'contentless (delete), detail=none', docs: 10 });
+  });
+});
+
+describe('groupDocs', () => {
+  const docs: FtsDoc[] = [
+    { message: 'a', host: 'h1', process: null },
+    { message: 'b', host: null, process: null },
+    { message: 'c', host: 'h3', process: 'p' },
+  ];
+
+  test.each([0, -2, 1.5])('%s events a document is refused', (k) => {
+    expect(() => groupDocs(docs, k)).toThrow(/positive integer/);
+  });
+
+  test('one event a document: the events themselves', () => {
+    expect(groupDocs(docs, 1)).toEqual(docs);
+    expect(groupDocs([], 4)).toEqual([]);
+  });
+
+  test('k events a document: texts joined by newlines, nulls skipped, the last document short', () => {
+    expect(groupDocs(docs, 2)).toEqual([
+      { message: 'a\nb', host: 'h1', process: null },
+      { message: 'c', host: 'h3', process: 'p' },
+    ]);
+  });
+});
+
+describe('an index over blocks of events', () => {
+  test('is less than half the size of one over events, and counts every event', () => {
+    const perEvent = ftsVariantSize(DOCS, variant('message only, contentless (delete), detail=none'));
+    const perBlock = ftsVariantSize(DOCS, variant('message only, one document per 256 events'));
+    expect(perBlock.docs).toBe(DOCS.length);
+    // Each term is listed once a block instead of once an event.
+    expect(perBlock.bytes).toBeLessThan(perEvent.bytes / 2);
   });
 });
