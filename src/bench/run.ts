@@ -11,6 +11,8 @@
  * the same run of another build, e.g. a worktree of an earlier commit). Not part of the appliance.
  * `--suite api` runs the API latency benchmark instead (api-bench.ts, docs/bench-api.md);
  * `--suite all` (the default) runs both on one broker.
+ * `--suite storage` needs no broker: where a database's bytes go and what the storage v2
+ * candidates would take for the same events (storage-suite.ts; --count, --mix).
  */
 import { spawn, spawnSync, execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -30,6 +32,7 @@ import { benchSigmaRules } from './sigma-rules.js';
 import { runApiBench } from './api-bench.js';
 import type { Phase } from './api-report.js';
 import type { ServerMode } from './api-server.js';
+import { formatStorageReport, runStorageSuite } from './storage-suite.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const CHUNK = 5000; // = kafka.batch.max_messages default: the store-only run writes the same transactions
@@ -45,7 +48,7 @@ interface Options {
   mix: MixName;
   /** A directory holding another build of logagg (its lib/ and config/rules): its end-to-end runs are paired with ours. */
   baseline?: string;
-  suite: 'ingest' | 'api' | 'all';
+  suite: 'ingest' | 'api' | 'all' | 'storage';
   api: {
     events: number; connections: number; durationS: number; warmupS: number; phases: Phase[]; modes: ServerMode[];
     settings: Record<string, string>; walkPages: number; only: string[];
@@ -175,6 +178,11 @@ const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
 type RunKey = 'a' | 'a1' | 'a2' | 'a@base' | 'a1@base' | 'a2@base';
 
 export async function runBench(opts: Options): Promise<void> {
+  if (opts.suite === 'storage') {
+    const report = runStorageSuite({ count: opts.count, mix: opts.mix, log });
+    process.stdout.write(`command: npm run bench -- ${process.argv.slice(2).join(' ')}\n\n${formatStorageReport(report)}`);
+    return;
+  }
   await withBroker(opts.brokers, async (brokers) => {
     if (opts.suite !== 'api') await ingestSuite(opts, brokers);
     if (opts.suite !== 'ingest') {
@@ -298,7 +306,7 @@ async function cli(argv: string[]): Promise<void> {
     .option('--partitions <n>', 'partitions of the benchmark topic', '3')
     .option('--skip <list>', 'comma-separated: kcat, detect', '')
     .option('--rounds <n>', 'ingest benchmark: repeat the end-to-end runs this many times (medians reported)', '1')
-    .option('--suite <name>', 'ingest | api | all', 'all')
+    .option('--suite <name>', 'ingest | api | all | storage (no broker: where the bytes go)', 'all')
     .option('--baseline <dir>', 'ingest benchmark: also run the end-to-end runs with the build in <dir> (e.g. a git worktree of an earlier commit, built), interleaved, and report the ratios')
     .option('--mix <name>', 'ingest benchmark messages: default (the formats mix) | real (syslog files, access logs, app lines, envelopes)', 'default')
     .option('--api-events <n>', 'API benchmark: events in the database (cached under .bench/)', '10000000')
@@ -321,7 +329,7 @@ async function cli(argv: string[]): Promise<void> {
     if (!Number.isInteger(n) || n < min) throw new Error(`${name} must be an integer >= ${min}, not ${v}`);
     return n;
   };
-  if (!['ingest', 'api', 'all'].includes(o.suite)) throw new Error(`--suite must be ingest, api or all, not ${o.suite}`);
+  if (!['ingest', 'api', 'all', 'storage'].includes(o.suite)) throw new Error(`--suite must be ingest, api, all or storage, not ${o.suite}`);
   if (!(MIXES as readonly string[]).includes(o.mix)) throw new Error(`--mix must be ${MIXES.join(' or ')}, not ${o.mix}`);
   const phases = list(o.apiPhases);
   const badPhase = phases.find((p) => p !== 'idle' && p !== 'ingest');
