@@ -60,7 +60,8 @@ describeKafka('backup and restore under ingest (real broker, real SQLite)', () =
     const TOTAL = 60_000;
     await produce(brokers, topic, readings(0, FIRST));
     const consume = startCli(['consume'], env);
-    await waitFor('5000 stored rows', () => countRows(db) >= 5000, 90_000).catch((e: Error) => {
+    // Every partition under way (a busy consumer may have stored one partition's batches only).
+    await waitFor('5000 stored rows in every partition', () => countRows(db) >= 5000 && query(db, OFFSETS_SQL).length === PARTITIONS, 90_000).catch((e: Error) => {
       throw new Error(`${e.message}\n${consume.output()}`);
     });
     let produced = FIRST;
