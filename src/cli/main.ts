@@ -20,6 +20,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   tail: async () => (await import('./commands/tail.js')).registerTail,
   notify: async () => (await import('./commands/notify.js')).registerNotify,
   rules: async () => (await import('./commands/rules.js')).registerRules,
+  silence: async () => (await import('./commands/silence.js')).registerSilence,
   parse: async () => (await import('./commands/parse.js')).registerParse,
   version: async () => (await import('./commands/version.js')).registerVersion,
 };

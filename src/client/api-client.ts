@@ -1,6 +1,6 @@
 /**
- * A small client of a remote appliance's REST API, for `logagg query --url` and the remote
- * source of `logagg tail` (src/tui/remote-source.ts): GET requests
+ * A small client of a remote appliance's REST API, for `logagg query --url`, `logagg silence
+ * --url` and the remote source of `logagg tail` (src/tui/remote-source.ts): requests
  * with a bearer token, RFC 9457 problems turned back into LogaggErrors (so exit codes match
  * the local mode: a bad parameter is 2, the rest 1), 429/503 retried after Retry-After, and
  * keyset pages followed through `next_cursor` one at a time.
@@ -72,9 +72,22 @@ export class RemoteClient {
   }
 
   async get<T>(path: string, params: RawQuery = {}): Promise<T> {
-    const url = this.base + path + queryString(params);
+    return this.request<T>('GET', path + queryString(params));
+  }
+
+  /** POST a JSON body. */
+  async post<T>(path: string, body: unknown): Promise<T> {
+    return this.request<T>('POST', path, body);
+  }
+
+  async delete<T>(path: string): Promise<T> {
+    return this.request<T>('DELETE', path);
+  }
+
+  private async request<T>(method: 'GET' | 'POST' | 'DELETE', pathAndQuery: string, body?: unknown): Promise<T> {
+    const url = this.base + pathAndQuery;
     for (let attempt = 0; ; attempt++) {
-      const res = await this.fetch(url);
+      const res = await this.fetch(url, method, body);
       if (res.ok) {
         try {
           return (await res.json()) as T;
@@ -83,7 +96,9 @@ export class RemoteClient {
         }
       }
       const problem = await readProblem(res);
-      const retryable = res.status === 429 || (res.status === 503 && !problem.type?.endsWith(':query-timeout'));
+      // A 429 was refused before anything was done: safe to send again. A 503 may come after a
+      // POST took effect (an ingest side that answered late), so only reads retry it.
+      const retryable = res.status === 429 || (method !== 'POST' && res.status === 503 && !problem.type?.endsWith(':query-timeout'));
       if (retryable && attempt < this.opts.maxRetries) {
         await sleep(retryWait(res.headers.get('retry-after'), attempt, this.opts.maxRetryWaitMs));
         continue;
@@ -123,11 +138,12 @@ export class RemoteClient {
     }
   }
 
-  private async fetch(url: string): Promise<Response> {
+  private async fetch(url: string, method: string, body: unknown): Promise<Response> {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (this.opts.token) headers.authorization = `Bearer ${this.opts.token}`;
+    if (body !== undefined) headers['content-type'] = 'application/json';
     try {
-      return await fetch(url, { headers, signal: AbortSignal.timeout(this.opts.timeoutMs) });
+      return await fetch(url, { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}), signal: AbortSignal.timeout(this.opts.timeoutMs) });
     } catch (e) {
       const err = e as Error & { cause?: { code?: string; message?: string } };
       if (err.name === 'TimeoutError') {
@@ -175,6 +191,8 @@ function toError(status: number, p: Problem, url: string): LogaggError {
     case 403:
       return new LogaggError('FORBIDDEN', `the token may not do this: ${detail}`);
     case 404:
+      // A record that is not there names its parameter (`id`); a wrong address does not.
+      if (p.param) return new LogaggError('NOT_FOUND', detail, { details: { param: p.param } });
       return new LogaggError('NOT_FOUND', `${new URL(url).pathname}: not found (${detail}); --url should be the appliance's address, e.g. http://127.0.0.1:8080`);
     case 429:
       return new LogaggError('RATE_LIMITED', `the appliance is rate-limiting this token: ${detail}; try again shortly`, { canRetry: true });

@@ -6,6 +6,8 @@
 import type { StoredEvent } from '../core/event.js';
 import type { Alert } from '../core/alert.js';
 import type { RefusedRule, RuleInfo } from '../core/rules/rule-info.js';
+import { silenceState, type Silence, type SilenceState } from '../core/silence.js';
+import type { Severity } from '../core/event.js';
 
 /** Epoch ms → ISO 8601; times outside the Date range (never stored) fall back to the number as text. */
 export function iso(ms: number): string {
@@ -73,5 +75,35 @@ export function toApiRule(r: RuleInfo): ApiRule {
     tags: [...r.tags],
     stats: { hits: r.stats.hits, alerts_opened: r.stats.alerts_opened, suppressed: r.stats.suppressed, last_hit: isoOrNull(r.stats.last_hit) },
     failures: r.failures,
+  };
+}
+
+/** A silence as GET/POST/DELETE /api/v1/silences send it, and `logagg silence` prints it. */
+export interface ApiSilence {
+  id: number;
+  matchers: { rules: string[]; hosts: string[]; severities: Severity[] };
+  starts_at: string;
+  ends_at: string;
+  /** At the time of the answer. */
+  state: SilenceState;
+  created_by: string;
+  created_at: string;
+  comment: string;
+  expired_by: string | null;
+  expired_at: string | null;
+}
+
+export function toApiSilence(s: Silence, now: number): ApiSilence {
+  return {
+    id: s.id,
+    matchers: { rules: [...(s.matchers.rules ?? [])], hosts: [...(s.matchers.hosts ?? [])], severities: [...(s.matchers.severities ?? [])] },
+    starts_at: iso(s.starts_at),
+    ends_at: iso(s.ends_at),
+    state: silenceState(s, now),
+    created_by: s.created_by,
+    created_at: iso(s.created_at),
+    comment: s.comment,
+    expired_by: s.expired_by,
+    expired_at: isoOrNull(s.expired_at),
   };
 }

@@ -50,7 +50,8 @@ function field(name: string, value: string, width: number, style?: InkStyle): De
 
 export function alertSummary(a: Alert): string {
   const count = a.count > 1 ? ` (x${a.count})` : '';
-  return `#${a.id} ${a.severity} ${a.state} ${a.host ?? '-'} ${a.rule_id}: ${a.title}${count}`;
+  const silenced = a.silenced_by ? ` [silenced ${a.silenced_by}]` : '';
+  return `#${a.id} ${a.severity} ${a.state} ${a.host ?? '-'} ${a.rule_id}: ${a.title}${count}${silenced}`;
 }
 
 export function eventDetailLines(d: EventDetail, width: number): DetailLine[] {
@@ -106,6 +107,7 @@ export function alertDetailLines(a: Alert, width: number): DetailLine[] {
   const out: DetailLine[] = [{ text: `Alert #${a.id}`, style: HEADING }];
   out.push(...field('severity', a.severity, width, severityInkStyle(a.severity)));
   out.push(...field('state', a.state, width));
+  if (a.silenced_by) out.push(...field('silenced', `${a.silenced_by} (stored, not notified)`, width, { dimColor: true }));
   out.push(...field('title', a.title, width));
   out.push(...field('rule', a.rule_id, width));
   out.push(...field('host', a.host ?? '-', width));

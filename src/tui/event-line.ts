@@ -123,9 +123,16 @@ export function plainLogLine(l: TailLine, color: boolean): string {
   return `${isoTime(l.ts)} ${paint(levelLabel(l.level), levelStyle(l.level), color)} ${l.host ?? '-'} ${origin(l)} ${l.message}${threat}${err}`;
 }
 
-/** `2025-01-15T12:31:07.000Z ALERT  HIGH #12 open web-2 port-scan: Port scan tool nc on web-2 (x3)` */
+/** `[silenced silence:3]` when a silence or maintenance window muted the alert (stored, not notified); '' otherwise. */
+export function silencedMark(a: Pick<Alert, 'silenced_by'>): string {
+  return a.silenced_by === null || a.silenced_by === undefined ? '' : `[silenced ${oneLine(a.silenced_by, 80)}]`;
+}
+
+/** `2025-01-15T12:31:07.000Z ALERT  HIGH #12 open web-2 port-scan: Port scan tool nc on web-2 (x3) [silenced window:patching]` */
 export function plainAlertLine(a: Alert, color: boolean): string {
   const sev = paint(a.severity, severityStyle(a.severity), color);
   const count = a.count > 1 ? ` (x${a.count})` : '';
-  return `${isoTime(a.last_seen)} ALERT  ${sev} #${a.id} ${a.state} ${a.host ?? '-'} ${oneLine(a.rule_id, 200)}: ${oneLine(a.title, 500)}${count}`;
+  const mark = silencedMark(a);
+  const silenced = mark === '' ? '' : ' ' + paint(mark, '2', color);
+  return `${isoTime(a.last_seen)} ALERT  ${sev} #${a.id} ${a.state} ${a.host ?? '-'} ${oneLine(a.rule_id, 200)}: ${oneLine(a.title, 500)}${count}${silenced}`;
 }

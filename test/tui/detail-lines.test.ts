@@ -33,6 +33,7 @@ const alert: Alert = {
   state_changed_by: 'ana',
   state_changed_at: T0 + 120_000,
   comment: 'looking',
+  silenced_by: null,
 };
 
 describe('eventDetailLines', () => {
@@ -110,6 +111,11 @@ describe('alertDetailLines', () => {
     expect(all).toMatch(/changed\s+2025-01-15T12:02:00.000Z by ana/);
     expect(all).toMatch(/comment\s+looking/);
     expect(all).toMatch(/events\s+#7 #9/);
+  });
+
+  test('silenced: by what, and that it was not notified; absent otherwise', () => {
+    expect(text(alertDetailLines({ ...alert, silenced_by: 'silence:4' }, 100)).join('\n')).toMatch(/silenced\s+silence:4 \(stored, not notified\)/);
+    expect(text(alertDetailLines(alert, 100)).join('\n')).not.toContain('silenced');
   });
 
   test('never changed, no samples', () => {

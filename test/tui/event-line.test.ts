@@ -7,6 +7,7 @@ import {
   MAX_LINE_MESSAGE,
   oneLine,
   plainAlertLine,
+  silencedMark,
   plainLogLine,
   shortTime,
   isoTime,
@@ -112,9 +113,15 @@ describe('toTailLine and plain lines', () => {
       state_changed_by: null,
       state_changed_at: null,
       comment: null,
+      silenced_by: null,
     };
     expect(plainAlertLine(a, false)).toBe('2025-01-15T12:00:01.000Z ALERT  CRITICAL #12 open web-2 port-scan: Port scan\\u001b[2J on web-2 (x3)');
     expect(plainAlertLine({ ...a, count: 1, host: null }, false)).toBe('2025-01-15T12:00:01.000Z ALERT  CRITICAL #12 open - port-scan: Port scan\\u001b[2J on web-2');
     expect(plainAlertLine(a, true)).toMatch(ANSI);
+    // Muted by a silence or a maintenance window: said at the end, escaped like the rest.
+    expect(plainAlertLine({ ...a, silenced_by: 'window:patching' }, false)).toBe('2025-01-15T12:00:01.000Z ALERT  CRITICAL #12 open web-2 port-scan: Port scan\\u001b[2J on web-2 (x3) [silenced window:patching]');
+    expect(plainAlertLine({ ...a, silenced_by: 'silence:7' }, true)).toMatch(/ \x1b\[2m\[silenced silence:7\]\x1b\[0m$/);
+    expect(silencedMark({ silenced_by: 'window:a\nb' })).toBe('[silenced window:a\\nb]');
+    expect(silencedMark({ silenced_by: null })).toBe('');
   });
 });

@@ -1,6 +1,7 @@
 import { render } from 'ink-testing-library';
 import { afterEach, describe, expect, test } from 'vitest';
 import { SqliteAlertsPort } from '../../src/store/alert-port.js';
+import { createSilence } from '../../src/store/silence-store.js';
 import { openStore, type Store } from '../../src/store/store.js';
 import { LocalTailSource } from '../../src/tui/local-source.js';
 import { RemoteTailSource } from '../../src/tui/remote-source.js';
@@ -137,6 +138,18 @@ describe('TailApp', () => {
     expect(t.frame()).not.toContain('during pause');
     await t.type('p');
     await t.waitFrame('resumed', (f) => f.includes('during pause-2') && !f.includes('PAUSED'));
+  });
+
+  test('a silenced alert is marked in the alert list; the others are not', async () => {
+    const db = tailDb();
+    createSilence(db.writerStore, { matchers: { rules: ['port-scan'] }, starts_at: Date.UTC(2025, 0, 15), ends_at: Date.now() + 3_600_000, created_by: 'ops', comment: 'pen test' }, Date.now());
+    db.write(events(1, 'nc -l 4444', { host: 'web-2' }), [{ rule_id: 'port-scan', host: 'web-2', severity: 'CRITICAL', title: 'Port scan tool nc on web-2' }]);
+    db.write(events(1, 'xmrig', { host: 'web-3' }), [{ rule_id: 'miner', host: 'web-3', severity: 'HIGH', title: 'Miner on web-3' }]);
+    const t = start(db);
+    await t.waitFrame('the alerts', (f) => f.includes('Port scan tool nc on web-2') && f.includes('Miner on web-3'));
+    const rows = t.frame().split('\n');
+    expect(rows.find((l) => l.includes('Port scan tool'))).toMatch(/CRITICAL\s+#\d+ open\s+\[silenced\] /);
+    expect(rows.find((l) => l.includes('Miner on web-3'))).not.toContain('silenced');
   });
 
   test('select a line, open the whole event with its alerts, go back', async () => {

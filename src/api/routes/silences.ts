@@ -6,7 +6,7 @@
 import type Router from '@koa/router';
 import { badRequest, LogaggError } from '../../errors.js';
 import { readSilenceRequest, MATCHER_VALUE_PATTERN, MAX_SILENCE_COMMENT } from '../../core/silence-request.js';
-import { matchersWithinScope, SILENCE_STATES, silenceState, type Silence } from '../../core/silence.js';
+import { matchersWithinScope, SILENCE_STATES } from '../../core/silence.js';
 import { SEVERITIES } from '../../core/event.js';
 import { principalOf, requireRole } from '../auth/authenticate.js';
 import { onlyFields, readJsonObject } from '../body.js';
@@ -14,27 +14,12 @@ import type { ApiSettings, RouteEnv } from '../env.js';
 import type { SilencesPort } from '../ports.js';
 import { HttpProblem } from '../problem.js';
 import { QueryReader, type RawQuery } from '../../query/params.js';
-import { iso, isoOrNull } from '../../query/render.js';
+import { toApiSilence } from '../../query/render.js';
 import { pathId } from './logs.js';
 
 function port(env: RouteEnv): SilencesPort {
   if (!env.deps.silences) throw new LogaggError('STORE_UNAVAILABLE', 'silences are not available: the detection engine is not running in this process');
   return env.deps.silences;
-}
-
-export function toApiSilence(s: Silence, now: number) {
-  return {
-    id: s.id,
-    matchers: { rules: [...(s.matchers.rules ?? [])], hosts: [...(s.matchers.hosts ?? [])], severities: [...(s.matchers.severities ?? [])] },
-    starts_at: iso(s.starts_at),
-    ends_at: iso(s.ends_at),
-    state: silenceState(s, now),
-    created_by: s.created_by,
-    created_at: iso(s.created_at),
-    comment: s.comment,
-    expired_by: s.expired_by,
-    expired_at: isoOrNull(s.expired_at),
-  };
 }
 
 const notFound = (id: number) => new LogaggError('NOT_FOUND', `no silence with id ${id}`, { details: { param: 'id' } });

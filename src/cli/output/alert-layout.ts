@@ -9,6 +9,8 @@ export const ALERT_LAYOUT: RecordLayout<ApiAlert> = {
     { header: 'LAST SEEN', value: (a) => a.last_seen, max: 24 },
     { header: 'SEVERITY', value: (a) => a.severity, max: 8, style: (a) => severityStyle(a.severity) },
     { header: 'STATE', value: (a) => a.state, max: 12, style: (a) => alertStateStyle(a.state) },
+    // What muted its last write (silence:<id>, window:<name>): stored, not notified.
+    { header: 'SILENCED', value: (a) => a.silenced_by ?? '-', max: 24, style: (a) => (a.silenced_by === null ? null : '2') },
     { header: 'HOST', value: (a) => a.host ?? '-', max: 28 },
     { header: 'COUNT', value: (a) => String(a.count), max: 8 },
     { header: 'RULE', value: (a) => a.rule_id, max: 28 },
@@ -29,5 +31,6 @@ export const ALERT_LAYOUT: RecordLayout<ApiAlert> = {
     { header: 'state_changed_by', value: (a) => a.state_changed_by },
     { header: 'state_changed_at', value: (a) => a.state_changed_at },
     { header: 'comment', value: (a) => a.comment },
+    { header: 'silenced_by', value: (a) => a.silenced_by },
   ],
 };

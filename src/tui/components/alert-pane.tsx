@@ -23,6 +23,8 @@ function AlertRow({ alert, selected }: { alert: Alert; selected: boolean }) {
       <Text {...style}>{alert.severity.padEnd(8)}</Text>
       {` #${alert.id} `}
       <Text bold={alert.state === 'open'}>{alert.state.padEnd(13)}</Text>
+      {/* Early in the row, so a narrow terminal does not cut it: stored, not notified. */}
+      {alert.silenced_by ? <Text dimColor>{'[silenced] '}</Text> : null}
       <Text dimColor>{shortTime(alert.last_seen)}</Text>
       {` ${alert.host ?? '-'} ${oneLine(alert.rule_id, 100)}: ${oneLine(alert.title, 300)}${count}`}
     </Text>

@@ -8,6 +8,7 @@ import type { RawQuery } from '../../../src/query/params.js';
 import { LogaggError } from '../../../src/errors.js';
 import { BIN } from '../../helpers/cli.js';
 import { writeBatch, finding } from '../../store/alert-fixtures.js';
+import { createSilence } from '../../../src/store/silence-store.js';
 import { allPages, cli, HOUR, parseCsv, seedDb, startApiOver, variedEvents, type CliApi, type SeededDb } from '../fixtures.js';
 
 // Every test starts the CLI (a Node process) several times: on 2 busy cores that takes seconds.
@@ -26,6 +27,8 @@ beforeAll(async () => {
   // Alerts over the same database, as detection writes them (in a batch's transaction).
   const t = Date.now() - 2 * HOUR;
   writeBatch(db.store, { times: [t, t + 1000], findings: [finding({ rule_id: 'cpu-high', host: 'web-1', severity: 'HIGH', event_indexes: [0, 1] })] });
+  // A silence of ssh-brute: its alert is stored marked silenced_by.
+  createSilence(db.store, { matchers: { rules: ['ssh-brute'] }, starts_at: t - HOUR, ends_at: Date.now() + HOUR, created_by: 'ops', comment: 'pen test' }, t - HOUR);
   writeBatch(db.store, { times: [t + 5000], findings: [finding({ rule_id: 'ssh-brute', host: 'db-1', severity: 'CRITICAL' })] });
   writeBatch(db.store, { times: [t + 9000], findings: [finding({ rule_id: 'disk-low', host: 'edge-9', severity: 'LOW' })] });
   api = await startApiOver(db.path);
@@ -217,12 +220,18 @@ describe('alerts (--alerts)', () => {
     const json = await query(['--alerts', '-o', 'json']);
     expect(json.code, json.stderr).toBe(0);
     expect(JSON.parse(json.stdout)).toEqual(fromApi);
+    expect(Object.fromEntries(fromApi.map((a) => [a.rule_id, a.silenced_by]))).toEqual({ 'cpu-high': null, 'ssh-brute': 'silence:1', 'disk-low': null });
     const table = await query(['--alerts']);
     expect(table.code, table.stderr).toBe(0);
-    expect(table.stdout.split('\n')[0]).toMatch(/^ID\s+LAST SEEN\s+SEVERITY\s+STATE\s+HOST\s+COUNT\s+RULE\s+TITLE$/);
-    expect(table.stdout).toContain('ssh-brute');
+    const lines = table.stdout.trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^ID\s+LAST SEEN\s+SEVERITY\s+STATE\s+SILENCED\s+HOST\s+COUNT\s+RULE\s+TITLE$/);
+    // A silenced alert says by what; the others show a dash.
+    expect(lines.find((l) => l.includes('ssh-brute'))).toMatch(/ CRITICAL +open +silence:1 +db-1 /);
+    expect(lines.find((l) => l.includes('disk-low'))).toMatch(/ LOW +open +- +edge-9 /);
     const csv = parseCsv((await query(['--alerts', '-o', 'csv'])).stdout);
     expect(csv).toHaveLength(4);
+    const col = csv[0]!.indexOf('silenced_by');
+    expect(csv.slice(1).map((r) => [r[1], r[col]])).toEqual(expect.arrayContaining([['ssh-brute', 'silence:1'], ['cpu-high', '']]));
     const remote = await cli(['query', '--alerts', '-o', 'json', '--url', api.url, '--token', api.token()]);
     expect(remote.stdout).toBe(json.stdout);
   });
