@@ -13,6 +13,7 @@ import { notificationsPathItem } from './routes/notifications.js';
 import { FTS_LIMITS } from '../store/fts-query.js';
 import { CURSOR_PATTERN, LEVEL_PATTERN, LIST_ITEM_SCHEMA, MAX_LIST, MAX_VALUE, TIME_PATTERN } from '../query/params.js';
 import { RULE_ID_PATTERN } from './routes/rules.js';
+import { IDEMPOTENCY_KEY_PATTERN } from './routes/ingest.js';
 
 type Obj = Record<string, unknown>;
 
@@ -192,6 +193,16 @@ function ingestPath(limits: IngestLimits): Obj {
       operationId: 'ingest',
       summary:
         'Store messages (role ingest): NDJSON or text, one message a line, or a JSON array, one message an element. Decoded, enriched, run through detection and stored like Kafka messages, in one transaction; the answer comes after the commit, so a 2xx means durable and any other answer means nothing was stored.',
+      parameters: [
+        {
+          name: 'Idempotency-Key',
+          in: 'header',
+          required: false,
+          description:
+            'Makes a retry safe: a request with a key is stored once. A retry with the same key and body within listeners.http.idempotency_window (default 24 h; also after a restart) gets the first answer with Idempotent-Replayed: true and stores nothing; one arriving while the first is being stored waits for it. The same key with another body is 422. Use a new key (a UUID) for new messages.',
+          schema: { type: 'string', pattern: IDEMPOTENCY_KEY_PATTERN },
+        },
+      ],
       requestBody: {
         required: true,
         content: {
@@ -210,7 +221,8 @@ function ingestPath(limits: IngestLimits): Obj {
       },
       responses: {
         '200': {
-          description: 'Stored.',
+          description: 'Stored (or, with Idempotent-Replayed, the answer of the earlier request with the same Idempotency-Key; nothing stored again).',
+          headers: { 'Idempotent-Replayed': { description: 'true when this is the stored answer of an earlier request', schema: { type: 'string', enum: ['true'] } } },
           content: {
             'application/json': {
               schema: {
@@ -228,6 +240,7 @@ function ingestPath(limits: IngestLimits): Obj {
         },
         '413': problem('Body larger than listeners.http.max_body_bytes, or more than listeners.http.max_lines messages.'),
         '415': problem('Another media type, or a Content-Encoding.'),
+        '422': problem('The Idempotency-Key was used with another body; nothing stored.'),
         ...ERRORS,
       },
     },

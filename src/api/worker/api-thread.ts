@@ -126,7 +126,12 @@ export function spawnApiThread(settings: ApiThreadSettings): SpawnedApiThread {
         rulesSetEnabled: (id, enabled, by) => need(side.rules, 'the rule set').setEnabled(id, enabled, by),
         alertTransition: (id, change, hostScope) => changes.transition(id, change, hostScope),
         // A Buffer crosses the thread boundary as a Uint8Array: view the same bytes as a Buffer again.
-        ingestSubmit: (lines, peer) => need(side.ingest, 'direct ingest').submit(lines.map((l) => Buffer.from(l.buffer, l.byteOffset, l.byteLength)), peer),
+        ingestSubmit: (lines, peer, request) =>
+          need(side.ingest, 'direct ingest').submit(
+            lines.map((l) => Buffer.from(l.buffer, l.byteOffset, l.byteLength)),
+            peer,
+            request,
+          ),
         ingestState: state,
       });
 
