@@ -208,12 +208,14 @@ function ingestPath(limits: IngestLimits): Obj {
         content: {
           'application/x-ndjson': { schema: lines },
           'application/json': {
+            // No `type`: the array keywords bind arrays only, so any other JSON value (stored as
+            // one message) is valid too, exactly as the server reads it.
             schema: {
-              type: 'array',
               minItems: 1,
               maxItems: limits.maxLines,
-              items: { not: { const: '' } },
-              description: 'String elements are the message text; other elements are stored as their JSON text. (Any other JSON value is stored as one message.)',
+              // At least one element that is not an empty string (minLength binds strings only).
+              contains: { minLength: 1 },
+              description: 'An array: string elements are the message text, other elements are stored as their JSON text, empty strings are skipped. Any other JSON value is one message.',
             },
           },
           'text/plain': { schema: lines },

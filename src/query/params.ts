@@ -32,8 +32,8 @@ export const TIME_PATTERN =
  */
 export const LIST_ITEM_SCHEMA = { type: 'string', minLength: 1, maxLength: 256, pattern: '[^\\s,]' } as const;
 
-/** A next_cursor as the store makes it (store/cursor.ts): base64url, at most 200 characters. */
-export const CURSOR_PATTERN = '^[A-Za-z0-9_-]{1,200}$';
+/** A next_cursor as the store makes it (store/cursor.ts). */
+export { CURSOR_PATTERN } from '../store/cursor.js';
 
 /**
  * A point in time: ISO 8601 (`2024-05-01T12:00:00Z`; no zone = UTC), epoch seconds or
@@ -104,7 +104,10 @@ export class QueryReader {
   list(name: string): string[] | undefined {
     const v = this.q[name];
     if (v === undefined) return undefined;
-    const items = (Array.isArray(v) ? v : [v])
+    const values = Array.isArray(v) ? v : [v];
+    // Each value must name something (the document's item pattern); blanks between commas are dropped.
+    if (values.some((s) => !/[^\s,]/.test(s))) throw badRequest(name, 'must not be empty');
+    const items = values
       .flatMap((s) => s.split(','))
       .map((s) => s.trim())
       .filter((s) => s !== '');

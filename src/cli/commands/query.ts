@@ -4,7 +4,7 @@ import type { AlertFilter } from '../../core/alert.js';
 import { ATTR_PREFIX, LOG_FILTER_PARAMS, readLogFilter, withApiParams } from '../../query/log-query.js';
 import { QueryReader, type RawQuery } from '../../query/params.js';
 import { toApiAlert, toApiLog, type ApiAlert, type ApiLog } from '../../query/render.js';
-import { LogaggError, isLogaggError } from '../../errors.js';
+import { LogaggError, badRequest, isLogaggError } from '../../errors.js';
 import { LogReader, MAX_PAGE, type LogStats } from '../../store/log-reader.js';
 import type { LogFilter } from '../../store/log-filter.js';
 import { SqliteAlertsPort } from '../../store/alert-port.js';
@@ -127,9 +127,15 @@ export function logQueryParams(f: QueryFlags): RawQuery {
   return q;
 }
 
-/** Validates the parameters exactly as GET /logs does; relative times are resolved against `now`. */
+/**
+ * Validates the parameters as GET /logs does; relative times are resolved against `now`. One
+ * check more: a --from after --to is refused (the API answers an empty window, but at a terminal
+ * it is a typo worth naming).
+ */
 export function parseLogFilter(params: RawQuery, now: number): LogFilter {
-  return readLogFilter(new QueryReader(params, LOG_FILTER_PARAMS, [ATTR_PREFIX]), now, undefined);
+  const f = readLogFilter(new QueryReader(params, LOG_FILTER_PARAMS, [ATTR_PREFIX]), now, undefined);
+  if (f.from !== undefined && f.to !== undefined && f.from > f.to) throw badRequest('from', 'must not be after `to`');
+  return f;
 }
 
 /**
