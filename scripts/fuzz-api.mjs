@@ -10,7 +10,7 @@
  *   4. `st run` with a bounded number of examples per operation and a time budget, then the
  *      server is stopped (SIGTERM) and the temp directory removed.
  *
- * Flags: --max-examples N (default 40), --max-time S (default 150), --seed N, --keep (leave the
+ * Flags: --max-examples N (default 40), --max-time S (default 120), --seed N, --keep (leave the
  * temp directory and the report). Needs `npm run build` first (lib/ and bin/logagg).
  */
 import { spawn, spawnSync } from 'node:child_process';
@@ -31,7 +31,7 @@ function flag(name, fallback) {
   return i >= 0 ? process.argv[i + 1] : fallback;
 }
 const maxExamples = Number(flag('max-examples', '40'));
-const maxTime = Number(flag('max-time', '150'));
+const maxTime = Number(flag('max-time', '120'));
 const seed = flag('seed', undefined);
 const keep = process.argv.includes('--keep');
 const log = (msg) => process.stderr.write(`fuzz:api: ${msg}\n`);
@@ -152,7 +152,7 @@ async function main() {
       '--checks', 'all',
       '--max-examples', String(maxExamples),
       '--max-time', String(maxTime),
-      '--workers', '2',
+      '--workers', '1',
       '--request-timeout', '10',
       '--report', 'junit', '--report-dir', join(dir, 'report'),
       ...(seed !== undefined ? ['--seed', seed] : []),

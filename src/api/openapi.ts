@@ -11,7 +11,8 @@ import { PROBLEM_CONTENT_TYPE } from './problem.js';
 import { BUCKETS } from './summary.js';
 import { notificationsPathItem } from './routes/notifications.js';
 import { FTS_LIMITS } from '../store/fts-query.js';
-import { CURSOR_PATTERN, LEVEL_PATTERN, LIST_ITEM_SCHEMA, MAX_LIST, MAX_VALUE, TIME_PATTERN } from '../query/params.js';
+import { CURSOR_PATTERN } from '../store/cursor.js';
+import { LEVEL_PATTERN, LIST_ITEM_SCHEMA, MAX_LIST, MAX_VALUE, TIME_PATTERN } from '../query/params.js';
 import { RULE_ID_PATTERN } from './routes/rules.js';
 import { IDEMPOTENCY_KEY_PATTERN } from './routes/ingest.js';
 

@@ -32,8 +32,6 @@ export const TIME_PATTERN =
  */
 export const LIST_ITEM_SCHEMA = { type: 'string', minLength: 1, maxLength: 256, pattern: '[^\\s,]' } as const;
 
-/** A next_cursor as the store makes it (store/cursor.ts). */
-export { CURSOR_PATTERN } from '../store/cursor.js';
 
 /**
  * A point in time: ISO 8601 (`2024-05-01T12:00:00Z`; no zone = UTC), epoch seconds or

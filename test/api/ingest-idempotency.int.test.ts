@@ -103,7 +103,7 @@ describe('one running appliance', () => {
     expect(countRows(db)).toBe(before + 10);
   });
 
-  test.each([['a key with spaces'], ['x'.repeat(256)], ['caf\u00e9']])('a malformed key %j is 400 naming the header, nothing stored', async (key) => {
+  test.each([['a key with spaces'], ['x'.repeat(256)], ['caf\u00e9'], ['']])('a malformed key %j is 400 naming the header, nothing stored', async (key) => {
     const before = countRows(db);
     const res = await fetch(`${url}/api/v1/ingest`, {
       method: 'POST',

@@ -34,8 +34,11 @@ export function registerIngestRoute(router: Router, env: RouteEnv): void {
 
   router.post(INGEST_PATH, requireRole('ingest'), async (ctx) => {
     new QueryReader(ctx.query as RawQuery, []);
+    // Present but empty is refused too: the document allows no empty key, and a client that
+    // meant to send one must not silently lose its protection against doubles.
+    const sent = ctx.req.headers['idempotency-key'] !== undefined;
     const key = ctx.get('Idempotency-Key');
-    if (key !== '' && !IDEMPOTENCY_KEY.test(key)) throw badRequest('Idempotency-Key', 'must be 1 to 255 visible ASCII characters, e.g. a UUID');
+    if (sent && !IDEMPOTENCY_KEY.test(key)) throw badRequest('Idempotency-Key', 'must be 1 to 255 visible ASCII characters, e.g. a UUID');
     const kind = bodyKind(ctx.get('Content-Type'));
     if (kind === null) {
       throw new HttpProblem(415, 'unsupported-media-type', `send the body as one of ${Object.keys(BODY_MEDIA_TYPES).join(', ')}`);
@@ -55,7 +58,7 @@ export function registerIngestRoute(router: Router, env: RouteEnv): void {
     if (split.lines.length === 0) throw badRequest('body', 'holds no message (every line is empty)');
     // Behind a trusted proxy the address is the client's (X-Forwarded-For), the port would be the proxy's.
     // The media type is part of what was sent: the same bytes as text or as JSON are other messages.
-    const request = key === '' ? undefined : { key, bodySha256: createHash('sha256').update(kind).update('\n').update(body).digest('hex') };
+    const request = !sent ? undefined : { key, bodySha256: createHash('sha256').update(kind).update('\n').update(body).digest('hex') };
     const { replayed, ...outcome } = await port.submit(split.lines, formatPeer(ctx.request.ip, ctx.app.proxy ? undefined : ctx.req.socket.remotePort), request);
     if (replayed) ctx.set('Idempotent-Replayed', 'true');
     ctx.body = outcome;

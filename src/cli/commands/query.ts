@@ -1,3 +1,4 @@
+import { hasSearchTerm } from '../../store/fts-query.js';
 import { Option, type Command } from 'commander';
 import { parseAlertFilter } from '../../query/alert-query.js';
 import type { AlertFilter } from '../../core/alert.js';
@@ -135,6 +136,8 @@ export function logQueryParams(f: QueryFlags): RawQuery {
 export function parseLogFilter(params: RawQuery, now: number): LogFilter {
   const f = readLogFilter(new QueryReader(params, LOG_FILTER_PARAMS, [ATTR_PREFIX]), now, undefined);
   if (f.from !== undefined && f.to !== undefined && f.from > f.to) throw badRequest('from', 'must not be after `to`');
+  const q = params.q;
+  if (typeof q === 'string' && !hasSearchTerm(q)) throw badRequest('q', 'no search term: give at least one word, "phrase" or prefix*');
   return f;
 }
 
