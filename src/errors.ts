@@ -11,6 +11,8 @@ export const ERROR_CODES = {
   NOT_FOUND: { exit: 1, http: 404 },
   /** The resource's current state forbids the change asked for (e.g. acknowledging a resolved alert). */
   CONFLICT: { exit: 1, http: 409 },
+  /** An Idempotency-Key sent again with a different request (RFC draft httpapi-idempotency-key: 422). */
+  IDEMPOTENCY_KEY_REUSED: { exit: 1, http: 422 },
   UNAUTHORIZED: { exit: 1, http: 401 },
   FORBIDDEN: { exit: 1, http: 403 },
   RATE_LIMITED: { exit: 1, http: 429 },

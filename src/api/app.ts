@@ -6,6 +6,7 @@
  */
 import Router from '@koa/router';
 import Koa from 'koa';
+import { METHODS } from 'node:http';
 import { ConfigError } from '../errors.js';
 import { LogReader } from '../store/log-reader.js';
 import { createApiMetrics, type ApiMetrics } from './api-metrics.js';
@@ -47,6 +48,12 @@ function registerResources(router: Router, env: RouteEnv): void {
   registerSummaryRoutes(router, env);
   registerNotificationRoutes(router, env);
 }
+
+/**
+ * Every method Node parses counts as known to the routers, so a method a path does not take
+ * (TRACE, CONNECT, PROPFIND…) is answered 405 with Allow, as RFC 9110 asks, not 501.
+ */
+const KNOWN_METHODS = [...METHODS];
 
 export function createApiApp(deps: ApiDeps, opts: { https?: boolean } = {}): ApiApp {
   const cfg = deps.config;
@@ -91,9 +98,10 @@ export function createApiApp(deps: ApiDeps, opts: { https?: boolean } = {}): Api
     app.use((ctx, next) => (ctx.path === '/healthz' ? next() : limitIp(ctx, next)));
   }
 
-  const publicRouter = new Router();
+  const publicRouter = new Router({ methods: KNOWN_METHODS });
   registerHealthRoute(publicRouter);
   app.use(publicRouter.routes());
+  app.use(publicRouter.allowedMethods());
 
   app.use(authenticate({ auth: cfg.auth, keys, queryTokenPaths: new Set([STREAM_PATH]) }));
   if (rl.enabled) {
@@ -101,12 +109,12 @@ export function createApiApp(deps: ApiDeps, opts: { https?: boolean } = {}): Api
     app.use(rateLimit(perToken, 'token', (ctx) => String((ctx.state.principal as { tokenId: string }).tokenId)));
   }
 
-  const v1 = new Router({ prefix: '/api/v1' });
+  const v1 = new Router({ prefix: '/api/v1', methods: KNOWN_METHODS });
   registerResources(v1, env);
   registerStreamRoute(v1, env);
   registerIngestRoute(v1, env);
   registerSilenceRoutes(v1, env);
-  const openapi = buildOpenApi(cfg, { ingest: deps.ingest !== undefined });
+  const openapi = buildOpenApi(cfg, deps.ingest ? { ingest: { maxBodyBytes: deps.ingest.maxBodyBytes, maxLines: deps.ingest.maxLines } } : {});
   v1.get('/openapi.json', requireRole('viewer'), (ctx) => {
     new QueryReader(ctx.query as RawQuery, []);
     ctx.body = openapi;
@@ -114,7 +122,7 @@ export function createApiApp(deps: ApiDeps, opts: { https?: boolean } = {}): Api
   app.use(v1.routes());
   app.use(v1.allowedMethods());
 
-  const root = new Router();
+  const root = new Router({ methods: KNOWN_METHODS });
   registerResources(root, env);
   registerReadyRoutes(root, env);
   app.use(root.routes());

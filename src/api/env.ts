@@ -1,6 +1,7 @@
 /**
  * What createApp is given, and what the routes share.
  */
+import type { IdempotentRequest, IngestAnswer } from '../listen/http-ingest.js';
 import type { FrozenConfig } from '../config/load.js';
 import type { IngestStats } from '../ingest/ingest-stats.js';
 import type { Logger } from '../logger.js';
@@ -44,9 +45,10 @@ export interface IngestPort {
   readonly maxLines: number;
   /**
    * Stores the messages in one transaction and resolves only once it is committed; throws
-   * STORE_UNAVAILABLE (503) without storing anything when ingest cannot take them now.
+   * STORE_UNAVAILABLE (503) without storing anything when ingest cannot take them now. With
+   * `request` (an Idempotency-Key), a request already stored is answered from its stored answer.
    */
-  submit(lines: Buffer[], peer: string): Promise<{ stored: number; duplicates: number; parse_errors: number }>;
+  submit(lines: Buffer[], peer: string, request?: IdempotentRequest): Promise<IngestAnswer>;
 }
 
 /** Shared by the routes of one app. */

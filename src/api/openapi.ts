@@ -11,8 +11,16 @@ import { PROBLEM_CONTENT_TYPE } from './problem.js';
 import { BUCKETS } from './summary.js';
 import { notificationsPathItem } from './routes/notifications.js';
 import { silencePathItems } from './routes/silences.js';
+import { FTS_LIMITS } from '../store/fts-query.js';
+import { CURSOR_PATTERN } from '../store/cursor.js';
+import { LEVEL_PATTERN, LIST_ITEM_SCHEMA, MAX_LIST, MAX_VALUE, TIME_PATTERN } from '../query/params.js';
+import { RULE_ID_PATTERN } from './routes/rules.js';
+import { IDEMPOTENCY_KEY_PATTERN } from './routes/ingest.js';
 
 type Obj = Record<string, unknown>;
+
+/** Path ids are positive integers a JSON number holds exactly (routes/logs.ts pathId). */
+const MAX_ID = Number.MAX_SAFE_INTEGER;
 
 const json = (schemaName: string): Obj => ({ 'application/json': { schema: { $ref: `#/components/schemas/${schemaName}` } } });
 const problem = (description: string): Obj => ({ description, content: { [PROBLEM_CONTENT_TYPE]: { schema: { $ref: '#/components/schemas/Problem' } } } });
@@ -22,35 +30,52 @@ const ERRORS: Obj = {
   '400': problem('A parameter is wrong; `param` names it.'),
   '401': problem('No token, or the token was refused (see WWW-Authenticate).'),
   '403': problem('The token lacks the role, or its host scope forbids this.'),
+  '405': problem('The method is not one this path takes; Allow lists those it does.'),
+  '406': problem('The Accept header excludes every media type this operation answers with.'),
   '429': problem('Rate limited; retry after Retry-After seconds.'),
+  '431': problem('The request line and headers together exceed 16 KiB; send shorter parameters.'),
   '503': problem('Temporarily unavailable (query time budget exceeded, store busy, too many streams).'),
   default: problem('Any other error.'),
 };
 
 const q = (name: string, description: string, schema: Obj, extra: Obj = {}): Obj => ({ name, in: 'query', required: false, description, schema, ...extra });
-const list = (item: Obj = { type: 'string' }): Obj => ({ type: 'array', items: item });
+/** A list value as the server reads it (query/params.ts): at most MAX_LIST items. */
+const list = (item: Obj = LIST_ITEM_SCHEMA): Obj => ({ type: 'array', items: item, minItems: 1, maxItems: MAX_LIST });
+const text: Obj = { type: 'string', maxLength: MAX_VALUE };
 const timeParam = (name: string, what: string) =>
-  q(name, `${what}: ISO 8601 (2024-05-01T12:00:00Z; no zone = UTC), epoch seconds or ms, now, or relative like 15m, 24h, 7d (that long ago).`, { type: 'string' });
+  q(name, `${what}: ISO 8601 (2024-05-01T12:00:00Z; no zone = UTC), epoch seconds or ms, now, or relative like 15m, 24h, 7d (that long ago).`, { type: 'string', pattern: TIME_PATTERN });
 
 function logFilterParams(): Obj[] {
   return [
     timeParam('from', 'Events at or after'),
     timeParam('to', 'Events before'),
     q('host', 'One or more hosts (repeat or comma-separate); `*` is a wildcard (web-*).', list(), { style: 'form', explode: true }),
-    q('level', 'At or above this level: emergency, alert, critical, error, warning, notice, info, debug, or 0–7.', { type: 'string' }),
+    q('level', 'At or above this level: emergency, alert, critical, error, warning, notice, info, debug, or 0–7 (aliases emerg, panic, crit, fatal, err, warn, informational, information, trace; any case).', {
+      type: 'string',
+      pattern: LEVEL_PATTERN,
+    }),
     q('topic', 'One or more Kafka topics.', list(), { style: 'form', explode: true }),
     q('format', 'One or more formats.', list({ type: 'string', enum: [...FORMATS] }), { style: 'form', explode: true }),
     q('tag', 'Events carrying every one of these tags.', list(), { style: 'form', explode: true }),
     q('has_threats', 'Only events with (true) or without (false) threats.', { type: 'boolean' }),
     q('threat_severity', 'Highest threat at least this severe.', { type: 'string', enum: [...SEVERITIES] }),
     q('has_error', 'Only events that failed (true) or did not fail (false) to decode.', { type: 'boolean' }),
-    q('q', 'Full-text search over message, host and process: words, "phrases", prefix*, AND, OR, NOT, parentheses.', { type: 'string', maxLength: 2000 }),
+    q('q', `Full-text search over message, host and process: words, "phrases", prefix*, AND, OR, NOT, parentheses; at most ${FTS_LIMITS.MAX_INPUT} characters, ${FTS_LIMITS.MAX_TERMS} terms and ${FTS_LIMITS.MAX_DEPTH} levels of parentheses.`, {
+      type: 'string',
+      maxLength: FTS_LIMITS.MAX_INPUT,
+    }),
     {
       name: 'attr',
       in: 'query',
       required: false,
       description: 'Attribute filters: attr.<path>=<value>, e.g. attr.process=nc or attr.http.status=500 (numbers match numerically).',
-      schema: { type: 'object', additionalProperties: { type: 'string' } },
+      // store/log-filter.ts: at most 20 filters, paths of at most 200 characters and 16 segments.
+      schema: {
+        type: 'object',
+        maxProperties: 20,
+        propertyNames: { maxLength: 205, pattern: '^attr\\.[A-Za-z0-9_-]+(?:\\.[A-Za-z0-9_-]+){0,15}$' },
+        additionalProperties: text,
+      },
       style: 'form',
       explode: true,
     },
@@ -60,11 +85,11 @@ function logFilterParams(): Obj[] {
 function pageParams(cfg: ApiSettings): Obj[] {
   return [
     q('limit', `Page size, 1–${cfg.limits.max_page}.`, { type: 'integer', minimum: 1, maximum: cfg.limits.max_page, default: cfg.limits.default_page }),
-    q('cursor', 'The next_cursor of the previous page, unchanged.', { type: 'string' }),
+    q('cursor', 'The next_cursor of the previous page, unchanged (opaque).', { type: 'string', pattern: CURSOR_PATTERN }),
   ];
 }
 
-const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'integer', minimum: 1 } };
+const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'integer', minimum: 1, maximum: MAX_ID } };
 
 function resourcePaths(cfg: ApiSettings): Record<string, Obj> {
   return {
@@ -138,7 +163,7 @@ function resourcePaths(cfg: ApiSettings): Record<string, Obj> {
       patch: {
         operationId: 'changeRule',
         summary: 'Enable or disable a rule (role admin).',
-        parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
+        parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', pattern: RULE_ID_PATTERN } }],
         requestBody: { required: true, content: json('RulePatch') },
         responses: { '200': ok('Rule'), '404': problem('No such rule.'), '413': problem('Body too large.'), '415': problem('Body is not application/json.'), ...ERRORS },
       },
@@ -161,24 +186,47 @@ function resourcePaths(cfg: ApiSettings): Record<string, Obj> {
 }
 
 /** POST /api/v1/ingest, documented when the server serves it (ingest runs in its process). */
-function ingestPath(): Obj {
+function ingestPath(limits: IngestLimits): Obj {
+  // Empty lines (and a leading byte-order mark) are skipped: a body needs one other character.
+  const lines: Obj = { type: 'string', pattern: '[^\\r\\n\\uFEFF]', description: `One message a line (LF or CRLF), at most ${limits.maxLines} lines and ${limits.maxBodyBytes} bytes.` };
   const count = (description: string): Obj => ({ type: 'integer', minimum: 0, description });
   return {
     post: {
       operationId: 'ingest',
       summary:
         'Store messages (role ingest): NDJSON or text, one message a line, or a JSON array, one message an element. Decoded, enriched, run through detection and stored like Kafka messages, in one transaction; the answer comes after the commit, so a 2xx means durable and any other answer means nothing was stored.',
+      parameters: [
+        {
+          name: 'Idempotency-Key',
+          in: 'header',
+          required: false,
+          description:
+            'Makes a retry safe: a request with a key is stored once. A retry with the same key and body within listeners.http.idempotency_window (default 24 h; also after a restart) gets the first answer with Idempotent-Replayed: true and stores nothing; one arriving while the first is being stored waits for it. The same key with another body is 422. Use a new key (a UUID) for new messages.',
+          schema: { type: 'string', pattern: IDEMPOTENCY_KEY_PATTERN },
+        },
+      ],
       requestBody: {
         required: true,
         content: {
-          'application/x-ndjson': { schema: { type: 'string' } },
-          'application/json': { schema: { type: 'array', description: 'String elements are the message text; other elements are stored as their JSON text.' } },
-          'text/plain': { schema: { type: 'string' } },
+          'application/x-ndjson': { schema: lines },
+          'application/json': {
+            // No `type`: the array keywords bind arrays only, so any other JSON value (stored as
+            // one message) is valid too, exactly as the server reads it.
+            schema: {
+              minItems: 1,
+              maxItems: limits.maxLines,
+              // At least one element that is not an empty string (minLength binds strings only).
+              contains: { minLength: 1 },
+              description: 'An array: string elements are the message text, other elements are stored as their JSON text, empty strings are skipped. Any other JSON value is one message.',
+            },
+          },
+          'text/plain': { schema: lines },
         },
       },
       responses: {
         '200': {
-          description: 'Stored.',
+          description: 'Stored (or, with Idempotent-Replayed, the answer of the earlier request with the same Idempotency-Key; nothing stored again).',
+          headers: { 'Idempotent-Replayed': { description: 'true when this is the stored answer of an earlier request', schema: { type: 'string', enum: ['true'] } } },
           content: {
             'application/json': {
               schema: {
@@ -196,13 +244,20 @@ function ingestPath(): Obj {
         },
         '413': problem('Body larger than listeners.http.max_body_bytes, or more than listeners.http.max_lines messages.'),
         '415': problem('Another media type, or a Content-Encoding.'),
+        '422': problem('The Idempotency-Key was used with another body; nothing stored.'),
         ...ERRORS,
       },
     },
   };
 }
 
-export function buildOpenApi(cfg: ApiSettings, opts: { ingest?: boolean } = {}): Obj {
+/** The limits of POST /api/v1/ingest (listeners.http), stated in its request schema. */
+export interface IngestLimits {
+  maxBodyBytes: number;
+  maxLines: number;
+}
+
+export function buildOpenApi(cfg: ApiSettings, opts: { ingest?: IngestLimits } = {}): Obj {
   const paths: Record<string, Obj> = {};
   const resources = resourcePaths(cfg);
   for (const [path, item] of Object.entries(resources)) paths[`/api/v1${path}`] = item;
@@ -227,7 +282,7 @@ export function buildOpenApi(cfg: ApiSettings, opts: { ingest?: boolean } = {}):
       responses: { '200': { description: 'An event stream.', content: { 'text/event-stream': { schema: { type: 'string' } } } }, ...ERRORS },
     },
   };
-  if (opts.ingest) paths['/api/v1/ingest'] = ingestPath();
+  if (opts.ingest) paths['/api/v1/ingest'] = ingestPath(opts.ingest);
   for (const [path, item] of Object.entries(silencePathItems(cfg, ERRORS, problem))) paths[`/api/v1${path}`] = item;
   paths['/api/v1/openapi.json'] = {
     get: { operationId: 'openapi', summary: 'This document (role viewer).', responses: { '200': { description: 'OpenAPI 3.1', content: { 'application/json': { schema: { type: 'object' } } } }, ...ERRORS } },

@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { ConfigError } from '../errors.js';
 import { createApiApp } from './app.js';
 import type { ApiDeps } from './env.js';
+import { PROBLEM_CONTENT_TYPE, problemForStatus } from './problem.js';
 
 export interface ApiServer {
   /** e.g. http://127.0.0.1:8080 */
@@ -48,6 +49,15 @@ export async function startApiServer(deps: ApiDeps): Promise<ApiServer> {
   // event streams, are not limited by these).
   server.headersTimeout = 10_000;
   server.requestTimeout = 30_000;
+  // Node answers a request it cannot parse itself, with an empty text body; say what was wrong
+  // as a problem document, like every other error (431: the 16 KiB header limit, often a long URL).
+  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+    if (!socket.writable || err.code === 'ECONNRESET') return socket.destroy();
+    const tooLarge = err.code === 'HPE_HEADER_OVERFLOW';
+    const p = problemForStatus(tooLarge ? 431 : 400, tooLarge ? 'the request line and headers exceed 16 KiB; send shorter parameters' : 'the request could not be parsed as HTTP/1.1', '', '');
+    const body = JSON.stringify(p.body);
+    socket.end(`HTTP/1.1 ${p.status} ${tooLarge ? 'Request Header Fields Too Large' : 'Bad Request'}\r\nContent-Type: ${PROBLEM_CONTENT_TYPE}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  });
   let inFlight = 0;
   server.on('request', (_req, res: ServerResponse) => {
     inFlight++;

@@ -12,6 +12,7 @@ import type { BatchRows } from '../store/batch-rows.js';
 import { newestLogId, writeDetectionState } from '../store/detection-state.js';
 import type { LogWriter } from '../store/log-writer.js';
 import type { OffsetUpdate } from '../store/offsets.js';
+import { writeIngestKeys, type IngestKeyWrite } from '../store/ingest-keys.js';
 
 /** What detect() decided for one chunk, written inside the chunk's transaction. */
 export interface DetectionWrite {
@@ -29,6 +30,8 @@ export interface CommitJob {
   rows: BatchRows;
   offsets: OffsetUpdate[];
   detection: DetectionWrite | null;
+  /** Idempotency keys of the HTTP requests in the chunk, stored with their answers (ingest-keys.ts). */
+  keys?: IngestKeyWrite[];
 }
 
 export interface CommitResult {
@@ -42,23 +45,28 @@ export interface CommitResult {
 
 /**
  * Runs one job on the writer connection: events, FTS, rollups, offsets, alerts and rule stats,
- * the outbox (when `outbox` is given) and the detection state, all in one transaction. Throws
+ * the outbox (when `outbox` is given), the detection state and the HTTP idempotency keys, all in
+ * one transaction. Throws
  * as LogWriter.writeBatch does; then nothing of the job was stored.
  */
 export function runCommitJob(writer: LogWriter, job: CommitJob, outbox: EnqueueSettings | null): CommitResult {
   let outboxQueued = 0;
   const detection = job.detection;
+  const keys = job.keys ?? [];
   const r = writer.writeRows(
     job.rows,
     job.offsets,
-    detection === null
+    detection === null && keys.length === 0
       ? undefined
       : (tx) => {
           outboxQueued = 0; // a retried transaction starts again
-          const written: AlertWritten[] | undefined = outbox ? [] : undefined;
-          applyFindings(tx, detection.pending, detection.policy, written);
-          if (outbox && written!.length > 0) outboxQueued = enqueueForAlerts(outboxInBatch(tx), written!, outbox, tx.now);
-          if (detection.state !== null) writeDetectionState(tx, detection.state.rules, newestLogId(tx), detection.state.savedAt);
+          if (detection !== null) {
+            const written: AlertWritten[] | undefined = outbox ? [] : undefined;
+            applyFindings(tx, detection.pending, detection.policy, written);
+            if (outbox && written!.length > 0) outboxQueued = enqueueForAlerts(outboxInBatch(tx), written!, outbox, tx.now);
+            if (detection.state !== null) writeDetectionState(tx, detection.state.rules, newestLogId(tx), detection.state.savedAt);
+          }
+          writeIngestKeys(tx, keys);
         },
   );
   return { inserted: r.inserted, ignored: r.ignored, ids: r.ids, outboxQueued };

@@ -9,6 +9,7 @@ import { toBatchRows } from '../store/batch-rows.js';
 import type { LogWriter } from '../store/log-writer.js';
 import { runCommitJob, type CommitJob, type CommitResult, type DetectionWrite } from './commit-job.js';
 import { CommitQueue, inProcessExecutor, type CommitQueueOptions, type Committer, type CommitTicket, type SubmitOptions } from './commit-queue.js';
+import type { IngestKeyWrite } from '../store/ingest-keys.js';
 
 export type { CommitResult } from './commit-job.js';
 
@@ -97,13 +98,18 @@ export class IngestPipeline {
    * prepare, without awaiting anything in between: batches must be committed in the order
    * they were detected (the saved detection state relies on it).
    */
-  submit(batch: PreparedBatch, offsets: readonly OffsetMark[], opts?: SubmitOptions): CommitTicket {
-    return this.opts.committer.submit(this.job(batch, offsets), opts);
+  submit(batch: PreparedBatch, offsets: readonly OffsetMark[], opts?: SubmitOptions, keys?: readonly IngestKeyWrite[]): CommitTicket {
+    return this.opts.committer.submit(this.job(batch, offsets, keys), opts);
   }
 
-  /** The batch's commit as data (commit-job.ts); runCommitJob stores it synchronously (tests, tools). */
-  job(batch: PreparedBatch, offsets: readonly OffsetMark[]): CommitJob {
-    return { rows: toBatchRows(batch.events), offsets: [...offsets], detection: batch.detection };
+  /**
+   * The batch's commit as data (commit-job.ts); runCommitJob stores it synchronously (tests,
+   * tools). `keys`: the idempotency keys of the HTTP requests in it, stored in the same transaction.
+   */
+  job(batch: PreparedBatch, offsets: readonly OffsetMark[], keys?: readonly IngestKeyWrite[]): CommitJob {
+    const job: CommitJob = { rows: toBatchRows(batch.events), offsets: [...offsets], detection: batch.detection };
+    if (keys !== undefined && keys.length > 0) job.keys = [...keys];
+    return job;
   }
 
   /** One attempt: resolves once committed, rejects with the store's error (nothing stored). */

@@ -16,6 +16,10 @@ import type { IngestStats, ListenerCounters } from '../ingest/ingest-stats.js';
 import type { IncomingMessage, IngestPipeline } from '../ingest/pipeline.js';
 import type { CommitOutcome, CommitTicket } from '../ingest/commit-queue.js';
 import type { Logger } from '../logger.js';
+import type { IngestKeyWrite } from '../store/ingest-keys.js';
+
+/** An HTTP request's idempotency key, stored with its answer in the unit's transaction. */
+export type UnitKey = Pick<IngestKeyWrite, 'key' | 'bodySha256' | 'expiredBefore'>;
 
 export interface IngestOutcome {
   /** Events committed. */
@@ -42,6 +46,7 @@ interface Unit {
   messages: IncomingMessage[];
   counters: ListenerCounters;
   settle?: { resolve(o: IngestOutcome): void; reject(e: unknown): void };
+  key?: UnitKey;
 }
 
 export class DirectIngest {
@@ -97,15 +102,16 @@ export class DirectIngest {
   /**
    * Queues one unit and resolves once it is committed (HTTP: a 2xx means durable). Rejects
    * with STORE_UNAVAILABLE (503, retry) when the queue is full or logagg is stopping, and with
-   * the store's error when it could not be stored before shutdown.
+   * the store's error when it could not be stored before shutdown. With `key`, the key and the
+   * answer are stored in the same transaction as the messages (store/ingest-keys.ts).
    */
-  submit(messages: IncomingMessage[], counters: ListenerCounters): Promise<IngestOutcome> {
+  submit(messages: IncomingMessage[], counters: ListenerCounters, key?: UnitKey): Promise<IngestOutcome> {
     if (messages.length === 0) return Promise.resolve({ stored: 0, duplicates: 0, parse_errors: 0 });
     if (this.closing) return Promise.reject(new LogaggError('STORE_UNAVAILABLE', 'logagg is stopping; send again later', { canRetry: true }));
     if (!this.hasRoom(messages.length)) {
       return Promise.reject(new LogaggError('STORE_UNAVAILABLE', `the ingest queue is full (${this.depth} messages waiting to be stored); send again later`, { canRetry: true }));
     }
-    return new Promise<IngestOutcome>((resolve, reject) => this.enqueue({ messages, counters, settle: { resolve, reject } }));
+    return new Promise<IngestOutcome>((resolve, reject) => this.enqueue({ messages, counters, settle: { resolve, reject }, ...(key ? { key } : {}) }));
   }
 
   /** Resolves when the queue is back under half its bound (or logagg is stopping). */
@@ -206,8 +212,16 @@ export class DirectIngest {
       this.fail(units, e);
       return;
     }
+    const keys: IngestKeyWrite[] = [];
+    for (let u = 0, start = 0; u < units.length; start += units[u]!.messages.length, u++) {
+      const key = units[u]!.key;
+      if (!key) continue;
+      let parseErrors = 0;
+      for (let i = start; i < start + units[u]!.messages.length; i++) if (prepared.events[i]!.parse_error !== null) parseErrors++;
+      keys.push({ ...key, start, count: units[u]!.messages.length, parseErrors });
+    }
     // Queued behind the Kafka chunks submitted before it, retried there until stored (commit-queue.ts).
-    const ticket = pipeline.submit(prepared, []);
+    const ticket = pipeline.submit(prepared, [], undefined, keys);
     const o = await this.settled(ticket);
     if (!o.committed) {
       const e = o.error ?? new LogaggError('STORE_UNAVAILABLE', 'logagg stopped before the messages could be stored', { canRetry: true });

@@ -8,6 +8,7 @@ import { ConfigError } from '../errors.js';
 import type { IngestStats } from '../ingest/ingest-stats.js';
 import type { IngestPipeline } from '../ingest/pipeline.js';
 import type { Logger } from '../logger.js';
+import type { Store } from '../store/store.js';
 import { DirectIngest } from './direct-ingest.js';
 import { HttpIngest } from './http-ingest.js';
 import { SyslogTcpListener } from './syslog-tcp.js';
@@ -30,6 +31,8 @@ export interface StartListenersOptions {
   pipeline: Pick<IngestPipeline, 'prepare' | 'submit'>;
   stats: IngestStats;
   logger: Logger;
+  /** The ingest side's connection, where HTTP idempotency keys are looked up; none = keys ignored. */
+  store?: Store;
 }
 
 /** Whether any listener is enabled. */
@@ -51,7 +54,8 @@ export async function startListeners(opts: StartListenersOptions): Promise<Direc
   const udp = config.udp.enabled ? new SyslogUdpListener({ config: config.udp, ...deps }) : null;
   const tcp = config.tcp.enabled ? new SyslogTcpListener({ config: config.tcp, ...deps }) : null;
   const tls = config.tls.enabled ? new SyslogTcpListener({ config: config.tls, ...deps }) : null;
-  const http = config.http.enabled ? new HttpIngest(ingest, stats.listener(config.http.name, 'http'), config.http) : null;
+  const idempotency = opts.store && config.http.idempotency_window > 0 ? { store: opts.store, windowMs: config.http.idempotency_window } : null;
+  const http = config.http.enabled ? new HttpIngest(ingest, stats.listener(config.http.name, 'http'), config.http, idempotency) : null;
 
   const started: { stop(): Promise<void> }[] = [];
   try {

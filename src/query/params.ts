@@ -11,8 +11,27 @@ export type RawQuery = Record<string, string | string[] | undefined>;
 
 const RELATIVE = /^(\d{1,9})(s|m|h|d|w)$/;
 const UNIT_MS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
-const MAX_LIST = 100;
-const MAX_VALUE = 2048;
+export const MAX_LIST = 100;
+export const MAX_VALUE = 2048;
+
+/**
+ * What parseTime reads, as an ECMA regex for the OpenAPI document: now, relative, epoch seconds
+ * or ms, ISO 8601 dates and date-times (relative times only as far back as a safe integer of ms
+ * reaches; days 29–31 left out: the regex cannot tell which months
+ * have them, and the server refuses 2024-02-30). A property test checks that every string it
+ * matches is a time here.
+ */
+export const TIME_PATTERN =
+  '^(?:now|[0-9]{1,9}[sm]|[0-9]{1,8}[hd]|[0-9]{1,7}w|-?[0-9]{1,20}(?:\\.[0-9]{1,9})?|' +
+  '[0-9]{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])(?:[T ](?:[01][0-9]|2[0-3]):[0-5][0-9](?::[0-5][0-9](?:\\.[0-9]{1,9})?)?(?:Z|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])?)?)$';
+
+/**
+ * One item of a list parameter as the server reads it: repeated or comma-separated, blank items
+ * dropped, so an item must hold something other than commas and spaces; 256 characters at most
+ * (store/log-filter.ts). An OpenAPI schema.
+ */
+export const LIST_ITEM_SCHEMA = { type: 'string', minLength: 1, maxLength: 256, pattern: '[^\\s,]' } as const;
+
 
 /**
  * A point in time: ISO 8601 (`2024-05-01T12:00:00Z`; no zone = UTC), epoch seconds or
@@ -29,6 +48,11 @@ export function parseTime(text: string, now: number): number | null {
 }
 
 const LEVEL_ALIASES: Record<string, number> = { emerg: 0, panic: 0, crit: 2, fatal: 2, err: 3, warn: 4, informational: 6, information: 6, trace: 7 };
+
+/** Every level parseLevel reads (any case), as a regex for the OpenAPI document. */
+export const LEVEL_PATTERN = `^(?:[0-7]|${[...LEVEL_NAMES, ...Object.keys(LEVEL_ALIASES)]
+  .map((w) => [...w].map((c) => `[${c}${c.toUpperCase()}]`).join(''))
+  .join('|')})$`;
 
 /** A syslog level by name (`warning`, `warn`, `err`, …) or number 0–7; null when not one. */
 export function parseLevel(text: string): number | null {
@@ -78,7 +102,10 @@ export class QueryReader {
   list(name: string): string[] | undefined {
     const v = this.q[name];
     if (v === undefined) return undefined;
-    const items = (Array.isArray(v) ? v : [v])
+    const values = Array.isArray(v) ? v : [v];
+    // Each value must name something (the document's item pattern); blanks between commas are dropped.
+    if (values.some((s) => !/[^\s,]/.test(s))) throw badRequest(name, 'must not be empty');
+    const items = values
       .flatMap((s) => s.split(','))
       .map((s) => s.trim())
       .filter((s) => s !== '');
@@ -131,10 +158,13 @@ export class QueryReader {
   }
 }
 
-/** `from`/`to` pair with from <= to. */
+/**
+ * `from`/`to` pair. A `from` after `to` is an empty window, not an error: the parameters are
+ * each valid on their own (which is all the OpenAPI document can state), and nothing lies
+ * between them.
+ */
 export function timeRange(r: QueryReader, now: number): { from?: number; to?: number } {
   const from = r.time('from', now);
   const to = r.time('to', now);
-  if (from !== undefined && to !== undefined && from > to) throw badRequest('from', 'must not be after `to`');
   return { ...(from !== undefined ? { from } : {}), ...(to !== undefined ? { to } : {}) };
 }

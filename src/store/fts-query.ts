@@ -211,6 +211,11 @@ function countTerms(n: Node): number {
   return n.items.reduce((a, c) => a + countTerms(c), 0);
 }
 
+/** Whether the text names anything to search for (a word, "phrase" or prefix*). */
+export function hasSearchTerm(input: string): boolean {
+  return new Parser(clean(lex(input.replaceAll('\0', ' ')))).parseQuery() !== null;
+}
+
 /** The FTS5 MATCH expression for a user's search text; throws BAD_REQUEST naming `q`. */
 export function toFtsMatch(input: string): string {
   if (input.length > FTS_LIMITS.MAX_INPUT) throw badRequest('q', `longer than ${FTS_LIMITS.MAX_INPUT} characters`);

@@ -164,7 +164,8 @@ export function compileFilter(f: LogFilter, options: CompileOptions | string | n
     c.push('ts < ?');
     p.push(checkTime('to', f.to));
   }
-  if (f.from !== undefined && f.to !== undefined && f.from > f.to) throw badRequest('from', 'must not be after `to`');
+  // A from after to is an empty window (no row has from <= ts < to), not an error: each bound is
+  // valid alone, and the API's document can only state that much (docs/api.md, the contract).
   if (f.hostScope !== undefined) c.push(hostCondition('host', checkList('hostScope', f.hostScope, true), p, ordered));
   if (f.hosts !== undefined) c.push(hostCondition('host', checkList('hosts', f.hosts, false), p, ordered));
   if (f.minLevel !== undefined) {

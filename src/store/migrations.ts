@@ -311,6 +311,25 @@ CREATE INDEX silences_ends_at ON silences(ends_at);
 ALTER TABLE alerts ADD COLUMN silenced_by TEXT;
 `,
   },
+  {
+    version: 7,
+    name: 'idempotency keys of HTTP ingest',
+    sql: `
+-- POST /api/v1/ingest with an Idempotency-Key: the key, the SHA-256 of what was sent and the
+-- answer given, written in the same transaction as the request's events (src/store/ingest-keys.ts),
+-- so a retry after a lost answer gets the same answer and stores nothing. Kept for
+-- listeners.http.idempotency_window; expired rows are deleted by later keyed requests.
+CREATE TABLE ingest_keys (
+  key TEXT PRIMARY KEY,
+  body_sha256 TEXT NOT NULL,
+  stored INTEGER NOT NULL,
+  duplicates INTEGER NOT NULL,
+  parse_errors INTEGER NOT NULL,
+  created_at INTEGER NOT NULL         -- epoch ms, wall clock
+);
+CREATE INDEX ingest_keys_created ON ingest_keys (created_at);
+`,
+  },
 ];
 
 /** The schema version this code writes and understands. */

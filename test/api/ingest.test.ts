@@ -40,7 +40,7 @@ async function start(opts: { api?: Record<string, unknown>; listeners?: Record<s
   const withIngest = opts.withIngest !== false;
   const server = await startApiServer({ config, store: readStore, logger, stats, ...(withIngest ? { ingest: http } : {}) });
   deferCleanup(() => server.close());
-  const checker = new OpenApiChecker(buildOpenApi(config, { ingest: withIngest }));
+  const checker = new OpenApiChecker(buildOpenApi(config, withIngest ? { ingest: { maxBodyBytes: http.maxBodyBytes, maxLines: http.maxLines } } : {}));
   const reader = new LogReader(readStore);
 
   const post = async (body: string | Buffer, o: { type?: string | null; token?: string | null; headers?: Record<string, string> } = {}) => {

@@ -1,37 +1,39 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { decodeCursor, encodeCursor } from '../../src/store/cursor.js';
+import { CURSOR_PATTERN, decodeCursor, encodeCursor } from '../../src/store/cursor.js';
 import { caught } from './fixtures.js';
 
 describe('cursor', () => {
   test.each([
     { ts: 0, id: 1, order: 'asc' as const },
     { ts: -1, id: 1, order: 'desc' as const },
-    { ts: Number.MAX_SAFE_INTEGER, id: Number.MAX_SAFE_INTEGER, order: 'desc' as const },
+    { ts: 1736942400000, id: 12345, order: 'desc' as const },
+    { ts: 8_999_999_999_999_999, id: 8_999_999_999_999_999, order: 'asc' as const },
   ])('round-trips %j', (c) => {
     const s = encodeCursor(c);
-    expect(s).toMatch(/^[A-Za-z0-9_-]+$/);
+    expect(s).toMatch(new RegExp(CURSOR_PATTERN));
     expect(decodeCursor(s, c.order)).toEqual(c);
   });
 
-  test('property: any edit of a cursor is refused or decodes to a valid position', () => {
-    const good = encodeCursor({ ts: 1736942400000, id: 12345, order: 'asc' });
+  test.each(['', 'garbage', '1', '1.0', '01.1', '-0.1', '1.01', '1.1.1', ' 1.1', '1.1 ', '9007199254740993.1', '1.9007199254740993', 'eyJ0cyI6MSwiaWQiOjEsIm8iOiJhc2MifQ'])(
+    '%j is refused naming cursor',
+    (s) => {
+      expect(caught(() => decodeCursor(s, 'asc')).details).toEqual({ param: 'cursor' });
+    },
+  );
+
+  test('property: every text the pattern matches is a position (the OpenAPI document promises it)', () => {
     fc.assert(
-      fc.property(fc.nat(good.length - 1), fc.constantFrom(...'ABCabc019-_=+/.'), (pos, ch) => {
-        const tampered = good.slice(0, pos) + ch + good.slice(pos + 1);
-        try {
-          const c = decodeCursor(tampered, 'asc');
-          expect(Number.isSafeInteger(c.ts) && Number.isSafeInteger(c.id) && c.id > 0).toBe(true);
-          expect(encodeCursor(c)).toBe(tampered);
-        } catch (e) {
-          expect((e as { details: unknown }).details).toEqual({ param: 'cursor' });
-        }
+      fc.property(fc.stringMatching(new RegExp(CURSOR_PATTERN)), (s) => {
+        const c = decodeCursor(s, 'desc');
+        return Number.isSafeInteger(c.ts) && Number.isSafeInteger(c.id) && c.id > 0 && encodeCursor(c) === s;
       }),
+      { numRuns: 2000 },
     );
   });
 
-  test('a cursor for the other order is refused with a message saying so', () => {
-    const err = caught(() => decodeCursor(encodeCursor({ ts: 1, id: 1, order: 'asc' }), 'desc'));
-    expect(err.message).toMatch(/order=asc, not order=desc/);
+  test('a position continues in either order', () => {
+    const s = encodeCursor({ ts: 5, id: 7, order: 'asc' });
+    expect(decodeCursor(s, 'desc')).toEqual({ ts: 5, id: 7, order: 'desc' });
   });
 });

@@ -101,6 +101,7 @@ describe('filters', () => {
     ['attr real', { attr: [{ path: 'ratio', value: '0.50' }] }, ['e5']],
     ['attr several = all', { attr: [{ path: 'EventID', value: 4625 }, { path: 'ok', value: true }] }, ['e5']],
     ['attr missing path', { attr: [{ path: 'nope', value: 'x' }] }, []],
+    ['from after to: an empty window', { from: 2, to: 1 }, []],
     ['attr object is not a value', { attr: [{ path: 'http', value: '{"status":401}' }] }, []],
     ['attr value with SQL in it is just text', { attr: [{ path: 'EventID', value: "4625' OR '1'='1" }] }, []],
     ['attr value with JSON path in it', { attr: [{ path: 'EventID', value: '$.EventID' }] }, []],
@@ -112,7 +113,6 @@ describe('filters', () => {
 
   test.each<[string, LogFilter, string]>([
     ['from not an integer', { from: 1.5 }, 'from'],
-    ['from after to', { from: 2, to: 1 }, 'from'],
     ['to a string', { to: '5' as unknown as number }, 'to'],
     ['hosts empty', { hosts: [] }, 'hosts'],
     ['hosts not strings', { hosts: [1] as unknown as string[] }, 'hosts'],
@@ -279,7 +279,7 @@ describe('keyset pagination', () => {
     ['ts SQL', Buffer.from(JSON.stringify({ ts: '1 OR 1=1', id: 1, o: 'asc' })).toString('base64url')],
     ['ts huge', Buffer.from('{"ts":1e400,"id":1,"o":"asc"}').toString('base64url')],
     ['order unknown', Buffer.from(JSON.stringify({ ts: 1, id: 1, o: 'up' })).toString('base64url')],
-    ['other order', encodeCursor({ ts: T0, id: 1, order: 'desc' })],
+    ['a base64url JSON cursor of earlier versions', Buffer.from(`{"ts":${T0},"id":1,"o":"asc"}`).toString('base64url')],
     ['whitespace in JSON', Buffer.from('{"ts":1, "id":1,"o":"asc"}').toString('base64url')],
     ['too long', 'a'.repeat(500)],
     ['not a string', 5],

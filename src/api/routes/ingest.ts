@@ -6,6 +6,7 @@
  * this process (ApiDeps.ingest).
  */
 import type Router from '@koa/router';
+import { createHash } from 'node:crypto';
 import { badRequest } from '../../errors.js';
 import { BODY_MEDIA_TYPES, bodyKind, splitBody } from '../../listen/http-lines.js';
 import { formatPeer } from '../../listen/peer.js';
@@ -17,6 +18,13 @@ import { HttpProblem } from '../problem.js';
 
 export const INGEST_PATH = '/ingest';
 
+/**
+ * An Idempotency-Key: 1–255 visible ASCII characters (a UUID is the usual choice). The header
+ * name and the replay marker follow the IETF draft and common practice (Stripe).
+ */
+export const IDEMPOTENCY_KEY_PATTERN = '^[\\x21-\\x7E]{1,255}$';
+const IDEMPOTENCY_KEY = new RegExp(IDEMPOTENCY_KEY_PATTERN);
+
 /** The ingest route's body limit: the 413 says which key sets it and what to do. */
 const BODY_HINT = ' (listeners.http.max_body_bytes); send fewer messages per request';
 
@@ -26,6 +34,11 @@ export function registerIngestRoute(router: Router, env: RouteEnv): void {
 
   router.post(INGEST_PATH, requireRole('ingest'), async (ctx) => {
     new QueryReader(ctx.query as RawQuery, []);
+    // Present but empty is refused too: the document allows no empty key, and a client that
+    // meant to send one must not silently lose its protection against doubles.
+    const sent = ctx.req.headers['idempotency-key'] !== undefined;
+    const key = ctx.get('Idempotency-Key');
+    if (sent && !IDEMPOTENCY_KEY.test(key)) throw badRequest('Idempotency-Key', 'must be 1 to 255 visible ASCII characters, e.g. a UUID');
     const kind = bodyKind(ctx.get('Content-Type'));
     if (kind === null) {
       throw new HttpProblem(415, 'unsupported-media-type', `send the body as one of ${Object.keys(BODY_MEDIA_TYPES).join(', ')}`);
@@ -44,7 +57,10 @@ export function registerIngestRoute(router: Router, env: RouteEnv): void {
     }
     if (split.lines.length === 0) throw badRequest('body', 'holds no message (every line is empty)');
     // Behind a trusted proxy the address is the client's (X-Forwarded-For), the port would be the proxy's.
-    const outcome = await port.submit(split.lines, formatPeer(ctx.request.ip, ctx.app.proxy ? undefined : ctx.req.socket.remotePort));
+    // The media type is part of what was sent: the same bytes as text or as JSON are other messages.
+    const request = !sent ? undefined : { key, bodySha256: createHash('sha256').update(kind).update('\n').update(body).digest('hex') };
+    const { replayed, ...outcome } = await port.submit(split.lines, formatPeer(ctx.request.ip, ctx.app.proxy ? undefined : ctx.req.socket.remotePort), request);
+    if (replayed) ctx.set('Idempotent-Replayed', 'true');
     ctx.body = outcome;
   });
 }

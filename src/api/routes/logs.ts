@@ -6,6 +6,7 @@ import type Router from '@koa/router';
 import { badRequest, LogaggError } from '../../errors.js';
 import { principalOf, requireRole } from '../auth/authenticate.js';
 import type { RouteEnv } from '../env.js';
+import { withoutBlankSearch } from '../search-text.js';
 import { ATTR_PREFIX, LOG_FILTER_PARAMS, readLogFilter, readLogListQuery, withApiParams } from '../../query/log-query.js';
 import { QueryReader, type RawQuery } from '../../query/params.js';
 import { toApiAlert, toApiLog } from '../../query/render.js';
@@ -24,14 +25,14 @@ export function registerLogRoutes(router: Router, env: RouteEnv): void {
     const scope = principalOf(ctx).hostScope;
     const q = readLogListQuery(ctx.query as RawQuery, env.now(), scope, { default: cfg.limits.default_page, max: cfg.limits.max_page });
     const page = withApiParams(() =>
-      reader.queryLogs(q.filter, { limit: q.limit, cursor: q.cursor, order: q.order, budgetMs: cfg.limits.query_budget }),
+      reader.queryLogs(withoutBlankSearch(q.filter), { limit: q.limit, cursor: q.cursor, order: q.order, budgetMs: cfg.limits.query_budget }),
     );
     ctx.body = { items: page.items.map((e) => toApiLog(e, false)), next_cursor: page.next_cursor, limit: q.limit };
   });
 
   router.get('/logs/stats', viewer, (ctx) => {
     const r = new QueryReader(ctx.query as RawQuery, [...LOG_FILTER_PARAMS, 'top_hosts'], [ATTR_PREFIX]);
-    const filter = readLogFilter(r, env.now(), principalOf(ctx).hostScope);
+    const filter = withoutBlankSearch(readLogFilter(r, env.now(), principalOf(ctx).hostScope));
     const topHosts = r.int('top_hosts', 1, 1000) ?? 50;
     ctx.body = withApiParams(() => reader.statsLogs(filter, { budgetMs: cfg.limits.query_budget, topHosts }));
   });

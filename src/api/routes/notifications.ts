@@ -9,7 +9,7 @@ import { listDeliveries, notifyStatus, type ChannelStatus, type Delivery } from 
 import { OUTBOX_KINDS, OUTBOX_STATES } from '../../core/notification.js';
 import { requireRole, requireUnscoped } from '../auth/authenticate.js';
 import type { ApiSettings, RouteEnv } from '../env.js';
-import { QueryReader, type RawQuery } from '../../query/params.js';
+import { LIST_ITEM_SCHEMA, MAX_LIST, QueryReader, type RawQuery } from '../../query/params.js';
 import { iso, isoOrNull } from '../../query/render.js';
 
 export const NOTIFICATION_PARAMS = ['state', 'channel', 'alert', 'limit', 'cursor'] as const;
@@ -116,10 +116,10 @@ export function notificationsPathItem(cfg: ApiSettings, errors: Obj): Obj {
       summary: 'Alert notification deliveries, newest first, and per-channel counts of pending, sent and failed ones (role admin, token without host scope).',
       parameters: [
         q('state', 'One or more states.', { type: 'array', items: { type: 'string', enum: [...OUTBOX_STATES] } }, { style: 'form', explode: true }),
-        q('channel', 'One or more channel names.', { type: 'array', items: { type: 'string' } }, { style: 'form', explode: true }),
-        q('alert', 'Only deliveries about this alert id.', { type: 'integer', minimum: 1 }),
+        q('channel', 'One or more channel names.', { type: 'array', items: LIST_ITEM_SCHEMA, minItems: 1, maxItems: MAX_LIST }, { style: 'form', explode: true }),
+        q('alert', 'Only deliveries about this alert id.', { type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER }),
         q('limit', `Page size, 1–${cfg.limits.max_page}.`, { type: 'integer', minimum: 1, maximum: cfg.limits.max_page, default: cfg.limits.default_page }),
-        q('cursor', 'The next_cursor of the previous page, unchanged.', { type: 'string' }),
+        q('cursor', 'The next_cursor of the previous page, unchanged (empty = the first page).', { type: 'string', pattern: '^(?:[1-9][0-9]{0,15})?$' }),
       ],
       responses: { '200': { description: 'OK', content: { 'application/json': { schema: PAGE_SCHEMA } } }, ...errors },
     },

@@ -12,7 +12,9 @@ import { QueryReader, type RawQuery } from '../../query/params.js';
 import type { RulesPort } from '../ports.js';
 import { toApiRefusedRule, toApiRule } from '../../query/render.js';
 
-const RULE_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,199}$/;
+/** A rule id as rule files may spell it; the OpenAPI document states the same pattern. */
+export const RULE_ID_PATTERN = '^[A-Za-z0-9][A-Za-z0-9._:-]{0,199}$';
+const RULE_ID = new RegExp(RULE_ID_PATTERN);
 
 function port(env: RouteEnv): RulesPort {
   if (!env.deps.rules) throw new LogaggError('STORE_UNAVAILABLE', 'rules are not available: the detection engine is not running in this process');

@@ -4,6 +4,7 @@
  * is the resume position: a reconnecting EventSource sends it back as Last-Event-ID and gets
  * what it missed. Comment lines every `api.stream.heartbeat` keep proxies from closing it.
  */
+import { withoutBlankSearch } from '../search-text.js';
 import { PassThrough } from 'node:stream';
 import type Router from '@koa/router';
 import { SEVERITIES } from '../../core/event.js';
@@ -45,7 +46,7 @@ export function registerStreamRoute(router: Router, env: RouteEnv): void {
   router.get('/stream', requireRole('viewer'), (ctx) => {
     const r = new QueryReader(ctx.query as RawQuery, [...LOG_FILTER_PARAMS, 'types', 'access_token', 'last_event_id'], [ATTR_PREFIX]);
     const scope = principalOf(ctx).hostScope;
-    const filter: LogFilter = readLogFilter(r, env.now(), scope);
+    const filter: LogFilter = withoutBlankSearch(readLogFilter(r, env.now(), scope));
     // Validate now, so a bad filter is a 400 and not an error event after the 200.
     withApiParams(() => compileFilter(filter));
     const types = new Set(r.choices('types', TYPES) ?? TYPES);

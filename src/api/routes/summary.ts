@@ -17,12 +17,19 @@ export function registerSummaryRoutes(router: Router, env: RouteEnv): void {
     const r = new QueryReader(ctx.query as RawQuery, ['from', 'to', 'bucket', 'host']);
     const now = env.now();
     const range = timeRange(r, now);
-    const to = range.to ?? now;
-    const from = range.from ?? to - DAY_MS;
-    if (from > to) throw badRequest('from', 'must not be after `to` (the default `to` is now)');
-    if (from < 0) throw badRequest('from', 'must not be before 1970');
-    const bucket = r.choice('bucket', Object.keys(BUCKETS) as BucketName[]) ?? defaultBucket(to - from);
-    if ((to - from) / BUCKETS[bucket] > MAX_BUCKETS) throw badRequest('bucket', `the range spans more than ${MAX_BUCKETS} buckets of ${bucket}; use a wider bucket`);
+    // Each parameter valid alone gives an answer (what the OpenAPI document can promise); the
+    // answer's from, to and bucket say which window was summarized:
+    // to before 1970 → 1970; from after to → the empty window at to; from before 1970 → 1970;
+    // a bucket too fine for the window → the narrowest that keeps it under MAX_BUCKETS; a window
+    // too long even for 1d → its last MAX_BUCKETS days.
+    const to = Math.max(0, range.to ?? now);
+    let from = Math.min(to, Math.max(0, range.from ?? to - DAY_MS));
+    const names = Object.keys(BUCKETS) as BucketName[];
+    let bucket = r.choice('bucket', names) ?? defaultBucket(to - from);
+    // One bucket of room: the window starts at the bucket holding `from`.
+    const most = MAX_BUCKETS - 1;
+    while ((to - from) / BUCKETS[bucket] > most && bucket !== '1d') bucket = names[names.indexOf(bucket) + 1]!;
+    if ((to - from) / BUCKETS[bucket] > most) from = to - most * BUCKETS[bucket];
     const hosts = r.list('host');
     const scope = principalOf(ctx).hostScope;
     ctx.body = withApiParams(() =>

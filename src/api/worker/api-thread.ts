@@ -135,7 +135,12 @@ export function spawnApiThread(settings: ApiThreadSettings): SpawnedApiThread {
         silenceCreate: (silence, now) => silences.create(silence, now),
         silenceExpire: (id, by, now, hostScope) => silences.expire(id, by, now, hostScope),
         // A Buffer crosses the thread boundary as a Uint8Array: view the same bytes as a Buffer again.
-        ingestSubmit: (lines, peer) => need(side.ingest, 'direct ingest').submit(lines.map((l) => Buffer.from(l.buffer, l.byteOffset, l.byteLength)), peer),
+        ingestSubmit: (lines, peer, request) =>
+          need(side.ingest, 'direct ingest').submit(
+            lines.map((l) => Buffer.from(l.buffer, l.byteOffset, l.byteLength)),
+            peer,
+            request,
+          ),
         ingestState: state,
       });
 

@@ -9,7 +9,7 @@
 import { type MessagePort } from 'node:worker_threads';
 import { storeOptionsFromConfig } from '../../store/store-options.js';
 import { IngestStats } from '../../ingest/ingest-stats.js';
-import type { IngestOutcome } from '../../listen/direct-ingest.js';
+import type { IdempotentRequest, IngestAnswer } from '../../listen/http-ingest.js';
 import { createLogger } from '../../logger.js';
 import { SqliteAlertsPort } from '../../store/alert-port.js';
 import { SqliteSilencesPort } from '../../store/silence-port.js';
@@ -111,8 +111,8 @@ class WorkerIngestPort implements IngestPort {
     readonly maxBodyBytes: number,
     readonly maxLines: number,
   ) {}
-  submit(lines: Buffer[], peer: string): Promise<IngestOutcome> {
-    return this.calls.call('ingestSubmit', [lines, peer], INGEST_TIMEOUT_MS);
+  submit(lines: Buffer[], peer: string, request?: IdempotentRequest): Promise<IngestAnswer> {
+    return this.calls.call('ingestSubmit', [lines, peer, request], INGEST_TIMEOUT_MS);
   }
 }
 

@@ -11,7 +11,7 @@
 import type { MessagePort } from 'node:worker_threads';
 import type { FrozenConfig } from '../../config/load.js';
 import type { IngestStatsSnapshot } from '../../ingest/ingest-stats.js';
-import type { IngestOutcome } from '../../listen/direct-ingest.js';
+import type { IdempotentRequest, IngestAnswer } from '../../listen/http-ingest.js';
 import type { LogLevel } from '../../logger.js';
 import type { SeaWorkerRuntime } from '../../runtime/runtime-handoff.js';
 import type { Alert, AlertChange } from '../../core/alert.js';
@@ -66,7 +66,7 @@ export interface IngestSideCalls {
   silenceCreate(s: NewSilence, now: number): Promise<Silence>;
   silenceExpire(id: number, by: string, now: number, hostScope: readonly string[] | undefined): Promise<ExpireResult | null>;
   /** Lines arrive as Uint8Array (a Buffer crosses as its bytes). */
-  ingestSubmit(lines: Uint8Array[], peer: string): Promise<IngestOutcome>;
+  ingestSubmit(lines: Uint8Array[], peer: string, request: IdempotentRequest | undefined): Promise<IngestAnswer>;
   ingestState(): IngestState;
 }
 

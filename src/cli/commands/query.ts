@@ -1,10 +1,11 @@
+import { hasSearchTerm } from '../../store/fts-query.js';
 import { Option, type Command } from 'commander';
 import { parseAlertFilter } from '../../query/alert-query.js';
 import type { AlertFilter } from '../../core/alert.js';
 import { ATTR_PREFIX, LOG_FILTER_PARAMS, readLogFilter, withApiParams } from '../../query/log-query.js';
 import { QueryReader, type RawQuery } from '../../query/params.js';
 import { toApiAlert, toApiLog, type ApiAlert, type ApiLog } from '../../query/render.js';
-import { LogaggError, isLogaggError } from '../../errors.js';
+import { LogaggError, badRequest, isLogaggError } from '../../errors.js';
 import { LogReader, MAX_PAGE, type LogStats } from '../../store/log-reader.js';
 import type { LogFilter } from '../../store/log-filter.js';
 import { SqliteAlertsPort } from '../../store/alert-port.js';
@@ -127,9 +128,17 @@ export function logQueryParams(f: QueryFlags): RawQuery {
   return q;
 }
 
-/** Validates the parameters exactly as GET /logs does; relative times are resolved against `now`. */
+/**
+ * Validates the parameters as GET /logs does; relative times are resolved against `now`. One
+ * check more: a --from after --to is refused (the API answers an empty window, but at a terminal
+ * it is a typo worth naming).
+ */
 export function parseLogFilter(params: RawQuery, now: number): LogFilter {
-  return readLogFilter(new QueryReader(params, LOG_FILTER_PARAMS, [ATTR_PREFIX]), now, undefined);
+  const f = readLogFilter(new QueryReader(params, LOG_FILTER_PARAMS, [ATTR_PREFIX]), now, undefined);
+  if (f.from !== undefined && f.to !== undefined && f.from > f.to) throw badRequest('from', 'must not be after `to`');
+  const q = params.q;
+  if (typeof q === 'string' && !hasSearchTerm(q)) throw badRequest('q', 'no search term: give at least one word, "phrase" or prefix*');
+  return f;
 }
 
 /**

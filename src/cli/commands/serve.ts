@@ -43,7 +43,7 @@ Examples:
     try {
       // Syslog and HTTP ingest feed the same pipeline and writer as Kafka (docs/listeners.md).
       if (anyListenerEnabled(config.listeners)) {
-        listeners = await startListeners({ config: config.listeners, pipeline: service.pipeline, stats: service.stats, logger });
+        listeners = await startListeners({ config: config.listeners, pipeline: service.pipeline, stats: service.stats, logger, store: service.store });
         if (listeners.http && !config.api.enabled) logger.warn('listeners.http is enabled but the API is not: POST /api/v1/ingest is not served');
       }
       if (thread) {

@@ -81,6 +81,11 @@ const httpSchema = z
     max_body_bytes: z.number().int().min(1024).max(256 * 1024 * 1024).default(4 * 1024 * 1024),
     /** Most messages in one request; more get 413. One request is stored in one transaction. */
     max_lines: z.number().int().min(1).max(1_000_000).default(10_000),
+    /**
+     * How long an Idempotency-Key and its answer are remembered, ms (a retry within it stores
+     * nothing); 0 turns keys off (the header is then ignored).
+     */
+    idempotency_window: duration.default(86_400_000), // one day
   })
   .prefault({});
 

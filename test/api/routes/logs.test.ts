@@ -49,6 +49,23 @@ describe('GET /logs', () => {
     expect(r.body.items[0].ts).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
   });
 
+  test.each(['', '   ', "'", '""', '()', 'AND OR'])('q=%j names nothing to search for: no text filter, like an empty search box', async (q) => {
+    const all = await api.call('/api/v1/logs?limit=5');
+    const r = await api.call(`/api/v1/logs?limit=5&q=${encodeURIComponent(q)}`);
+    expect(r.status).toBe(200);
+    expect(r.body.items).toEqual(all.body.items);
+  });
+
+  test('from after to is an empty window: 200 with no items, on the list and the counts', async () => {
+    const q = `from=${new Date(T0 + MIN).toISOString()}&to=${new Date(T0).toISOString()}`;
+    const list = await api.call(`/api/v1/logs?${q}`);
+    expect(list.status).toBe(200);
+    expect(list.body.items).toEqual([]);
+    const stats = await api.call(`/api/v1/logs/stats?${q}`);
+    expect(stats.status).toBe(200);
+    expect(stats.body.total).toBe(0);
+  });
+
   test('the seed path /logs answers the same as /api/v1/logs', async () => {
     const a = await api.call('/api/v1/logs?host=web-1&limit=7');
     const b = await api.call('/logs?host=web-1&limit=7');
@@ -118,7 +135,6 @@ describe('GET /logs', () => {
     ['has_threats=maybe', 'has_threats'],
     ['threat_severity=extreme', 'threat_severity'],
     ['from=yesterday', 'from'],
-    [`from=${new Date(T0 + MIN).toISOString()}&to=${new Date(T0).toISOString()}`, 'from'],
     ['cursor=garbage', 'cursor'],
     ['cursor=eyJ0cyI6MSwiaWQiOjEsIm8iOiJhc2MifQ', 'cursor'],
     ['sort=sideways', 'sort'],
@@ -127,9 +143,7 @@ describe('GET /logs', () => {
     ['host=,,,', 'host'],
     ['attr.a..b=1', 'attr'],
     ['attr.a%20b=1', 'attr'],
-    ['q=', 'q'],
     ['q=NOT%20timeout', 'q'],
-    ['q=%22%22', 'q'],
     [`q=${'a '.repeat(1001)}`, 'q'],
     [`host=${'h'.repeat(300)}`, 'host'],
   ])('%s -> 400 naming %s', async (query, param) => {

@@ -33,7 +33,7 @@ describe('listeners config', () => {
         ca_file: null,
         min_version: 'TLSv1.2',
       },
-      http: { enabled: false, name: 'http', max_body_bytes: 4_194_304, max_lines: 10_000 },
+      http: { enabled: false, name: 'http', max_body_bytes: 4_194_304, max_lines: 10_000, idempotency_window: 86_400_000 },
       batch: { max_messages: 1000, linger: 100 },
       queue_max: 100_000,
     });
