@@ -13,6 +13,8 @@ export const ERROR_CODES = {
   CONFLICT: { exit: 1, http: 409 },
   /** An Idempotency-Key sent again with a different request (RFC draft httpapi-idempotency-key: 422). */
   IDEMPOTENCY_KEY_REUSED: { exit: 1, http: 422 },
+  /** Well-formed, as the API document allows, but not possible now (e.g. a silence that would end in the past). */
+  UNPROCESSABLE: { exit: 2, http: 422 },
   UNAUTHORIZED: { exit: 1, http: 401 },
   FORBIDDEN: { exit: 1, http: 403 },
   RATE_LIMITED: { exit: 1, http: 429 },

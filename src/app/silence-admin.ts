@@ -65,7 +65,7 @@ export function remoteSilenceAdmin(client: RemoteClient, clock: () => number = D
       return client.pages<ApiSilence>('/silences', states ? { state: [...states] } : {}, limit);
     },
     async expire(id) {
-      return client.delete<ApiSilence>(`/silences/${id}`);
+      return client.post<ApiSilence>(`/silences/${id}/expire`, {});
     },
   };
 }

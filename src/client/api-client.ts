@@ -80,11 +80,7 @@ export class RemoteClient {
     return this.request<T>('POST', path, body);
   }
 
-  async delete<T>(path: string): Promise<T> {
-    return this.request<T>('DELETE', path);
-  }
-
-  private async request<T>(method: 'GET' | 'POST' | 'DELETE', pathAndQuery: string, body?: unknown): Promise<T> {
+  private async request<T>(method: 'GET' | 'POST', pathAndQuery: string, body?: unknown): Promise<T> {
     const url = this.base + pathAndQuery;
     for (let attempt = 0; ; attempt++) {
       const res = await this.fetch(url, method, body);
@@ -194,6 +190,8 @@ function toError(status: number, p: Problem, url: string): LogaggError {
       // A record that is not there names its parameter (`id`); a wrong address does not.
       if (p.param) return new LogaggError('NOT_FOUND', detail, { details: { param: p.param } });
       return new LogaggError('NOT_FOUND', `${new URL(url).pathname}: not found (${detail}); --url should be the appliance's address, e.g. http://127.0.0.1:8080`);
+    case 422:
+      return new LogaggError('UNPROCESSABLE', detail, { details: p.param ? { param: p.param } : {} });
     case 429:
       return new LogaggError('RATE_LIMITED', `the appliance is rate-limiting this token: ${detail}; try again shortly`, { canRetry: true });
     case 503:

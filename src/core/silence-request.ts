@@ -8,7 +8,7 @@
  *     "ends_at": "2025-01-15T14:00:00Z",        or "duration": "2h" (one of the two)
  *     "comment": "kernel upgrade" }             required
  */
-import { badRequest } from '../errors.js';
+import { LogaggError, badRequest } from '../errors.js';
 import { parseDuration } from './rules/units.js';
 import { hasMatcher, isSeverity, MAX_MATCHER_VALUES, MAX_SILENCE_MS, type NewSilence, type SilenceMatchers } from './silence.js';
 import type { Severity } from './event.js';
@@ -28,7 +28,7 @@ export interface SilenceRequest {
 }
 
 function stringList(v: unknown, param: string): string[] {
-  if (v === undefined || v === null) return [];
+  if (v === undefined) return [];
   if (!Array.isArray(v) || v.length > MAX_MATCHER_VALUES) throw badRequest(param, `must be a list of at most ${MAX_MATCHER_VALUES} values`);
   return v.map((x) => {
     if (typeof x !== 'string' || !MATCHER_VALUE_PATTERN.test(x)) throw badRequest(param, 'values are names or `*` globs of 1–256 characters without spaces');
@@ -56,22 +56,35 @@ function readTime(v: unknown, param: string): number {
 /** Checks a request and makes the silence; throws BAD_REQUEST naming the field that is wrong. */
 export function readSilenceRequest(req: SilenceRequest, by: string, now: number): NewSilence {
   const matchers = readMatchers(req.matchers);
-  const starts = req.starts_at === undefined || req.starts_at === null ? now : readTime(req.starts_at, 'starts_at');
+  const starts = req.starts_at === undefined ? now : readTime(req.starts_at, 'starts_at');
   let ends: number;
-  if (req.ends_at !== undefined && req.ends_at !== null) {
-    if (req.duration !== undefined && req.duration !== null) throw badRequest('duration', 'give ends_at or duration, not both');
+  // null is not absent: the document types these as strings.
+  if (req.ends_at !== undefined) {
+    if (req.duration !== undefined) throw badRequest('duration', 'give ends_at or duration, not both');
     ends = readTime(req.ends_at, 'ends_at');
   } else {
     const ms = typeof req.duration === 'string' ? parseDuration(req.duration) : null;
     if (ms === null || ms <= 0) throw badRequest('duration', 'give ends_at, or duration like 30m, 2h or 1d');
     ends = starts + ms;
   }
-  if (ends <= starts) throw badRequest('ends_at', 'must be after starts_at');
-  if (ends <= now) throw badRequest('ends_at', 'is in the past: the silence would never mute anything');
-  if (ends - starts > MAX_SILENCE_MS) throw badRequest('ends_at', 'a silence lasts at most 366 days');
+  // Well-formed times that cannot make a silence: 422, not 400 (the document cannot say them).
+  if (ends <= starts) throw unprocessable('ends_at', 'must be after starts_at');
+  if (ends <= now) throw unprocessable('ends_at', 'is in the past: the silence would never mute anything');
+  if (ends - starts > MAX_SILENCE_MS) throw unprocessable('ends_at', 'a silence lasts at most 366 days');
   const comment = req.comment;
-  if (typeof comment !== 'string' || comment.trim() === '' || comment.length > MAX_SILENCE_COMMENT) {
+  if (typeof comment !== 'string' || comment.trim() === '' || codePoints(comment) > MAX_SILENCE_COMMENT) {
     throw badRequest('comment', `say why, in 1–${MAX_SILENCE_COMMENT} characters`);
   }
   return { matchers, starts_at: starts, ends_at: ends, created_by: by, comment: comment.trim() };
+}
+
+function unprocessable(param: string, message: string): LogaggError {
+  return new LogaggError('UNPROCESSABLE', `${param}: ${message}`, { details: { param } });
+}
+
+/** Length in Unicode code points, as JSON Schema's maxLength counts. */
+function codePoints(s: string): number {
+  let n = 0;
+  for (const _ of s) n++;
+  return n;
 }

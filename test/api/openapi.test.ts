@@ -83,7 +83,7 @@ describe('every operation, exercised against the real server', () => {
     // The silences exist only under /api/v1; creating answers 201.
     const made = await api.call('/api/v1/silences', { method: 'POST', token: analyst(), body: { matchers: { hosts: ['web-1'] }, duration: '1h', comment: 'doc check' } });
     expect(made.status).toBe(201);
-    for (const [method, url] of [['GET', '/api/v1/silences'], ['GET', `/api/v1/silences/${made.body.id}`], ['DELETE', `/api/v1/silences/${made.body.id}`]] as const) {
+    for (const [method, url] of [['GET', '/api/v1/silences'], ['GET', `/api/v1/silences/${made.body.id}`], ['POST', `/api/v1/silences/${made.body.id}/expire`]] as const) {
       expect((await api.call(url, { method, token: analyst() })).status, `${method} ${url}`).toBe(200);
     }
     const stream = await fetch(`${api.url}/api/v1/stream`, { headers: { Authorization: `Bearer ${(await import('./harness.js')).viewer()}` } });

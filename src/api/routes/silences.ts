@@ -1,7 +1,8 @@
 /**
- * GET/POST /api/v1/silences, GET/DELETE /api/v1/silences/:id (role analyst). A host-scoped
+ * GET/POST /api/v1/silences, GET /api/v1/silences/:id, POST /api/v1/silences/:id/expire (role analyst). A host-scoped
  * token creates only silences whose hosts lie inside its scope (403 otherwise), and sees and
- * expires only those. DELETE ends the silence now; the record stays (who, when, why).
+ * expires only those. Expiring ends the silence now; the record stays (who, when, why): it is
+ * an action on the silence, not a deletion, so the silence stays readable at its address.
  */
 import type Router from '@koa/router';
 import { badRequest, LogaggError } from '../../errors.js';
@@ -16,6 +17,11 @@ import { HttpProblem } from '../problem.js';
 import { QueryReader, type RawQuery } from '../../query/params.js';
 import { toApiSilence } from '../../query/render.js';
 import { pathId } from './logs.js';
+
+/** next_cursor of GET /silences: the id to continue below (empty = from the newest). */
+const SILENCE_CURSOR_PATTERN = '^(?:[1-9]\\d{0,15})?$';
+/** A positive duration (no zero: a silence must last), up to five digits of a unit: 30m, 2h, 1.5d. */
+const DURATION_PATTERN = '^[1-9]\\d{0,4}(?:\\.\\d{1,3})?(?:ms|s|m|h|d|w)$';
 
 function port(env: RouteEnv): SilencesPort {
   if (!env.deps.silences) throw new LogaggError('STORE_UNAVAILABLE', 'silences are not available: the detection engine is not running in this process');
@@ -33,7 +39,7 @@ export function registerSilenceRoutes(router: Router, env: RouteEnv): void {
     const states = r.choices('state', SILENCE_STATES);
     const limit = r.int('limit', 1, cfg.limits.max_page) ?? cfg.limits.default_page;
     const cursor = r.one('cursor');
-    if (cursor !== undefined && cursor !== '' && !/^[1-9]\d{0,15}$/.test(cursor)) throw badRequest('cursor', 'not a cursor this endpoint made; pass next_cursor back unchanged');
+    if (cursor !== undefined && !new RegExp(SILENCE_CURSOR_PATTERN).test(cursor)) throw badRequest('cursor', 'not a cursor this endpoint made; pass next_cursor back unchanged');
     const now = env.now();
     const scope = principalOf(ctx).hostScope;
     const page = port(env).list({ ...(states ? { states } : {}), ...(scope ? { hostScope: scope } : {}) }, { limit, beforeId: cursor ? Number(cursor) : null }, now);
@@ -66,7 +72,7 @@ export function registerSilenceRoutes(router: Router, env: RouteEnv): void {
     ctx.body = toApiSilence(made, now);
   });
 
-  router.delete('/silences/:id', analyst, async (ctx) => {
+  router.post('/silences/:id/expire', analyst, async (ctx) => {
     new QueryReader(ctx.query as RawQuery, []);
     const id = pathId(ctx.params.id);
     const p = principalOf(ctx);
@@ -112,8 +118,8 @@ const NEW_SILENCE: Obj = {
       },
       starts_at: { ...time, description: 'Default: now.' },
       ends_at: { ...time, description: 'After starts_at and after now; at most 366 days after starts_at. Or give duration.' },
-      duration: { type: 'string', pattern: '^\\d+(\\.\\d+)?(ms|s|m|h|d|w)$', description: 'How long from starts_at, like 30m, 2h, 1d; instead of ends_at.' },
-      comment: { type: 'string', minLength: 1, maxLength: MAX_SILENCE_COMMENT, description: 'Why: required.' },
+      duration: { type: 'string', pattern: DURATION_PATTERN, description: 'How long from starts_at, like 30m, 2h, 1d; instead of ends_at.' },
+      comment: { type: 'string', minLength: 1, maxLength: MAX_SILENCE_COMMENT, pattern: '\\S', description: 'Why: required (not only blanks).' },
     },
     ['starts_at', 'ends_at', 'duration'],
   ),
@@ -125,7 +131,7 @@ const PAGE: Obj = closed({ items: { type: 'array', items: SILENCE }, next_cursor
 /** The OpenAPI path items of the silence routes (src/api/openapi.ts adds them under /api/v1). */
 export function silencePathItems(cfg: ApiSettings, errors: Obj, problem: (d: string) => Obj): Record<string, Obj> {
   const json = (schema: Obj): Obj => ({ 'application/json': { schema } });
-  const idParam: Obj = { name: 'id', in: 'path', required: true, schema: { type: 'integer', minimum: 1 } };
+  const idParam: Obj = { name: 'id', in: 'path', required: true, schema: { type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER } };
   return {
     '/silences': {
       get: {
@@ -134,7 +140,7 @@ export function silencePathItems(cfg: ApiSettings, errors: Obj, problem: (d: str
         parameters: [
           { name: 'state', in: 'query', required: false, description: 'One or more states.', schema: { type: 'array', items: { type: 'string', enum: [...SILENCE_STATES] } }, style: 'form', explode: true },
           { name: 'limit', in: 'query', required: false, description: `Page size, 1–${cfg.limits.max_page}.`, schema: { type: 'integer', minimum: 1, maximum: cfg.limits.max_page, default: cfg.limits.default_page } },
-          { name: 'cursor', in: 'query', required: false, description: 'The next_cursor of the previous page, unchanged.', schema: { type: 'string' } },
+          { name: 'cursor', in: 'query', required: false, description: 'The next_cursor of the previous page, unchanged.', schema: { type: 'string', pattern: SILENCE_CURSOR_PATTERN } },
         ],
         responses: { '200': { description: 'OK', content: json(PAGE) }, ...errors },
       },
@@ -146,6 +152,7 @@ export function silencePathItems(cfg: ApiSettings, errors: Obj, problem: (d: str
           '201': { description: 'Created', headers: { Location: { schema: { type: 'string' } } }, content: json(SILENCE) },
           '413': problem('Body too large.'),
           '415': problem('Body is not application/json.'),
+          '422': problem('Well-formed, but no silence can be made of it: ends_at not after starts_at or already past, or longer than 366 days.'),
           ...errors,
         },
       },
@@ -157,9 +164,11 @@ export function silencePathItems(cfg: ApiSettings, errors: Obj, problem: (d: str
         parameters: [idParam],
         responses: { '200': { description: 'OK', content: json(SILENCE) }, '404': problem('No such silence (or outside the token’s host scope).'), ...errors },
       },
-      delete: {
+    },
+    '/silences/{id}/expire': {
+      post: {
         operationId: 'expireSilence',
-        summary: 'End a silence now; records who. The silence stays on record, expired (role analyst).',
+        summary: 'End a silence now; records who. The silence stays on record, expired (role analyst). Expiring an expired silence changes nothing.',
         parameters: [idParam],
         responses: { '200': { description: 'The silence, expired', content: json(SILENCE) }, '404': problem('No such silence (or outside the token’s host scope).'), ...errors },
       },

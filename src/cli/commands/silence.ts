@@ -74,7 +74,7 @@ function flagOf(param: string, f: Pick<AddFlags, 'for'>): string | undefined {
 
 /** A BAD_REQUEST naming a request field (from the local check or the appliance) as a usage error naming the flag. */
 export function asSilenceFlagError(e: unknown, f: Pick<AddFlags, 'for'>): unknown {
-  if (!isLogaggError(e) || e.code !== 'BAD_REQUEST' || typeof e.details.param !== 'string') return e;
+  if (!isLogaggError(e) || (e.code !== 'BAD_REQUEST' && e.code !== 'UNPROCESSABLE') || typeof e.details.param !== 'string') return e;
   const param = e.details.param;
   const flag = flagOf(param, f);
   if (flag === undefined) return e;

@@ -59,14 +59,21 @@ describe('POST /api/v1/silences', () => {
     ['a blank comment', { matchers: { rules: ['a'] }, duration: '1h', comment: '  ' }, 'comment'],
     ['no end', { matchers: { rules: ['a'] }, comment: 'x' }, 'duration'],
     ['end and duration', { matchers: { rules: ['a'] }, ends_at: iso(NOW + 1000), duration: '1h', comment: 'x' }, 'duration'],
-    ['an end in the past', { matchers: { rules: ['a'] }, starts_at: iso(NOW - 7_200_000), ends_at: iso(NOW - 3_600_000), comment: 'x' }, 'ends_at'],
-    ['an end before the start', { matchers: { rules: ['a'] }, starts_at: iso(NOW + 7_200_000), ends_at: iso(NOW + 3_600_000), comment: 'x' }, 'ends_at'],
     ['a time without a zone', { matchers: { rules: ['a'] }, ends_at: '2030-01-01T00:00:00', comment: 'x' }, 'ends_at'],
-    ['longer than a year', { matchers: { rules: ['a'] }, duration: '400d', comment: 'x' }, 'ends_at'],
     ['an unknown field', { matchers: { rules: ['a'] }, duration: '1h', comment: 'x', forever: true }, 'forever'],
   ])('%s: 400 naming %s', async (_name, body, param) => {
     const r = await post(body);
     expect(r.status).toBe(400);
+    expect(r.body.param).toBe(param);
+  });
+
+  // Well-formed as the document says, but no silence can be made of it now: 422.
+  test.each<[string, unknown, string]>([
+    ['an end in the past', { matchers: { rules: ['a'] }, starts_at: iso(NOW - 7_200_000), ends_at: iso(NOW - 3_600_000), comment: 'x' }, 'ends_at'],
+  ])('%s: 422 naming %s', async (_name, body, param) => {
+    const r = await post(body);
+    expect(r.status).toBe(422);
+    expect(r.body.type).toBe('urn:logagg:problem:unprocessable');
     expect(r.body.param).toBe(param);
   });
 
@@ -87,7 +94,7 @@ describe('POST /api/v1/silences', () => {
   });
 });
 
-describe('GET and DELETE', () => {
+describe('GET and expire', () => {
   test('the list is newest first, filtered by state and by the token’s scope', async () => {
     const all = await api.call('/api/v1/silences?limit=100', { token: analyst() });
     expect(all.status).toBe(200);
@@ -102,15 +109,15 @@ describe('GET and DELETE', () => {
     expect((await api.call('/api/v1/silences?state=gone', { token: analyst() })).status).toBe(400);
   });
 
-  test('DELETE ends it now, records who; the silence stays listed, expired', async () => {
+  test('POST …/expire ends it now, records who; the silence stays listed, expired', async () => {
     const made = await post({ matchers: { hosts: ['db-1'] }, duration: '1h', comment: 'db move' });
-    expect((await api.call(`/api/v1/silences/${made.body.id}`, { method: 'DELETE', token: scoped() })).status).toBe(404); // outside its scope
-    const r = await api.call(`/api/v1/silences/${made.body.id}`, { method: 'DELETE', token: analyst() });
+    expect((await api.call(`/api/v1/silences/${made.body.id}/expire`, { method: 'POST', token: scoped() })).status).toBe(404); // outside its scope
+    const r = await api.call(`/api/v1/silences/${made.body.id}/expire`, { method: 'POST', token: analyst() });
     expect(r.status).toBe(200);
     expect(r.body).toMatchObject({ id: made.body.id, state: 'expired', ends_at: iso(NOW), expired_by: 'ana', expired_at: iso(NOW), created_by: 'ana', comment: 'db move' });
     const expired = await api.call('/api/v1/silences?state=expired', { token: analyst() });
     expect(expired.body.items.map((s: { id: number }) => s.id)).toContain(made.body.id);
-    expect((await api.call('/api/v1/silences/999999', { method: 'DELETE', token: analyst() })).status).toBe(404);
+    expect((await api.call('/api/v1/silences/999999/expire', { method: 'POST', token: analyst() })).status).toBe(404);
     expect((await api.call('/api/v1/silences/abc', { token: analyst() })).status).toBe(400);
   });
 
