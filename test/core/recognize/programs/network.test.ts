@@ -241,3 +241,47 @@ describe('ftp, named, samba', () => {
     ],
   ])('%s', (_n, program, line, expected) => check(program, line, expected));
 });
+
+describe('pfSense / OPNsense filterlog', () => {
+  const fw = (action: string, outcome: string, extra: Record<string, unknown>) => ({
+    parser: 'filterlog', 'event.action': action, 'event.outcome': outcome, ...extra,
+  });
+  test.each<Case>([
+    ['empty', 'filterlog', '', {}],
+    ['prose', 'filterlog', 'filterlog started', {}],
+    ['too few fields', 'filterlog', '5,,,1000000103,igb0,match,block,in,4', {}],
+    ['unknown action', 'filterlog', '5,,,1000000103,igb0,match,drop,in,4,0x0,,64,0,0,DF,6,tcp,60,192.0.2.1,192.0.2.2,1,2,0', {}],
+    ['unknown IP version', 'filterlog', '5,,,1000000103,igb0,match,block,in,9,0x0,,64,0,0,DF,6,tcp,60,192.0.2.1,192.0.2.2,1,2,0', {}],
+    ['no addresses where they belong', 'filterlog', '5,,,1000000103,igb0,match,block,in,4,0x0,,64,0,0,DF,6,tcp,60,x,y,1,2,0', {}],
+    [
+      'IPv4 TCP block inbound',
+      'filterlog',
+      '7,,,1000000104,em0,match,block,in,4,0x0,,241,33012,0,none,6,tcp,40,198.51.100.61,192.0.2.20,52814,3389,0,S,927173941,,1024,,',
+      fw('firewall-drop', 'failure', {
+        src_ip: '198.51.100.61', dst_ip: '192.0.2.20', src_port: 52814, dst_port: 3389,
+        'network.transport': 'tcp', 'network.bytes': 40, 'network.direction': 'ingress',
+        'observer.ingress.interface.name': 'em0', 'rule.id': '1000000104',
+      }),
+    ],
+    [
+      'IPv4 UDP pass outbound',
+      'filterlog',
+      '12,,,1770001001,vtnet1,match,pass,out,4,0x0,,63,0,0,DF,17,udp,61,192.0.2.30,203.0.113.53,38211,53,41',
+      fw('firewall-accept', 'success', {
+        src_ip: '192.0.2.30', dst_ip: '203.0.113.53', src_port: 38211, dst_port: 53,
+        'network.transport': 'udp', 'network.bytes': 61, 'network.direction': 'egress',
+        'observer.egress.interface.name': 'vtnet1', 'rule.id': '1770001001',
+      }),
+    ],
+    [
+      'IPv6 ICMP reject: no ports',
+      'filterlog',
+      '3,,,1000000003,igb1,match,reject,in,6,0x00,0x00000,255,ipv6-icmp,58,32,2001:db8:1::9,2001:db8:2::1,',
+      fw('firewall-drop', 'failure', {
+        src_ip: '2001:db8:1::9', dst_ip: '2001:db8:2::1',
+        'network.transport': 'ipv6-icmp', 'network.bytes': 32, 'network.direction': 'ingress',
+        'observer.ingress.interface.name': 'igb1', 'rule.id': '1000000003',
+      }),
+    ],
+  ])('%s', (_name, program, line, expected) => check(program, line, expected));
+});
