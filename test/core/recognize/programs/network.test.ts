@@ -22,6 +22,16 @@ describe('kernel netfilter', () => {
       }),
     ],
     [
+      'UniFi rule name glued to IN=',
+      'kernel',
+      '[ 5012.100200] [WAN_LOCAL-D-2000]IN=eth9 OUT= MAC=aa:bb:cc:dd:ee:ff:00:11:22:33:44:55:08:00 SRC=198.51.100.90 DST=192.0.2.40 LEN=44 TOS=0x00 PREC=0x00 TTL=240 ID=4242 PROTO=TCP SPT=43110 DPT=8443 WINDOW=1024 RES=0x00 SYN URGP=0',
+      fw('firewall-log', 'unknown', {
+        src_ip: '198.51.100.90', dst_ip: '192.0.2.40', src_port: 43110, dst_port: 8443,
+        'observer.ingress.interface.name': 'eth9', 'network.transport': 'tcp', 'network.bytes': 44,
+        'netfilter.mac': 'aa:bb:cc:dd:ee:ff:00:11:22:33:44:55:08:00', 'netfilter.prefix': '[WAN_LOCAL-D-2000]', 'netfilter.flags': ['SYN'],
+      }),
+    ],
+    [
       'ufw allow, UDP (second LEN is the datagram)',
       'kernel',
       '[UFW ALLOW] IN=eth0 OUT= MAC= SRC=198.51.100.53 DST=192.0.2.10 LEN=76 TOS=0x00 PREC=0x00 TTL=57 ID=0 DF PROTO=UDP SPT=123 DPT=123 LEN=56',
