@@ -213,7 +213,12 @@ function bracketLead(s: string, f: AppFields, receivedAt: number): boolean {
   const c = s.charCodeAt(1);
   let ts: Scan | null = null;
   let programDash = false;
-  if ((c >= 65 && c <= 90) || (c >= 97 && c <= 122)) ts = scanCtime(s, 1);
+  if ((c >= 65 && c <= 90) || (c >= 97 && c <= 122)) {
+    // Apache's ctime, Asterisk's `[Jan  5 10:22:31] NOTICE[2217] chan_sip.c: …`, or the level
+    // first (Katello/Foreman: `[ERROR 2026-11-20 10:16:03 main]  msg`).
+    ts = scanCtime(s, 1) ?? scanMonthFirst(s, 1, receivedAt, false);
+    if (ts === null) return levelBracket(s, 1, f);
+  } else if (c === 32 && s.charCodeAt(2) !== 32) return levelBracket(s, 2, f);
   else if (isDigit(c)) {
     const c3 = s.charCodeAt(3);
     if (c3 === 46 /* . */) {
@@ -229,6 +234,47 @@ function bracketLead(s: string, f: AppFields, receivedAt: number): boolean {
   setTs(f, s, 1, ts);
   readTail(s, ts.end + 1, f, { programDash });
   if (programDash && f.process !== null) proxifierTarget(s, f);
+  return true;
+}
+
+function levelThenStamp(s: string, lv: { level: number; end: number }, f: AppFields): boolean {
+  let p = skipBlanks(s, lv.end);
+  if (p === lv.end) return false;
+  let thread: string | null = null;
+  if (s.charCodeAt(p) === 91) {
+    const close = s.indexOf(']', p);
+    if (close < 0 || close - p > 128) return false;
+    thread = s.slice(p + 1, close);
+    p = close + 1;
+  } else if (s.startsWith('| jvm ', p)) {
+    const bar = s.indexOf('|', p + 6);
+    if (bar < 0 || bar - p > 16) return false;
+    p = bar + 1;
+  } else return false;
+  p = skipBlanks(s, p);
+  if (!isDigit(s.charCodeAt(p))) return false;
+  const ts = scanIso(s, p, true);
+  if (ts === null || ts.end - p < 19) return false;
+  setTs(f, s, p, ts);
+  f.level = lv.level;
+  if (thread !== null) f.thread = thread;
+  readTail(s, ts.end, f);
+  return true;
+}
+
+/** `[LEVEL yyyy-MM-dd HH:mm:ss module]  msg` (Katello, Foreman; ` INFO` padded to five). */
+function levelBracket(s: string, p: number, f: AppFields): boolean {
+  const lv = levelAt(s, p);
+  if (lv === null || s.charCodeAt(lv.end) !== 32 || !isDigit(s.charCodeAt(lv.end + 1))) return false;
+  const ts = scanIso(s, lv.end + 1, true);
+  if (ts === null || ts.end - lv.end < 17 || s.charCodeAt(ts.end) !== 32) return false;
+  const close = s.indexOf(']', ts.end);
+  if (close < 0 || close - ts.end > 64) return false;
+  setTs(f, s, lv.end + 1, ts);
+  f.level = lv.level;
+  const module = s.slice(ts.end + 1, close);
+  if (module.length > 0 && module.indexOf(' ') < 0) f.logger = module;
+  f.msgStart = skipBlanks(s, close + 1);
   return true;
 }
 
@@ -314,6 +360,10 @@ function letterLead(s: string, f: AppFields, receivedAt: number): boolean {
         return true;
       }
     }
+    // The level first, then the thread and the stamp: Cassandra's `INFO  [main] 2026-11-20
+    // 10:16:03,120 StorageService.java:1500 - msg`, Java Service Wrapper's `INFO   | jvm 1    |
+    // 2026/11/20 10:16:03 | msg`.
+    if (levelThenStamp(s, lv, f)) return true;
     // logrus TTY: `INFO[0000] msg`
     if (s.charCodeAt(lv.end) === 91) {
       const close = s.indexOf(']', lv.end);

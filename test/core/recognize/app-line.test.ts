@@ -197,7 +197,47 @@ test.each<[string, string, Partial<Draft>, Record<string, unknown>]>([
     { ts: null, level: 3, process: 'org.example.Queue', message: 'consumer died' },
     { thread: 'worker-2', log: { time_of_day: '10:16:03.120' } },
   ],
+  [
+    'Asterisk: month-first stamp in brackets, LEVEL[thread]',
+    '[Nov 20 10:16:03] WARNING[3190][C-0000002b] chan_pjsip.c: Call to endpoint 204 failed',
+    { ts: T, level: 4, message: '[C-0000002b] chan_pjsip.c: Call to endpoint 204 failed' },
+    { thread: '3190' },
+  ],
+  [
+    'Katello/Foreman: level first inside the brackets',
+    '[ERROR 2026-11-20 10:16:03 app]  Failed to fetch repository metadata',
+    { ts: T, level: 3, message: 'Failed to fetch repository metadata' },
+    { logger: 'app' },
+  ],
+  [
+    'Katello/Foreman: padded level',
+    '[ WARN 2026-11-20 10:16:03 main] slow request',
+    { ts: T, level: 4, message: 'slow request' },
+    {},
+  ],
+  [
+    'Cassandra: level, thread, then the stamp',
+    'ERROR [CompactionExecutor:7] 2026-11-20 10:16:03,055 CassandraDaemon.java:244 - Exception in thread',
+    { ts: T + 55, level: 3 },
+    { thread: 'CompactionExecutor:7' },
+  ],
+  [
+    'Java Service Wrapper: level | jvm n | stamp |',
+    'STATUS | wrapper  | 2026/11/20 10:16:03 | --> Wrapper Started as Daemon',
+    null as unknown as Partial<Draft>,
+    {},
+  ],
+  [
+    'Java Service Wrapper: INFO | jvm 1 | stamp',
+    'INFO   | jvm 1    | 2026/11/20 10:16:03 | Starting the broker',
+    { ts: T, level: 6 },
+    {},
+  ],
 ])('server shape: %s', (_name, text, want, attrs) => {
+  if (want === null) {
+    expect(recognize(text)).toBeNull();
+    return;
+  }
   const d = recognize(text);
   expect(d).not.toBeNull();
   expect(d).toMatchObject({ format: 'text', parser: 'app-line', ...want });
@@ -211,6 +251,8 @@ describe('server-shape look-alikes (the draft stays untouched)', () => {
     ['Redis-like with an unknown role', '4127:Q 20 Nov 2026 10:16:03.512 # x'],
     ['Redis-like with an unknown level mark', '4127:M 20 Nov 2026 10:16:03.512 ! x'],
     ['MySQL-like stamp with a bad month', '261320 10:16:03 [Note] x'],
+    ['a bracketed level without a stamp', '[ERROR something] went wrong'],
+    ['a level then a thread but no stamp', 'ERROR [main] failed to start'],
   ])('%s', (_name, text) => {
     const d = newDraft('text');
     expect(appLine.recognize(text, d, ctx)).toBe(false);
