@@ -177,16 +177,39 @@ function scanTag(s: string, p: number, h: SyslogHeader): number {
  * is the message id. Returns where MSG starts, or -1 (h unchanged).
  */
 function scanCiscoTag(s: string, p: number, h: SyslogHeader): number {
+  const t = readCiscoTag(s, p);
+  if (t === null) return -1;
+  h.process = t.facility;
+  h.level = t.level;
+  h.msgid = t.mnemonic;
+  h.tag = t.tag;
+  return t.end;
+}
+
+export interface CiscoTag {
+  facility: string;
+  level: number;
+  mnemonic: string;
+  /** `%ASA-6-302013` */
+  tag: string;
+  /** Where the message starts. */
+  end: number;
+}
+
+/** `%FAC-SEV-MNEMONIC:` at s[p] (s[p] is `%`), or null. */
+export function readCiscoTag(s: string, p: number): CiscoTag | null {
   const colon = indexWithin(s, 58 /* : */, p + 1, 64);
-  if (colon < 0 || !(colon + 1 === s.length || s.charCodeAt(colon + 1) === 32)) return -1;
+  if (colon < 0 || !(colon + 1 === s.length || s.charCodeAt(colon + 1) === 32)) return null;
   const tag = s.slice(p + 1, colon);
-  if (!CISCO_TAG.test(tag)) return -1;
+  if (!CISCO_TAG.test(tag)) return null;
   const parts = tag.split('-');
-  h.process = parts.slice(0, -2).join('-');
-  h.level = Number(parts[parts.length - 2]);
-  h.msgid = parts[parts.length - 1]!;
-  h.tag = s.slice(p, colon);
-  return colon + 1 < s.length ? colon + 2 : colon + 1;
+  return {
+    facility: parts.slice(0, -2).join('-'),
+    level: Number(parts[parts.length - 2]),
+    mnemonic: parts[parts.length - 1]!,
+    tag: s.slice(p, colon),
+    end: colon + 1 < s.length ? colon + 2 : colon + 1,
+  };
 }
 
 const CISCO_TAG = /^[A-Z][A-Z0-9_]{0,31}(?:-[A-Z0-9_]{1,32})?-[0-7]-[A-Z0-9_]{1,40}$/;

@@ -295,3 +295,62 @@ describe('pfSense / OPNsense filterlog', () => {
     ],
   ])('%s', (_name, program, line, expected) => check(program, line, expected));
 });
+
+describe('Cisco ASA / FTD', () => {
+  const fw = (action: string, outcome: string, extra: Record<string, unknown>) => ({ parser: 'cisco-asa', 'event.action': action, 'event.outcome': outcome, ...extra });
+  test.each<Case>([
+    ['an unrelated message keeps no fields', 'ASA', 'Module ips, application up "IPS", version "7.2(2)E4" Normal Operation', {}],
+    ['a Teardown (sides not stated) is left alone', 'ASA', 'Teardown TCP connection 91 for outside:198.51.100.3/443 to inside:10.0.0.3/51234 duration 0:00:05 bytes 4410 TCP FINs', {}],
+    [
+      '106001 inbound denied',
+      'ASA',
+      'Inbound TCP connection denied from 198.51.100.20/44321 to 192.0.2.30/3389 flags SYN  on interface outside',
+      fw('firewall-drop', 'failure', { src_ip: '198.51.100.20', src_port: 44321, dst_ip: '192.0.2.30', dst_port: 3389, 'network.transport': 'tcp' }),
+    ],
+    [
+      '106006 deny inbound UDP',
+      'FTD',
+      'Deny inbound UDP from 203.0.113.40/5353 to 192.0.2.31/161 on interface outside',
+      fw('firewall-drop', 'failure', { src_ip: '203.0.113.40', src_port: 5353, dst_ip: '192.0.2.31', dst_port: 161, 'network.transport': 'udp' }),
+    ],
+    [
+      '106023 deny by access-group',
+      'ASA',
+      'Deny tcp src outside:203.0.113.41/60111 dst dmz:192.0.2.32/445 by access-group "outside_access_in" [0x0, 0x0]',
+      fw('firewall-drop', 'failure', {
+        src_ip: '203.0.113.41', src_port: 60111, dst_ip: '192.0.2.32', dst_port: 445, 'network.transport': 'tcp',
+        'observer.ingress.interface.name': 'outside', 'observer.egress.interface.name': 'dmz', 'rule.name': 'outside_access_in',
+      }),
+    ],
+    [
+      '106100 access-list permitted',
+      'ASA',
+      'access-list inside_in permitted udp inside/10.0.0.44(53001) -> outside/198.51.100.53(53) hit-cnt 1 first hit [0x91b2, 0x0]',
+      fw('firewall-accept', 'success', {
+        src_ip: '10.0.0.44', src_port: 53001, dst_ip: '198.51.100.53', dst_port: 53, 'network.transport': 'udp',
+        'observer.ingress.interface.name': 'inside', 'observer.egress.interface.name': 'outside', 'rule.name': 'inside_in',
+      }),
+    ],
+    [
+      '302013 built outbound: the inside end initiated',
+      'ASA',
+      'Built outbound TCP connection 5521 for outside:198.51.100.60/443 (198.51.100.60/443) to inside:10.0.0.60/50999 (192.0.2.60/50999)',
+      fw('firewall-accept', 'success', {
+        src_ip: '10.0.0.60', src_port: 50999, dst_ip: '198.51.100.60', dst_port: 443, 'network.transport': 'tcp', 'network.direction': 'outbound',
+        'network.connection_id': '5521', 'cisco.asa.first_interface': 'outside', 'cisco.asa.second_interface': 'inside',
+      }),
+    ],
+    [
+      '605004 management login denied',
+      'ASA',
+      'Login denied from 203.0.113.70/52000 to outside:192.0.2.70/ssh for user "admin"',
+      { parser: 'cisco-asa', 'event.action': 'login', 'event.outcome': 'failure', src_ip: '203.0.113.70', src_port: 52000, dst_ip: '192.0.2.70', user: 'admin', 'observer.ingress.interface.name': 'outside', 'service.name': 'ssh' },
+    ],
+    [
+      '113005 AAA rejected',
+      'ASA',
+      'AAA user authentication Rejected : reason = AAA failure : server = 192.0.2.80 : user = ***** : user IP = 198.51.100.81',
+      { parser: 'cisco-asa', 'event.action': 'login', 'event.outcome': 'failure', src_ip: '198.51.100.81' },
+    ],
+  ])('%s', (_name, program, line, expected) => check(program, line, expected));
+});
