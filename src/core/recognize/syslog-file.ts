@@ -36,6 +36,16 @@ export const syslogFile: LineRecognizer = {
 };
 
 /**
+ * NetworkManager (and ModemManager) put the level in angle brackets first:
+ * `<warn>  [1763633763.1234] device (eth0): …`, `<info>`, `<error>`, `<debug>`, `<trace>`.
+ */
+function angleLevel(message: string): number | null {
+  const close = message.indexOf('>', 1);
+  if (close < 4 || close > 8 || message.charCodeAt(close + 1) !== 32) return null;
+  return parseLevelWord(message.slice(1, close));
+}
+
+/**
  * `2026-11-20 10:16:03,123 INFO success: nginx entered RUNNING state` (supervisord, Python's
  * logging) has an upper-case level word where rsyslog puts the host: an application line.
  */
@@ -60,6 +70,7 @@ const SEVERITY_PREFIXES: readonly [string, number][] = [
 
 function severityPrefix(message: string): number | null {
   const c = message.charCodeAt(0);
+  if (c === 60 /* < */) return angleLevel(message);
   if (c !== 101 && c !== 119 && c !== 102 && c !== 112) return null; // e w f p
   for (const [word, level] of SEVERITY_PREFIXES) if (message.startsWith(word)) return level;
   return null;
