@@ -239,9 +239,10 @@ const FACILITIES = new Set([
 function skipFacilityLevel(s: string, p: number, h: SyslogHeader): number {
   const end = indexWithin(s, 32, p, 24);
   if (end < 0) return p;
-  const dot = s.indexOf('.', p);
-  if (dot < 0 || dot > end || !FACILITIES.has(s.slice(p, dot))) return p;
-  const level = parseLevelWord(s.slice(dot + 1, end));
+  const token = s.slice(p, end);
+  const dot = token.indexOf('.');
+  if (dot < 0 || !FACILITIES.has(token.slice(0, dot))) return p;
+  const level = parseLevelWord(token.slice(dot + 1));
   if (level === null) return p;
   h.level = level;
   return end + 1;
