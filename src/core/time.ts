@@ -477,3 +477,88 @@ export function scanEpochSeconds(s: string, i: number): Scan | null {
   if (n < 9 || n > 10 || s.charCodeAt(p) !== 32) return null;
   return { ms: Number(s.slice(i, p)) * 1000, end: p };
 }
+
+/**
+ * Zone abbreviations loggers print after a zone-less stamp (PostgreSQL's `%m`, Java's `z`,
+ * journald): minutes east of UTC. Only unambiguous readings are listed (IST is India, Ireland or
+ * Israel: left out); CST/CDT are North America's, as PostgreSQL and Java print them there.
+ */
+const ZONE_ABBREVIATIONS: ReadonlyMap<string, number> = new Map([
+  ['UTC', 0], ['GMT', 0], ['UT', 0], ['WET', 0], ['WEST', 60], ['BST', 60],
+  ['CET', 60], ['CEST', 120], ['MET', 60], ['MEST', 120], ['EET', 120], ['EEST', 180], ['MSK', 180],
+  ['EST', -300], ['EDT', -240], ['CST', -360], ['CDT', -300], ['MST', -420], ['MDT', -360],
+  ['PST', -480], ['PDT', -420], ['AKST', -540], ['AKDT', -480], ['HST', -600],
+  ['JST', 540], ['KST', 540], ['AEST', 600], ['AEDT', 660], ['NZST', 720], ['NZDT', 780],
+]);
+
+/** A zone abbreviation at s[i..end) → minutes east of UTC, or null when it is none we know. */
+export function zoneAbbreviation(s: string, i: number, end: number): number | null {
+  if (end - i < 2 || end - i > 4) return null;
+  return ZONE_ABBREVIATIONS.get(s.slice(i, end)) ?? null;
+}
+
+/**
+ * `d Mmm yyyy hh:mm:ss[.fff]` and the year-less `d Mmm hh:mm:ss[.fff]` (Redis:
+ * `1:M 29 Aug 2026 13:47:38.984 * …`). Year-less stamps take the receive year (never in the future).
+ */
+export function scanDayMonthTime(s: string, i: number, receivedAt: number): Scan | null {
+  let p = i;
+  let d = digits(s, p, 2);
+  if (d >= 0) p += 2;
+  else if (isDigit(s.charCodeAt(p))) {
+    d = s.charCodeAt(p) - 48;
+    p++;
+  } else return null;
+  if (s.charCodeAt(p) !== 32) return null;
+  const mon = monthAt(s, p + 1);
+  if (mon < 0 || s.charCodeAt(p + 4) !== 32) return null;
+  p += 5;
+  let year = -1;
+  const y = digits(s, p, 4);
+  if (y >= 0 && s.charCodeAt(p + 4) === 32) {
+    year = y;
+    p += 5;
+  }
+  const t = clock(s, p, 58);
+  if (t === null) return null;
+  const f = optFraction(s, p + 8, 46);
+  if (year >= 0) {
+    const ms = utc(year, mon + 1, d, t[0], t[1], t[2], f.ms);
+    return ms === null ? null : { ms, end: f.end };
+  }
+  if (d < 1 || d > 31) return null;
+  const ms = withInferredYear(receivedAt, mon, d, t[0], t[1], t[2], f.ms, 0);
+  return ms === null ? null : { ms, end: f.end };
+}
+
+/** glog with the year (glog ≥ 0.6): `yyyyMMdd hh:mm:ss.uuuuuu`. */
+export function scanCompactYmd(s: string, i: number): Scan | null {
+  if (s.charCodeAt(i + 8) !== 32) return null;
+  const y = digits(s, i, 4);
+  const mo = digits(s, i + 4, 2);
+  const d = digits(s, i + 6, 2);
+  const t = clock(s, i + 9, 58);
+  if (y < 0 || t === null) return null;
+  const f = optFraction(s, i + 17, 46);
+  const ms = utc(y, mo, d, t[0], t[1], t[2], f.ms);
+  return ms === null ? null : { ms, end: f.end };
+}
+
+/** MySQL ≤ 5.6 error log: `yyMMdd hh:mm:ss` with the hour space-padded (`140102  9:05:01`). */
+export function scanMysqlStamp(s: string, i: number): Scan | null {
+  if (s.charCodeAt(i + 6) !== 32) return null;
+  const y = digits(s, i, 2);
+  const mo = digits(s, i + 2, 2);
+  const d = digits(s, i + 4, 2);
+  if (y < 0 || mo < 0 || d < 0) return null;
+  let p = i + 7;
+  let hh = digits(s, p, 2);
+  if (hh < 0 && s.charCodeAt(p) === 32 && isDigit(s.charCodeAt(p + 1))) hh = s.charCodeAt(p + 1) - 48;
+  if (hh < 0 || s.charCodeAt(p + 2) !== 58 || s.charCodeAt(p + 5) !== 58) return null;
+  const mm = digits(s, p + 3, 2);
+  const ss = digits(s, p + 6, 2);
+  p += 8;
+  if (isDigit(s.charCodeAt(p))) return null;
+  const ms = utc(2000 + y, mo, d, hh, mm, ss, 0);
+  return ms === null ? null : { ms, end: p };
+}

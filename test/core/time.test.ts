@@ -6,6 +6,10 @@ import {
   parseEpochString,
   parseTimestamp,
   scanCompactDateTime,
+  scanCompactYmd,
+  scanDayMonthTime,
+  scanMysqlStamp,
+  zoneAbbreviation,
   scanCtime,
   scanDashCompact,
   scanDottedIso,
@@ -201,5 +205,33 @@ describe('application-line stamps', () => {
     const r = scan(text);
     if (ms === null) expect(r).toBeNull();
     else expect(r).toEqual({ ms, end });
+  });
+});
+
+describe('server stamps (Redis, glog with the year, MySQL 5.x) and zone abbreviations', () => {
+  test.each<[string, (s: string) => Scan | null, string, number | null, number]>([
+    ['d Mmm yyyy: bad month', (s) => scanDayMonthTime(s, 0, R), '1 Foo 2024 12:00:00.000 *', null, 0],
+    ['d Mmm yyyy: 31 Feb', (s) => scanDayMonthTime(s, 0, R), '31 Feb 2024 12:00:00.000 *', null, 0],
+    ['d Mmm yyyy: hour 25', (s) => scanDayMonthTime(s, 0, R), '01 Jan 2024 25:00:00.000 *', null, 0],
+    ['d Mmm yyyy hh:mm:ss.mmm', (s) => scanDayMonthTime(s, 0, R), '01 Jan 2024 12:00:00.042 * x', T + 42, 24],
+    ['single-digit day', (s) => scanDayMonthTime(s, 0, R), '1 Jan 2024 12:00:00 # x', T, 19],
+    ['year-less, inferred never in the future', (s) => scanDayMonthTime(s, 0, R), '31 Dec 12:00:00.000 #', Date.UTC(2023, 11, 31, 12), 19],
+    ['yyyyMMdd hh:mm:ss.uuuuuu', (s) => scanCompactYmd(s, 0), '20240101 12:00:00.000250 7', T, 24],
+    ['yyyyMMdd: month 13', (s) => scanCompactYmd(s, 0), '20241301 12:00:00.0 7', null, 0],
+    ['yyMMdd hh:mm:ss', (s) => scanMysqlStamp(s, 0), '240101 12:00:00 [Note]', T, 15],
+    ['yyMMdd with a space-padded hour', (s) => scanMysqlStamp(s, 0), '240101  9:30:00 [Note]', T - 2.5 * 3_600_000, 15],
+    ['yyMMdd: day 32', (s) => scanMysqlStamp(s, 0), '240132 12:00:00 [Note]', null, 0],
+    ['yyMMdd: digits run on', (s) => scanMysqlStamp(s, 0), '240101 12:00:001', null, 0],
+  ])('%s', (_name, scan, text, ms, end) => {
+    const r = scan(text);
+    if (ms === null) expect(r).toBeNull();
+    else expect(r).toEqual({ ms, end });
+  });
+
+  test.each<[string, number | null]>([
+    ['UTC', 0], ['PDT', -420], ['CEST', 120], ['JST', 540],
+    ['IST', null], ['ABC', null], ['U', null], ['UTCXX', null],
+  ])('%s', (word, offset) => {
+    expect(zoneAbbreviation(word, 0, word.length)).toBe(offset);
   });
 });

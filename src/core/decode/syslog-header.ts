@@ -63,15 +63,24 @@ export function scanSyslogHeader(text: string, start: number, receivedAt: number
   p = ts.end + 1;
   if (isCefStart(text, p)) return h; // no HOST, and CEF is no TAG
 
-  let tag = scanTag(text, p, h);
+  let tag = text.charCodeAt(p) === 37 /* % */ ? scanCiscoTag(text, p, h) : scanTag(text, p, h);
   if (tag < 0) {
     const tokEnd = tokenEnd(text, p);
     if (tokEnd === p) return h;
-    h.host = hostOf(text.slice(p, tokEnd));
+    const esx = esxSeverity(text, p, tokEnd);
+    if (esx !== null) {
+      // ESXi writes its severity and PRI where a host would be, and no host.
+      h.level = esx;
+    } else {
+      h.host = hostOf(text.slice(p, tokEnd));
+    }
     p = tokEnd < text.length ? tokEnd + 1 : tokEnd;
     h.end = p;
     if (isCefStart(text, p)) return h;
-    tag = scanTag(text, p, h);
+    if (esx === null) p = skipFacilityLevel(text, p, h);
+    // Cisco ASA with `logging device-id`: `host : %ASA-6-302013: …`.
+    if (text.charCodeAt(p) === 58 && text.charCodeAt(p + 1) === 32 && text.charCodeAt(p + 2) === 37) p += 2;
+    tag = text.charCodeAt(p) === 37 ? scanCiscoTag(text, p, h) : scanTag(text, p, h);
     if (tag < 0) return h;
   }
   h.end = readSolarisId(text, tag, h);
@@ -159,6 +168,84 @@ function scanTag(s: string, p: number, h: SyslogHeader): number {
   i++;
   if (s.charCodeAt(i) === 32) i++;
   return i;
+}
+
+/**
+ * Cisco's message tag `%FACILITY-SEVERITY-MNEMONIC:` (`%ASA-6-302013:`, `%LINK-3-UPDOWN:`,
+ * `%FTD-2-106001:`, `%LINK-SP-3-UPDOWN:`) where a program tag would be: the facility is the
+ * program, the severity digit is already on the syslog scale, the mnemonic (ASA's message number)
+ * is the message id. Returns where MSG starts, or -1 (h unchanged).
+ */
+function scanCiscoTag(s: string, p: number, h: SyslogHeader): number {
+  const t = readCiscoTag(s, p);
+  if (t === null) return -1;
+  h.process = t.facility;
+  h.level = t.level;
+  h.msgid = t.mnemonic;
+  h.tag = t.tag;
+  return t.end;
+}
+
+export interface CiscoTag {
+  facility: string;
+  level: number;
+  mnemonic: string;
+  /** `%ASA-6-302013` */
+  tag: string;
+  /** Where the message starts. */
+  end: number;
+}
+
+/** `%FAC-SEV-MNEMONIC:` at s[p] (s[p] is `%`), or null. */
+export function readCiscoTag(s: string, p: number): CiscoTag | null {
+  const colon = indexWithin(s, 58 /* : */, p + 1, 64);
+  if (colon < 0 || !(colon + 1 === s.length || s.charCodeAt(colon + 1) === 32)) return null;
+  const tag = s.slice(p + 1, colon);
+  if (!CISCO_TAG.test(tag)) return null;
+  const parts = tag.split('-');
+  return {
+    facility: parts.slice(0, -2).join('-'),
+    level: Number(parts[parts.length - 2]),
+    mnemonic: parts[parts.length - 1]!,
+    tag: s.slice(p, colon),
+    end: colon + 1 < s.length ? colon + 2 : colon + 1,
+  };
+}
+
+const CISCO_TAG = /^[A-Z][A-Z0-9_]{0,31}(?:-[A-Z0-9_]{1,32})?-[0-7]-[A-Z0-9_]{1,40}$/;
+
+/** ESXi's `In(14)`, `Wa(180)[+]`: severity code and PRI in the host's place (lnav esx_syslog). */
+const ESX_LEVELS: ReadonlyMap<string, number> = new Map([
+  ['Em', 0], ['Al', 1], ['Cr', 2], ['Er', 3], ['Wa', 4], ['No', 5], ['In', 6], ['Db', 7],
+]);
+
+function esxSeverity(s: string, p: number, end: number): number | null {
+  if (end - p < 5 || s.charCodeAt(p + 2) !== 40) return null;
+  const level = ESX_LEVELS.get(s.slice(p, p + 2));
+  if (level === undefined) return null;
+  return /^\(\d{1,3}\)(?:\[\+\]|\+)?$/.test(s.slice(p + 2, end)) ? level : null;
+}
+
+const FACILITIES = new Set([
+  'kern', 'user', 'mail', 'daemon', 'auth', 'syslog', 'lpr', 'news', 'uucp', 'cron', 'authpriv', 'ftp',
+  'ntp', 'security', 'console', 'local0', 'local1', 'local2', 'local3', 'local4', 'local5', 'local6', 'local7',
+]);
+
+/**
+ * busybox syslogd (OpenWrt, UniFi, embedded Linux) writes `facility.level` between the host and
+ * the tag: `Mar  2 23:24:28 gw user.warn kernel: …`. Known facility names only, so that a tag
+ * with a dot (`org.gnome.Shell.desktop[…]:`) is never taken for one. Returns where the tag starts.
+ */
+function skipFacilityLevel(s: string, p: number, h: SyslogHeader): number {
+  const end = indexWithin(s, 32, p, 24);
+  if (end < 0) return p;
+  const token = s.slice(p, end);
+  const dot = token.indexOf('.');
+  if (dot < 0 || !FACILITIES.has(token.slice(0, dot))) return p;
+  const level = parseLevelWord(token.slice(dot + 1));
+  if (level === null) return p;
+  h.level = level;
+  return end + 1;
 }
 
 /** Solaris `[ID 123456 facility.level] ` right after the tag → msgid, level; returns MSG start. */

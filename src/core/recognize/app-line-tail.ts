@@ -1,5 +1,6 @@
 import { isIp } from '../decode/ip.js';
 import { parseLevelWord } from '../decode/level.js';
+import { zoneAbbreviation } from '../time.js';
 
 /**
  * What an application line's header says, gathered before anything is written to the draft (a
@@ -18,13 +19,14 @@ export interface AppFields {
   dstPort: number | null;
   thread: string | null;
   logger: string | null;
+  user: string | null;
   attrs: Record<string, unknown>;
   /** Where the message starts. */
   msgStart: number;
 }
 
 export function emptyFields(): AppFields {
-  return { ts: null, tsOriginal: null, level: null, pid: null, process: null, host: null, srcIp: null, srcPort: null, dstIp: null, dstPort: null, thread: null, logger: null, attrs: {}, msgStart: 0 };
+  return { ts: null, tsOriginal: null, level: null, pid: null, process: null, host: null, srcIp: null, srcPort: null, dstIp: null, dstPort: null, thread: null, logger: null, user: null, attrs: {}, msgStart: 0 };
 }
 
 export interface TailOptions {
@@ -52,6 +54,7 @@ const NAME_MAX = 160;
  * follows it.
  */
 export function readTail(s: string, p: number, f: AppFields, opts: TailOptions = {}): void {
+  p = zoneWord(s, p, f);
   for (let n = 0; n < MAX_COLUMNS && p < s.length; n++) {
     p = skipBlanks(s, p);
     const c = s.charCodeAt(p);
@@ -67,6 +70,13 @@ export function readTail(s: string, p: number, f: AppFields, opts: TailOptions =
       const close = matchBracket(s, p);
       if (close < 0) break;
       const inner = s.slice(p + 1, close);
+      if (n === 0 && f.level === null) {
+        const pg = postgresColumns(s, close + 1, inner, f);
+        if (pg > 0) {
+          p = pg;
+          break;
+        }
+      }
       if (bracketField(inner, f)) {
         p = close + 1;
         continue;
@@ -126,8 +136,25 @@ export function readTail(s: string, p: number, f: AppFields, opts: TailOptions =
         }
         continue;
       }
-      // Python's default `name - LEVEL - msg`.
       const tokEnd = tokenEnd(s, p, NAME_MAX);
+      // Monolog (Laravel, Symfony): `[ts] channel.LEVEL: msg`.
+      const ml = tokEnd > p ? monologLevel(s, p, tokEnd) : null;
+      if (ml !== null) {
+        f.logger = s.slice(p, ml.dot);
+        f.level = ml.level;
+        p = tokEnd;
+        break;
+      }
+      // fail2ban: `ts fail2ban.actions        [1234]: NOTICE  [sshd] Ban 192.0.2.1`.
+      if (tokEnd > p && s.charCodeAt(tokEnd) === 32 && isName(s.slice(p, tokEnd), tokEnd - p)) {
+        const q = namePidLevel(s, tokEnd, f);
+        if (q > 0) {
+          f.logger = s.slice(p, tokEnd);
+          p = q;
+          break;
+        }
+      }
+      // Python's default `name - LEVEL - msg`.
       if (tokEnd > p && s.startsWith(' - ', tokEnd)) {
         const lv2 = levelAt(s, tokEnd + 3);
         if (lv2 !== null && s.startsWith(' - ', lv2.end)) {
@@ -200,8 +227,9 @@ export function levelAt(s: string, p: number): { level: number; end: number } | 
 function bracketField(inner: string, f: AppFields): boolean {
   if (f.level === null) {
     const colon = inner.indexOf(':');
-    const word = colon > 0 && colon < inner.length - 1 && inner.indexOf(' ') < 0 ? inner.slice(colon + 1) : inner;
-    const level = parseLevelWord(word);
+    // Elasticsearch pads the level inside the brackets: `[INFO ]`.
+    const word = colon > 0 && colon < inner.length - 1 && inner.indexOf(' ') < 0 ? inner.slice(colon + 1) : inner.trimEnd();
+    const level = parseLevelWord(word) ?? (MYSQL_LEVELS.get(word) ?? null);
     if (level !== null) {
       f.level = level;
       return true;
@@ -250,6 +278,88 @@ function threadColumn(inner: string, f: AppFields): void {
   f.thread = m[1]!;
   f.logger = m[2]!;
   f.attrs.log = { ...(f.attrs.log as object | undefined), origin: { file: { line: toInt(m[3]!) } } };
+}
+
+/** MySQL's error-log levels that are no common level word: `[Note]`, `[System]`. */
+const MYSQL_LEVELS: ReadonlyMap<string, number> = new Map([['Note', 5], ['System', 6]]);
+
+/**
+ * A zone abbreviation right after a zone-less stamp (`2026-11-20 10:16:03.120 UTC [4411] …`,
+ * PostgreSQL's `%m`): the stamp is moved to UTC and keeps the word. Returns where the columns go on.
+ */
+function zoneWord(s: string, p: number, f: AppFields): number {
+  if (s.charCodeAt(p) !== 32 || f.ts === null || f.tsOriginal === null) return p;
+  const c = s.charCodeAt(p + 1);
+  if (c < 65 || c > 90) return p;
+  const e = tokenEnd(s, p + 1, 5);
+  if (e === p + 1 || s.charCodeAt(e) !== 32) return p;
+  const offset = zoneAbbreviation(s, p + 1, e);
+  if (offset === null || /(?:Z|[+-]\d\d:?\d\d)$/.test(f.tsOriginal)) return p;
+  f.ts -= offset * 60_000;
+  f.tsOriginal = `${f.tsOriginal} ${s.slice(p + 1, e)}`;
+  return e;
+}
+
+/** PostgreSQL's message levels (elog.c error_severity). DETAIL/HINT/STATEMENT… follow a record. */
+const PG_LEVELS: ReadonlyMap<string, number | null> = new Map<string, number | null>([
+  ['DEBUG', 7], ['DEBUG1', 7], ['DEBUG2', 7], ['DEBUG3', 7], ['DEBUG4', 7], ['DEBUG5', 7],
+  ['LOG', 6], ['INFO', 6], ['NOTICE', 5], ['WARNING', 4], ['ERROR', 3], ['FATAL', 2], ['PANIC', 0],
+  ['DETAIL', null], ['HINT', null], ['STATEMENT', null], ['CONTEXT', null], ['LOCATION', null], ['QUERY', null],
+]);
+
+/**
+ * PostgreSQL with `log_line_prefix` `'%m [%p] '` (the default) or Debian's `'%m [%p] %q%u@%d '`:
+ * `[4411] app@appdb FATAL:  password authentication failed for user "app"`. `inner` is the first
+ * bracket after the stamp (`4411` or `4411-1` with `%l`); `p` is just past it. The message keeps
+ * the level word, as the postgres program decoder reads it. Returns where the message starts, or 0.
+ */
+function postgresColumns(s: string, p: number, inner: string, f: AppFields): number {
+  if (s.charCodeAt(p) !== 32 || !/^\d{1,10}(?:-\d{1,10})?$/.test(inner)) return 0;
+  let q = p + 1;
+  let user: string | null = null;
+  let db: string | null = null;
+  const e = tokenEnd(s, q, 128);
+  const at = s.indexOf('@', q);
+  if (at >= q && at < e && s.charCodeAt(e) === 32) {
+    user = s.slice(q, at);
+    db = s.slice(at + 1, e);
+    q = e + 1;
+  }
+  const colon = s.indexOf(':', q);
+  if (colon < 0 || colon - q > 9 || s.charCodeAt(colon + 1) !== 32) return 0;
+  const word = s.slice(q, colon);
+  const level = PG_LEVELS.get(word);
+  if (level === undefined) return 0;
+  const dash = inner.indexOf('-');
+  f.pid = toInt(dash < 0 ? inner : inner.slice(0, dash));
+  f.level = level;
+  f.process = 'postgres';
+  if (user !== null && user.length > 0 && user !== '[unknown]') f.user = user;
+  if (db !== null && db.length > 0 && db !== '[unknown]') f.attrs.postgresql = { log: { database: db } };
+  return q;
+}
+
+/** Monolog's level names after the channel: `app.ERROR:`. */
+const MONOLOG = /^[A-Za-z][\w-]{0,63}\.(DEBUG|INFO|NOTICE|WARNING|ERROR|CRITICAL|ALERT|EMERGENCY):$/;
+
+function monologLevel(s: string, p: number, e: number): { level: number; dot: number } | null {
+  if (s.charCodeAt(e - 1) !== 58) return null;
+  const m = MONOLOG.exec(s.slice(p, e));
+  if (m === null) return null;
+  return { level: parseLevelWord(m[1]!)!, dot: e - m[1]!.length - 2 };
+}
+
+/** After a logger name: blanks, `[pid]:`, blanks, a level word (Python's `%(name)-24s[%(process)d]: %(levelname)-7s`). */
+function namePidLevel(s: string, p: number, f: AppFields): number {
+  const q = skipBlanks(s, p);
+  if (s.charCodeAt(q) !== 91) return 0;
+  const e = digitsEnd(s, q + 1, 10);
+  if (e === q + 1 || s.charCodeAt(e) !== 93 || s.charCodeAt(e + 1) !== 58) return 0;
+  const lv = levelAt(s, skipBlanks(s, e + 2));
+  if (lv === null) return 0;
+  f.pid = toInt(s.slice(q + 1, e));
+  f.level = lv.level;
+  return lv.end;
 }
 
 /** MongoDB (before 4.4) severity letters. */

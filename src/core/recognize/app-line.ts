@@ -9,6 +9,9 @@ import { scanSyslogHeader } from '../decode/syslog-header.js';
 import {
   scanClf,
   scanCompactDateTime,
+  scanCompactYmd,
+  scanDayMonthTime,
+  scanMysqlStamp,
   scanCtime,
   scanDashCompact,
   scanDottedIso,
@@ -103,14 +106,18 @@ function digitLead(s: string, at: number, f: AppFields, receivedAt: number): boo
     readTail(s, ts.end, f);
     return true;
   }
-  if (s.charCodeAt(at + 6) === 32 && isDigit(s.charCodeAt(at + 7))) {
-    const ts = scanCompactDateTime(s, at);
+  if (s.charCodeAt(at + 6) === 32) {
+    // HDFS `yyMMdd HHmmss`, MySQL ≤ 5.6 `yyMMdd hh:mm:ss` (hour space-padded).
+    const ts = isDigit(s.charCodeAt(at + 7)) && s.charCodeAt(at + 9) !== 58 ? scanCompactDateTime(s, at) : scanMysqlStamp(s, at);
     if (ts !== null) {
       setTs(f, s, at, ts);
       readTail(s, ts.end, f);
       return true;
     }
   }
+  if (c2 === 58 && s.charCodeAt(at + 5) === 58) return timeOfDay(s, at, f);
+  const redis = redisLead(s, at, f, receivedAt);
+  if (redis) return true;
   if (c2 === 45 && s.charCodeAt(at + 5) === 32) {
     const ts = scanMonthDayTime(s, at, 45, receivedAt);
     if (ts === null) return false;
@@ -119,6 +126,43 @@ function digitLead(s: string, at: number, f: AppFields, receivedAt: number): boo
     return true;
   }
   return epochLead(s, at, f);
+}
+
+/**
+ * logback's default pattern `HH:mm:ss.SSS [thread] LEVEL logger - msg`: a time of day without a
+ * date. The day is not guessed (the receive time stands); the columns are read when a level is
+ * among them, so that a bare clock in prose is not taken for a header.
+ */
+function timeOfDay(s: string, at: number, f: AppFields): boolean {
+  let e = at + 8;
+  if (s.charCodeAt(e) === 46 || s.charCodeAt(e) === 44) e = digitsEnd(s, e + 1, 9);
+  if (!/^\d\d:[0-5]\d:[0-6]\d/.test(s.slice(at, at + 8)) || Number(s.slice(at, at + 2)) > 23 || s.charCodeAt(e) !== 32) return false;
+  readTail(s, e, f);
+  if (f.level === null) return false;
+  f.attrs.log = { ...(f.attrs.log as object | undefined), time_of_day: s.slice(at, e) };
+  return true;
+}
+
+/** Redis ≥ 3: `pid:role dd Mmm yyyy hh:mm:ss.mmm L msg`, role X C S M, level `.` `-` `*` `#`. */
+const REDIS_LEVELS: Record<string, number> = { '.': 7, '-': 7, '*': 5, '#': 4 };
+const REDIS_ROLES: Record<string, string> = { X: 'sentinel', C: 'child', S: 'replica', M: 'master' };
+
+function redisLead(s: string, at: number, f: AppFields, receivedAt: number): boolean {
+  const e = digitsEnd(s, at, 10);
+  if (e === at || s.charCodeAt(e) !== 58 || s.charCodeAt(e + 2) !== 32) return false;
+  const role = REDIS_ROLES[s[e + 1]!];
+  if (role === undefined) return false;
+  const ts = scanDayMonthTime(s, e + 3, receivedAt);
+  if (ts === null || s.charCodeAt(ts.end) !== 32 || s.charCodeAt(ts.end + 2) !== 32) return false;
+  const level = REDIS_LEVELS[s[ts.end + 1]!];
+  if (level === undefined) return false;
+  setTs(f, s, e + 3, ts);
+  f.pid = toInt(s.slice(at, e));
+  f.level = level;
+  f.process = 'redis';
+  f.attrs.redis = { role };
+  f.msgStart = ts.end + 3;
+  return true;
 }
 
 /** `1700000000 msg` / `1700000000.123 INFO msg` and HPC's `id node component state epoch flag msg`. */
@@ -169,7 +213,12 @@ function bracketLead(s: string, f: AppFields, receivedAt: number): boolean {
   const c = s.charCodeAt(1);
   let ts: Scan | null = null;
   let programDash = false;
-  if ((c >= 65 && c <= 90) || (c >= 97 && c <= 122)) ts = scanCtime(s, 1);
+  if ((c >= 65 && c <= 90) || (c >= 97 && c <= 122)) {
+    // Apache's ctime, Asterisk's `[Jan  5 10:22:31] NOTICE[2217] chan_sip.c: …`, or the level
+    // first (Katello/Foreman: `[ERROR 2026-11-20 10:16:03 main]  msg`).
+    ts = scanCtime(s, 1) ?? scanMonthFirst(s, 1, receivedAt, false);
+    if (ts === null) return levelBracket(s, 1, f);
+  } else if (c === 32 && s.charCodeAt(2) !== 32) return levelBracket(s, 2, f);
   else if (isDigit(c)) {
     const c3 = s.charCodeAt(3);
     if (c3 === 46 /* . */) {
@@ -185,6 +234,47 @@ function bracketLead(s: string, f: AppFields, receivedAt: number): boolean {
   setTs(f, s, 1, ts);
   readTail(s, ts.end + 1, f, { programDash });
   if (programDash && f.process !== null) proxifierTarget(s, f);
+  return true;
+}
+
+function levelThenStamp(s: string, lv: { level: number; end: number }, f: AppFields): boolean {
+  let p = skipBlanks(s, lv.end);
+  if (p === lv.end) return false;
+  let thread: string | null = null;
+  if (s.charCodeAt(p) === 91) {
+    const close = s.indexOf(']', p);
+    if (close < 0 || close - p > 128) return false;
+    thread = s.slice(p + 1, close);
+    p = close + 1;
+  } else if (s.startsWith('| jvm ', p)) {
+    const bar = s.indexOf('|', p + 6);
+    if (bar < 0 || bar - p > 16) return false;
+    p = bar + 1;
+  } else return false;
+  p = skipBlanks(s, p);
+  if (!isDigit(s.charCodeAt(p))) return false;
+  const ts = scanIso(s, p, true);
+  if (ts === null || ts.end - p < 19) return false;
+  setTs(f, s, p, ts);
+  f.level = lv.level;
+  if (thread !== null) f.thread = thread;
+  readTail(s, ts.end, f);
+  return true;
+}
+
+/** `[LEVEL yyyy-MM-dd HH:mm:ss module]  msg` (Katello, Foreman; ` INFO` padded to five). */
+function levelBracket(s: string, p: number, f: AppFields): boolean {
+  const lv = levelAt(s, p);
+  if (lv === null || s.charCodeAt(lv.end) !== 32 || !isDigit(s.charCodeAt(lv.end + 1))) return false;
+  const ts = scanIso(s, lv.end + 1, true);
+  if (ts === null || ts.end - lv.end < 17 || s.charCodeAt(ts.end) !== 32) return false;
+  const close = s.indexOf(']', ts.end);
+  if (close < 0 || close - ts.end > 64) return false;
+  setTs(f, s, lv.end + 1, ts);
+  f.level = lv.level;
+  const module = s.slice(ts.end + 1, close);
+  if (module.length > 0 && module.indexOf(' ') < 0) f.logger = module;
+  f.msgStart = skipBlanks(s, close + 1);
   return true;
 }
 
@@ -205,9 +295,9 @@ function proxifierTarget(s: string, f: AppFields): void {
 function letterLead(s: string, f: AppFields, receivedAt: number): boolean {
   const c = s.charCodeAt(0);
   const c1 = s.charCodeAt(1);
-  // glog / klog: `I1120 10:16:03.123456    1234 file.go:12] msg`
-  if (isDigit(c1) && s.charCodeAt(5) === 32 && parseLevelLetter(c) !== null) {
-    const ts = scanMonthDayTime(s, 1, -1, receivedAt);
+  // glog / klog: `I1120 10:16:03.123456    1234 file.go:12] msg` (glog ≥ 0.6: `I20261120 …`)
+  if (isDigit(c1) && (s.charCodeAt(5) === 32 || s.charCodeAt(9) === 32) && parseLevelLetter(c) !== null) {
+    const ts = s.charCodeAt(5) === 32 ? scanMonthDayTime(s, 1, -1, receivedAt) : scanCompactYmd(s, 1);
     if (ts === null) return false;
     setTs(f, s, 1, ts);
     f.level = parseLevelLetter(c);
@@ -270,6 +360,10 @@ function letterLead(s: string, f: AppFields, receivedAt: number): boolean {
         return true;
       }
     }
+    // The level first, then the thread and the stamp: Cassandra's `INFO  [main] 2026-11-20
+    // 10:16:03,120 StorageService.java:1500 - msg`, Java Service Wrapper's `INFO   | jvm 1    |
+    // 2026/11/20 10:16:03 | msg`.
+    if (levelThenStamp(s, lv, f)) return true;
     // logrus TTY: `INFO[0000] msg`
     if (s.charCodeAt(lv.end) === 91) {
       const close = s.indexOf(']', lv.end);
@@ -412,6 +506,7 @@ function apply(text: string, f: AppFields, draft: Draft, ctx: DecodeContext): vo
   if (f.pid !== null) draft.pid = f.pid;
   if (f.process !== null && f.process.length > 0) draft.process = f.process;
   if (f.host !== null) draft.host = f.host;
+  if (f.user !== null) draft.user = f.user;
   const a = draft.attributes;
   for (const k of Object.keys(f.attrs)) setOwn(a, k, f.attrs[k]);
   if (f.thread !== null) a.thread = f.thread;

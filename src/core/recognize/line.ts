@@ -8,6 +8,7 @@ import { w3c } from './w3c.js';
 import { auditdLine } from './auditd.js';
 import { vsftpdLog } from './vsftpd-log.js';
 import { cri } from './cri.js';
+import { ciscoLine } from './cisco.js';
 
 
 export type { LineRecognizer } from './line-recognizer.js';
@@ -15,6 +16,7 @@ export type { LineRecognizer } from './line-recognizer.js';
 /** Most specific shapes first; the leading-timestamp application line last. */
 export const LINE_RECOGNIZERS: readonly LineRecognizer[] = [
   cri,
+  ciscoLine,
   syslogFile,
   auditdLine,
   vsftpdLog,

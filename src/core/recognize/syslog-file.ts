@@ -1,6 +1,7 @@
 import type { DecodeContext, Draft } from '../decode/draft.js';
 import { claim } from '../decode/draft.js';
 import { applySyslogHeader, scanSyslogHeader } from '../decode/syslog-header.js';
+import { parseLevelWord } from '../decode/level.js';
 import type { LineRecognizer } from './line-recognizer.js';
 
 /**
@@ -23,7 +24,8 @@ export const syslogFile: LineRecognizer = {
     if (!digit && !((c >= 65 && c <= 90) || (c >= 97 && c <= 122))) return false;
     if (digit && text.charCodeAt(4) !== 45) return false; // rsyslog writes `yyyy-MM-dd`
     const h = scanSyslogHeader(text, 0, ctx.receivedAt);
-    if (h === null || h.process === null || (h.iso && h.host === null)) return false;
+    if (h === null || h.process === null || (h.iso && h.host === null && h.level === null)) return false;
+    if (h.iso && h.host !== null && levelInHostPlace(text, h.tsOriginal.length + 1)) return false;
     draft.format = 'syslog3164';
     applySyslogHeader(h, draft);
     draft.message = text.slice(h.end);
@@ -32,6 +34,27 @@ export const syslogFile: LineRecognizer = {
     return true;
   },
 };
+
+/**
+ * NetworkManager (and ModemManager) put the level in angle brackets first:
+ * `<warn>  [1763633763.1234] device (eth0): …`, `<info>`, `<error>`, `<debug>`, `<trace>`.
+ */
+function angleLevel(message: string): number | null {
+  const close = message.indexOf('>', 1);
+  if (close < 4 || close > 8 || message.charCodeAt(close + 1) !== 32) return null;
+  return parseLevelWord(message.slice(1, close));
+}
+
+/**
+ * `2026-11-20 10:16:03,123 INFO success: nginx entered RUNNING state` (supervisord, Python's
+ * logging) has an upper-case level word where rsyslog puts the host: an application line.
+ */
+function levelInHostPlace(text: string, p: number): boolean {
+  let end = p;
+  while (end < text.length && end - p < 14 && text.charCodeAt(end) !== 32) end++;
+  const word = text.slice(p, end);
+  return word.length >= 3 && word === word.toUpperCase() && parseLevelWord(word) !== null;
+}
 
 /**
  * A file line has no PRI, but many daemons say the severity at the start of the message, in the
@@ -47,6 +70,7 @@ const SEVERITY_PREFIXES: readonly [string, number][] = [
 
 function severityPrefix(message: string): number | null {
   const c = message.charCodeAt(0);
+  if (c === 60 /* < */) return angleLevel(message);
   if (c !== 101 && c !== 119 && c !== 102 && c !== 112) return null; // e w f p
   for (const [word, level] of SEVERITY_PREFIXES) if (message.startsWith(word)) return level;
   return null;

@@ -127,3 +127,156 @@ test('auto detection: recognized before logfmt, unrecognized lines stay whole te
   expect(decodeByFormat('just some words', 'auto', ctx)).toMatchObject({ parser: null, format: 'text', message: 'just some words' });
   expect(decodeByFormat('a=1 b=2', 'auto', ctx)).toMatchObject({ parser: null, format: 'logfmt' });
 });
+
+// Breadth: shapes of widely deployed servers (PostgreSQL, MySQL, Redis, Elasticsearch, Monolog,
+// fail2ban, glog with the year, logback's time-only default).
+test.each<[string, string, Partial<Draft>, Record<string, unknown>]>([
+  [
+    'PostgreSQL default prefix %m [%p], zone name moves the stamp to UTC',
+    '2026-11-20 02:16:03.250 PST [20871] LOG:  checkpoint complete: wrote 12 buffers',
+    { ts: T + 250, level: 6, pid: 20871, process: 'postgres', message: 'LOG:  checkpoint complete: wrote 12 buffers' },
+    {},
+  ],
+  [
+    'PostgreSQL Debian prefix %m [%p] %q%u@%d',
+    '2026-11-20 10:16:03.001 UTC [3302] billing@ledger ERROR:  relation "invoices_old" does not exist at character 15',
+    { ts: T + 1, level: 3, pid: 3302, user: 'billing', process: 'postgres' },
+    { postgresql: { log: { database: 'ledger' } } },
+  ],
+  [
+    'PostgreSQL %l line number after the pid, continuation level',
+    '2026-11-20 10:16:03 CET [3303-2] STATEMENT:  select 1/0',
+    { ts: T - 3_600_000, level: null, pid: 3303, process: 'postgres', message: 'STATEMENT:  select 1/0' },
+    {},
+  ],
+  [
+    'MySQL 8 [Note] and [System]',
+    '2026-11-20T10:16:03.000123Z 0 [System] [MY-010931] [Server] /usr/sbin/mysqld: ready for connections.',
+    { ts: T, level: 6, pid: 0 },
+    {},
+  ],
+  [
+    'MySQL 5.6 yyMMdd with a space-padded hour',
+    '261120  9:05:41 [Note] InnoDB: Starting shutdown...',
+    { ts: Date.UTC(2026, 10, 20, 9, 5, 41), level: 5, message: 'Starting shutdown...' },
+    { logger: 'InnoDB' },
+  ],
+  [
+    'Redis pid:role stamp level',
+    '4127:S 20 Nov 2026 10:16:03.512 # Connection with master lost.',
+    { ts: T + 512, level: 4, pid: 4127, process: 'redis', message: 'Connection with master lost.' },
+    { redis: { role: 'replica' } },
+  ],
+  [
+    'Elasticsearch pads the level inside its brackets',
+    '[2026-11-20T10:16:03,440][WARN ][o.e.m.j.JvmGcMonitorService] [es-data-3] [gc][1234] overhead, spent [1.2s]',
+    { ts: T + 440, level: 4 },
+    {},
+  ],
+  [
+    'Monolog channel.LEVEL',
+    '[2026-11-20 10:16:03] app.CRITICAL: Uncaught PDOException: could not connect {"exception":"[object]"}',
+    { ts: T, level: 2, message: 'Uncaught PDOException: could not connect {"exception":"[object]"}' },
+    { logger: 'app' },
+  ],
+  [
+    'fail2ban name[pid]: LEVEL, then the fail2ban decoder',
+    '2026-11-20 10:16:03,218 fail2ban.actions        [812]: NOTICE  [nginx-botsearch] Ban 198.51.100.211',
+    { ts: T + 218, level: 5, pid: 812, process: 'fail2ban.actions', message: '[nginx-botsearch] Ban 198.51.100.211' },
+    { logger: 'fail2ban.actions' },
+  ],
+  [
+    'glog with the year',
+    'W20261120 10:16:03.000250  7781 server.cc:410] slow handler: 1200ms',
+    { ts: T, level: 4, pid: 7781, message: 'slow handler: 1200ms' },
+    { log: { origin: { file: { name: 'server.cc', line: 410 } } } },
+  ],
+  [
+    'logback time of day only: level and logger, no guessed date',
+    '10:16:03.120 [worker-2] ERROR org.example.Queue - consumer died',
+    { ts: null, level: 3, process: 'org.example.Queue', message: 'consumer died' },
+    { thread: 'worker-2', log: { time_of_day: '10:16:03.120' } },
+  ],
+  [
+    'Asterisk: month-first stamp in brackets, LEVEL[thread]',
+    '[Nov 20 10:16:03] WARNING[3190][C-0000002b] chan_pjsip.c: Call to endpoint 204 failed',
+    { ts: T, level: 4, message: '[C-0000002b] chan_pjsip.c: Call to endpoint 204 failed' },
+    { thread: '3190' },
+  ],
+  [
+    'Katello/Foreman: level first inside the brackets',
+    '[ERROR 2026-11-20 10:16:03 app]  Failed to fetch repository metadata',
+    { ts: T, level: 3, message: 'Failed to fetch repository metadata' },
+    { logger: 'app' },
+  ],
+  [
+    'Katello/Foreman: padded level',
+    '[ WARN 2026-11-20 10:16:03 main] slow request',
+    { ts: T, level: 4, message: 'slow request' },
+    {},
+  ],
+  [
+    'Cassandra: level, thread, then the stamp',
+    'ERROR [CompactionExecutor:7] 2026-11-20 10:16:03,055 CassandraDaemon.java:244 - Exception in thread',
+    { ts: T + 55, level: 3 },
+    { thread: 'CompactionExecutor:7' },
+  ],
+  [
+    'Java Service Wrapper: level | jvm n | stamp |',
+    'STATUS | wrapper  | 2026/11/20 10:16:03 | --> Wrapper Started as Daemon',
+    null as unknown as Partial<Draft>,
+    {},
+  ],
+  [
+    'Java Service Wrapper: INFO | jvm 1 | stamp',
+    'INFO   | jvm 1    | 2026/11/20 10:16:03 | Starting the broker',
+    { ts: T, level: 6 },
+    {},
+  ],
+])('server shape: %s', (_name, text, want, attrs) => {
+  if (want === null) {
+    expect(recognize(text)).toBeNull();
+    return;
+  }
+  const d = recognize(text);
+  expect(d).not.toBeNull();
+  expect(d).toMatchObject({ format: 'text', parser: 'app-line', ...want });
+  expect(d!.attributes).toMatchObject(attrs);
+});
+
+describe('server-shape look-alikes (the draft stays untouched)', () => {
+  test.each([
+    ['a clock in prose without a level column', '10:16:03 the backup started'],
+    ['a clock with an impossible hour', '27:16:03.100 [main] INFO x - y'],
+    ['Redis-like with an unknown role', '4127:Q 20 Nov 2026 10:16:03.512 # x'],
+    ['Redis-like with an unknown level mark', '4127:M 20 Nov 2026 10:16:03.512 ! x'],
+    ['MySQL-like stamp with a bad month', '261320 10:16:03 [Note] x'],
+    ['a bracketed level without a stamp', '[ERROR something] went wrong'],
+    ['a level then a thread but no stamp', 'ERROR [main] failed to start'],
+  ])('%s', (_name, text) => {
+    const d = newDraft('text');
+    expect(appLine.recognize(text, d, ctx)).toBe(false);
+    expect(d).toEqual(newDraft('text'));
+  });
+
+  test.each<[string, string, number | null, string]>([
+    ['an unknown upper-case word after the stamp is no zone', '2026-11-20 10:16:03 ABCD job ran', null, 'ABCD job ran'],
+    ['a zone after a stamp that has an offset is not applied twice', '2026-11-20 10:16:03+00:00 UTC [9] LOG:  x', null, 'UTC [9] LOG:  x'],
+    ['a bracketed number then prose is no PostgreSQL line', '2026-11-20 10:16:03 [12] started worker', null, 'started worker'],
+    ['a Monolog-like token with an unknown level', '[2026-11-20 10:16:03] app.LOUD: hey', null, 'app.LOUD: hey'],
+  ])('%s', (_name, text, level, message) => {
+    expect(recognize(text)).toMatchObject({ level, message });
+  });
+});
+
+test('a PostgreSQL line reaches the postgres decoder: failed password', () => {
+  const d = decodeByFormat('2026-11-20 10:16:03.001 UTC [3310] app@appdb FATAL:  password authentication failed for user "app"', 'auto', ctx);
+  expect(d).toMatchObject({ level: 2, user: 'app', process: 'postgres', parser: 'app-line>postgres' });
+  expect(d.attributes).toMatchObject({ event: { action: 'login', outcome: 'failure' } });
+});
+
+test('a fail2ban file line reaches the fail2ban decoder', () => {
+  const d = decodeByFormat('2026-11-20 10:16:03,218 fail2ban.actions        [812]: NOTICE  [sshd] Ban 203.0.113.77', 'auto', ctx);
+  expect(d).toMatchObject({ src_ip: '203.0.113.77', parser: 'app-line>fail2ban' });
+  expect(d.attributes).toMatchObject({ fail2ban: { jail: 'sshd' }, event: { action: 'ip-ban' } });
+});

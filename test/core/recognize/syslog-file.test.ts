@@ -129,6 +129,10 @@ test.each<[string, string, number | null]>([
   ['sshd fatal:', 'Nov 20 10:16:03 bastion sshd[1234]: fatal: Timeout before authentication for 192.0.2.9 port 50111', 2],
   ['postfix warning:', 'Nov 20 10:16:03 mail postfix/smtpd[4411]: warning: unknown[192.0.2.10]: SASL LOGIN authentication failed: UGFzc3dvcmQ6', 4],
   ['postfix panic:', 'Nov 20 10:16:03 mail postfix/qmgr[900]: panic: myfree: corrupt or unallocated memory block', 2],
+  ['NetworkManager <warn>', 'Nov 20 10:16:03 ws1 NetworkManager[1366]: <warn>  [1763633763.2210] device (wlp2s0): link timed out.', 4],
+  ['NetworkManager <info>', 'Nov 20 10:16:03 ws1 NetworkManager[1366]: <info>  [1763633763.2211] manager: startup complete', 6],
+  ['angle brackets that hold no level', 'Nov 20 10:16:03 mx1 app[9]: <bob@example.com> queued', null],
+  ['an angle level without the space after it', 'Nov 20 10:16:03 ws1 NetworkManager[1366]: <warn>x', null],
   ['a level word later is not a prefix', 'Nov 20 10:16:03 web1 app[1]: job done, error: none', null],
   ['capitalized is prose', 'Nov 20 10:16:03 web1 app[1]: Error: could not open', null],
   ['no space after the colon', 'Nov 20 10:16:03 web1 app[1]: error:x', null],
@@ -162,4 +166,66 @@ test('a pinned syslog3164 topic accepts a PRI-less file line', () => {
 test('the <PRI> form reads the same header', () => {
   const d = decodeByFormat('<38>Nov 20 10:16:03 relay1/node17 sshd(pam_unix)[5]: session opened for user ana by (uid=0)', 'auto', ctx);
   expect(d).toMatchObject({ format: 'syslog3164', host: 'node17', process: 'sshd', pid: 5, level: 6, message: 'session opened for user ana by (uid=0)' });
+});
+
+// Header variants of devices and embedded syslog daemons: busybox `facility.level` after the
+// host (OpenWrt, UniFi), ESXi's `Xx(pri)` in the host's place, Cisco `%FAC-SEV-MNEMONIC:` tags.
+test.each<[string, string, Partial<Draft>]>([
+  [
+    'busybox facility.level after the host',
+    'Nov 20 10:16:03 gw1 daemon.notice dnsmasq[3120]: read /etc/hosts - 4 names',
+    { host: 'gw1', process: 'dnsmasq', pid: 3120, level: 5, message: 'read /etc/hosts - 4 names' },
+  ],
+  [
+    'busybox authpriv.err, tag without pid',
+    'Nov  3 01:02:03 ap-2 authpriv.err sshd: error: could not load host key',
+    { host: 'ap-2', process: 'sshd', level: 3 },
+  ],
+  [
+    'ESXi severity(pri), no host',
+    '2026-11-20T10:16:03.512Z Wa(180) vpxa[2100345]: [Originator@6876 sub=vpxaMoService] retry later',
+    { host: null, process: 'vpxa', pid: 2100345, level: 4, ts: Date.parse('2026-11-20T10:16:03.512Z') },
+  ],
+  [
+    'ESXi continuation marker [+]',
+    '2026-11-20T10:16:04Z Er(11)[+] hostd[77123]: Task failed',
+    { host: null, process: 'hostd', pid: 77123, level: 3 },
+  ],
+  [
+    'Cisco ASA tag, no host',
+    'Nov 20 10:16:03 %ASA-4-106023: Deny udp src outside:192.0.2.44/5353 dst inside:198.51.100.2/53 by access-group "acl_out"',
+    { host: null, process: 'ASA', level: 4, attributes: { syslog: { tag: '%ASA-4-106023', msgid: '106023' } } },
+  ],
+  [
+    'Cisco ASA device-id with year in the stamp and " : "',
+    'Nov 20 2026 10:16:03 asa-edge : %ASA-6-302014: Teardown TCP connection 9911 for outside:192.0.2.5/443 to inside:10.2.3.4/51515 duration 0:00:10 bytes 5120 TCP FINs',
+    { host: 'asa-edge', process: 'ASA', level: 6, ts: Date.UTC(2026, 10, 20, 10, 16, 3), message: 'Teardown TCP connection 9911 for outside:192.0.2.5/443 to inside:10.2.3.4/51515 duration 0:00:10 bytes 5120 TCP FINs' },
+  ],
+  [
+    'Cisco IOS tag with a sub-facility',
+    'Nov 20 10:16:03 core-sw2 %LINK-SP-5-CHANGED: Interface Vlan20, changed state to administratively down',
+    { host: 'core-sw2', process: 'LINK-SP', level: 5, attributes: { syslog: { msgid: 'CHANGED' } } },
+  ],
+])('device header: %s', (_name, text, want) => {
+  expect(recognize(text)).toMatchObject({ format: 'syslog3164', parser: 'syslog-file', ...want });
+});
+
+describe('device header look-alikes are left alone', () => {
+  test.each([
+    ['an upper-case level word where the host would be (supervisord)', '2026-11-20 10:16:03,120 INFO spawned: nginx with pid 4410'],
+    ['Python logging with a level after the stamp', '2026-11-20 10:16:03,120 WARNING root: disk almost full'],
+    ['a percent word that is no Cisco tag', 'Nov 20 10:16:03 %done: 40'],
+    ['Cisco-like tag with a severity over 7', 'Nov 20 10:16:03 %ASA-9-302013: x'],
+  ])('%s', (_name, text) => {
+    const d = newDraft('text');
+    expect(syslogFile.recognize(text, d, ctx)).toBe(false);
+    expect(d).toEqual(newDraft('text'));
+  });
+
+  test('an unknown facility word is a tag, not facility.level', () => {
+    expect(recognize('Nov 20 10:16:03 ws3 org.gnome.Shell.desktop[2210]: hello')).toMatchObject({ host: 'ws3', process: 'org.gnome.Shell.desktop', level: null });
+  });
+  test('a dotted program after the host is kept as the program', () => {
+    expect(recognize('Nov 20 10:16:03 ws3 user.slice: Started')).toMatchObject({ host: 'ws3', process: 'user.slice', level: null });
+  });
 });

@@ -4,6 +4,8 @@ import { decodeAuditRecord, decodeJournalAudit } from '../auditd-record.js';
 import { ACCOUNTS, CRON, LOGIND } from './accounts.js';
 import { decodeDovecot, decodeExim, POSTFIX } from './mail.js';
 import { FAIL2BAN, HAPROXY, LOGIN, MYSQL, POSTGRES, PUREFTPD, SSHGUARD } from './more.js';
+import { CISCO_ASA } from './cisco-asa.js';
+import { decodeFilterlog } from './filterlog.js';
 import { decodeNetfilter } from './netfilter.js';
 import { decodePamPrefixed, decodePamTagged } from './pam.js';
 import { decodeSamba, DHCPD, DROPBEAR, FTPD, KLOGIND, NAMED, NTPD, PROFTPD, SNMPD, VSFTPD, XINETD } from './services.js';
@@ -54,6 +56,9 @@ const BY_PROGRAM = new Map<string, ProgramDecoder>([
   ['crond', cron],
   ['anacron', cron],
   ['kernel', { name: 'netfilter', decode: decodeKernel }],
+  ['filterlog', { name: 'filterlog', decode: decodeFilterlog }],
+  ['asa', table(CISCO_ASA)],
+  ['ftd', table(CISCO_ASA)],
   ['dovecot', dovecot],
   ['imap-login', dovecot],
   ['pop3-login', dovecot],

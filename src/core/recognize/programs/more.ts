@@ -97,6 +97,24 @@ export const HAPROXY: ProgramTable = {
       },
     },
     {
+      // TCP mode (`option tcplog`): `ip:port [date] fe be/srv Tw/Tc/Tt bytes state conns queues`.
+      re: /^(?<src_ip>[^\s[\]]{1,64}?):(?<src_port>\d{1,5}) \[[^\]]{1,40}\] (?<fe>\S{1,128}) (?<be>[^\s/]{1,128})\/(?<srv>\S{1,128}) -?\d{1,9}\/-?\d{1,9}\/\+?\d{1,9} \+?(?<bytes>\d{1,15}) (?<term>[-A-Za-z]{2}) \d{1,9}\/\d{1,9}\/\d{1,9}\/\d{1,9}\/\+?\d{1,9} \d{1,9}\/\d{1,9}$/,
+      action: 'connect',
+      outcome: 'unknown',
+      fields: { fe: 'haproxy.frontend_name', be: 'haproxy.backend_name', srv: 'haproxy.server_name', term: 'haproxy.termination_state' },
+      then: (g, d) => {
+        setAttr(d, 'network.bytes', Number(g.bytes));
+        if (g.term === '--') setVerdict(d, { outcome: 'success' });
+      },
+    },
+    {
+      // A client that never finished the TLS handshake: `ip:port [date] fe/bind: Connection closed during SSL handshake`.
+      re: /^(?<src_ip>[^\s[\]]{1,64}?):(?<src_port>\d{1,5}) \[[^\]]{1,40}\] (?<fe>[^\s/]{1,128})\/[^\s:]{1,128}: (?<why>[^\n]{1,200})$/,
+      action: 'tls-handshake',
+      outcome: 'failure',
+      fields: { fe: 'haproxy.frontend_name', why: 'haproxy.error' },
+    },
+    {
       re: /^Connect from (?<src_ip>[^\s[\]]{1,64}?):(?<src_port>\d{1,5}) to (?<dst_ip>[^\s[\]]{1,64}?):(?<dst_port>\d{1,5}) \((?<fe>[^/)]{1,128})\/(?<mode>\w{1,8})\)/,
       action: 'connect',
       outcome: 'success',

@@ -16,7 +16,9 @@ export function netfilterStart(text: string): number {
   if (at < 0) {
     // Backwards from PREFIX_MAX: every message of an unknown program is looked at, so the
     // search must not run over the whole of a long one.
-    const k = text.lastIndexOf(' IN=', PREFIX_MAX);
+    let k = text.lastIndexOf(' IN=', PREFIX_MAX);
+    // UniFi glues its rule name to it: `[FW-A-LAN_LOCAL_U-2013]IN=br96 OUT= …`.
+    if (k < 0) k = text.lastIndexOf(']IN=', PREFIX_MAX);
     if (k < 0) return -1;
     at = k + 1;
   }

@@ -38,6 +38,31 @@ describe('login, fail2ban, sshguard, haproxy, databases, pure-ftpd', () => {
         'http.request.method': 'GET', 'url.original': '/wp-login.php?x=1', 'http.response.status_code': 404, 'http.response.body.bytes': 512, 'http.version': '1.1',
       },
     ],
+    ['haproxy tcp log, not HTTP: no state', 'haproxy', '203.0.113.141:50110 [07/Dec/2026:10:00:00.500] ssh_in ssh_out/bastion1', {}],
+    [
+      'haproxy tcp log, normal end',
+      'haproxy',
+      '203.0.113.141:50110 [07/Dec/2026:10:00:00.500] ssh_in ssh_out/bastion1 1/0/9021 4410 -- 3/2/1/1/0 0/0',
+      {
+        parser: 'haproxy', 'event.action': 'connect', 'event.outcome': 'success', src_ip: '203.0.113.141', src_port: 50110,
+        'haproxy.frontend_name': 'ssh_in', 'haproxy.backend_name': 'ssh_out', 'haproxy.server_name': 'bastion1', 'haproxy.termination_state': '--', 'network.bytes': 4410,
+      },
+    ],
+    [
+      'haproxy tcp log, client timeout',
+      'haproxy',
+      '198.51.100.142:61000 [07/Dec/2026:10:00:01.001] db_in db_out/pg2 0/-1/30001 0 cD 1/1/0/0/3 0/0',
+      {
+        parser: 'haproxy', 'event.action': 'connect', 'event.outcome': 'unknown', src_ip: '198.51.100.142', src_port: 61000,
+        'haproxy.frontend_name': 'db_in', 'haproxy.backend_name': 'db_out', 'haproxy.server_name': 'pg2', 'haproxy.termination_state': 'cD', 'network.bytes': 0,
+      },
+    ],
+    [
+      'haproxy TLS handshake failure',
+      'haproxy',
+      '203.0.113.143:40404 [07/Dec/2026:10:00:02.250] https_in/1: SSL handshake failure',
+      { parser: 'haproxy', 'event.action': 'tls-handshake', 'event.outcome': 'failure', src_ip: '203.0.113.143', src_port: 40404, 'haproxy.frontend_name': 'https_in', 'haproxy.error': 'SSL handshake failure' },
+    ],
     ['haproxy connect', 'haproxy', 'Connect from 198.51.100.138:40000 to 192.0.2.80:443 (https/TCP)', { parser: 'haproxy', 'event.action': 'connect', 'event.outcome': 'success', src_ip: '198.51.100.138', src_port: 40000, dst_ip: '192.0.2.80', dst_port: 443, 'haproxy.frontend_name': 'https', 'haproxy.mode': 'TCP' }],
     [
       'mysql access denied',

@@ -22,6 +22,16 @@ describe('kernel netfilter', () => {
       }),
     ],
     [
+      'UniFi rule name glued to IN=',
+      'kernel',
+      '[ 5012.100200] [WAN_LOCAL-D-2000]IN=eth9 OUT= MAC=aa:bb:cc:dd:ee:ff:00:11:22:33:44:55:08:00 SRC=198.51.100.90 DST=192.0.2.40 LEN=44 TOS=0x00 PREC=0x00 TTL=240 ID=4242 PROTO=TCP SPT=43110 DPT=8443 WINDOW=1024 RES=0x00 SYN URGP=0',
+      fw('firewall-log', 'unknown', {
+        src_ip: '198.51.100.90', dst_ip: '192.0.2.40', src_port: 43110, dst_port: 8443,
+        'observer.ingress.interface.name': 'eth9', 'network.transport': 'tcp', 'network.bytes': 44,
+        'netfilter.mac': 'aa:bb:cc:dd:ee:ff:00:11:22:33:44:55:08:00', 'netfilter.prefix': '[WAN_LOCAL-D-2000]', 'netfilter.flags': ['SYN'],
+      }),
+    ],
+    [
       'ufw allow, UDP (second LEN is the datagram)',
       'kernel',
       '[UFW ALLOW] IN=eth0 OUT= MAC= SRC=198.51.100.53 DST=192.0.2.10 LEN=76 TOS=0x00 PREC=0x00 TTL=57 ID=0 DF PROTO=UDP SPT=123 DPT=123 LEN=56',
@@ -240,4 +250,107 @@ describe('ftp, named, samba', () => {
       { parser: 'samba', 'event.action': 'login', 'event.outcome': 'success', user: 'Anne Marie', src_ip: '2001:db8::31', src_port: 50001, dst_ip: '2001:db8::40', dst_port: 445, 'user.domain': 'EXAMPLE', 'samba.service': 'SMB2,(null)', 'samba.auth': 'NTLMv2', 'samba.status': 'NT_STATUS_OK' },
     ],
   ])('%s', (_n, program, line, expected) => check(program, line, expected));
+});
+
+describe('pfSense / OPNsense filterlog', () => {
+  const fw = (action: string, outcome: string, extra: Record<string, unknown>) => ({
+    parser: 'filterlog', 'event.action': action, 'event.outcome': outcome, ...extra,
+  });
+  test.each<Case>([
+    ['empty', 'filterlog', '', {}],
+    ['prose', 'filterlog', 'filterlog started', {}],
+    ['too few fields', 'filterlog', '5,,,1000000103,igb0,match,block,in,4', {}],
+    ['unknown action', 'filterlog', '5,,,1000000103,igb0,match,drop,in,4,0x0,,64,0,0,DF,6,tcp,60,192.0.2.1,192.0.2.2,1,2,0', {}],
+    ['unknown IP version', 'filterlog', '5,,,1000000103,igb0,match,block,in,9,0x0,,64,0,0,DF,6,tcp,60,192.0.2.1,192.0.2.2,1,2,0', {}],
+    ['no addresses where they belong', 'filterlog', '5,,,1000000103,igb0,match,block,in,4,0x0,,64,0,0,DF,6,tcp,60,x,y,1,2,0', {}],
+    [
+      'IPv4 TCP block inbound',
+      'filterlog',
+      '7,,,1000000104,em0,match,block,in,4,0x0,,241,33012,0,none,6,tcp,40,198.51.100.61,192.0.2.20,52814,3389,0,S,927173941,,1024,,',
+      fw('firewall-drop', 'failure', {
+        src_ip: '198.51.100.61', dst_ip: '192.0.2.20', src_port: 52814, dst_port: 3389,
+        'network.transport': 'tcp', 'network.bytes': 40, 'network.direction': 'ingress',
+        'observer.ingress.interface.name': 'em0', 'rule.id': '1000000104',
+      }),
+    ],
+    [
+      'IPv4 UDP pass outbound',
+      'filterlog',
+      '12,,,1770001001,vtnet1,match,pass,out,4,0x0,,63,0,0,DF,17,udp,61,192.0.2.30,203.0.113.53,38211,53,41',
+      fw('firewall-accept', 'success', {
+        src_ip: '192.0.2.30', dst_ip: '203.0.113.53', src_port: 38211, dst_port: 53,
+        'network.transport': 'udp', 'network.bytes': 61, 'network.direction': 'egress',
+        'observer.egress.interface.name': 'vtnet1', 'rule.id': '1770001001',
+      }),
+    ],
+    [
+      'IPv6 ICMP reject: no ports',
+      'filterlog',
+      '3,,,1000000003,igb1,match,reject,in,6,0x00,0x00000,255,ipv6-icmp,58,32,2001:db8:1::9,2001:db8:2::1,',
+      fw('firewall-drop', 'failure', {
+        src_ip: '2001:db8:1::9', dst_ip: '2001:db8:2::1',
+        'network.transport': 'ipv6-icmp', 'network.bytes': 32, 'network.direction': 'ingress',
+        'observer.ingress.interface.name': 'igb1', 'rule.id': '1000000003',
+      }),
+    ],
+  ])('%s', (_name, program, line, expected) => check(program, line, expected));
+});
+
+describe('Cisco ASA / FTD', () => {
+  const fw = (action: string, outcome: string, extra: Record<string, unknown>) => ({ parser: 'cisco-asa', 'event.action': action, 'event.outcome': outcome, ...extra });
+  test.each<Case>([
+    ['an unrelated message keeps no fields', 'ASA', 'Module ips, application up "IPS", version "7.2(2)E4" Normal Operation', {}],
+    ['a Teardown (sides not stated) is left alone', 'ASA', 'Teardown TCP connection 91 for outside:198.51.100.3/443 to inside:10.0.0.3/51234 duration 0:00:05 bytes 4410 TCP FINs', {}],
+    [
+      '106001 inbound denied',
+      'ASA',
+      'Inbound TCP connection denied from 198.51.100.20/44321 to 192.0.2.30/3389 flags SYN  on interface outside',
+      fw('firewall-drop', 'failure', { src_ip: '198.51.100.20', src_port: 44321, dst_ip: '192.0.2.30', dst_port: 3389, 'network.transport': 'tcp' }),
+    ],
+    [
+      '106006 deny inbound UDP',
+      'FTD',
+      'Deny inbound UDP from 203.0.113.40/5353 to 192.0.2.31/161 on interface outside',
+      fw('firewall-drop', 'failure', { src_ip: '203.0.113.40', src_port: 5353, dst_ip: '192.0.2.31', dst_port: 161, 'network.transport': 'udp' }),
+    ],
+    [
+      '106023 deny by access-group',
+      'ASA',
+      'Deny tcp src outside:203.0.113.41/60111 dst dmz:192.0.2.32/445 by access-group "outside_access_in" [0x0, 0x0]',
+      fw('firewall-drop', 'failure', {
+        src_ip: '203.0.113.41', src_port: 60111, dst_ip: '192.0.2.32', dst_port: 445, 'network.transport': 'tcp',
+        'observer.ingress.interface.name': 'outside', 'observer.egress.interface.name': 'dmz', 'rule.name': 'outside_access_in',
+      }),
+    ],
+    [
+      '106100 access-list permitted',
+      'ASA',
+      'access-list inside_in permitted udp inside/10.0.0.44(53001) -> outside/198.51.100.53(53) hit-cnt 1 first hit [0x91b2, 0x0]',
+      fw('firewall-accept', 'success', {
+        src_ip: '10.0.0.44', src_port: 53001, dst_ip: '198.51.100.53', dst_port: 53, 'network.transport': 'udp',
+        'observer.ingress.interface.name': 'inside', 'observer.egress.interface.name': 'outside', 'rule.name': 'inside_in',
+      }),
+    ],
+    [
+      '302013 built outbound: the inside end initiated',
+      'ASA',
+      'Built outbound TCP connection 5521 for outside:198.51.100.60/443 (198.51.100.60/443) to inside:10.0.0.60/50999 (192.0.2.60/50999)',
+      fw('firewall-accept', 'success', {
+        src_ip: '10.0.0.60', src_port: 50999, dst_ip: '198.51.100.60', dst_port: 443, 'network.transport': 'tcp', 'network.direction': 'outbound',
+        'network.connection_id': '5521', 'cisco.asa.first_interface': 'outside', 'cisco.asa.second_interface': 'inside',
+      }),
+    ],
+    [
+      '605004 management login denied',
+      'ASA',
+      'Login denied from 203.0.113.70/52000 to outside:192.0.2.70/ssh for user "admin"',
+      { parser: 'cisco-asa', 'event.action': 'login', 'event.outcome': 'failure', src_ip: '203.0.113.70', src_port: 52000, dst_ip: '192.0.2.70', user: 'admin', 'observer.ingress.interface.name': 'outside', 'service.name': 'ssh' },
+    ],
+    [
+      '113005 AAA rejected',
+      'ASA',
+      'AAA user authentication Rejected : reason = AAA failure : server = 192.0.2.80 : user = ***** : user IP = 198.51.100.81',
+      { parser: 'cisco-asa', 'event.action': 'login', 'event.outcome': 'failure', src_ip: '198.51.100.81' },
+    ],
+  ])('%s', (_name, program, line, expected) => check(program, line, expected));
 });
