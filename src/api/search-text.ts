@@ -6,10 +6,11 @@
  * refuses it when asked directly.
  */
 import type { LogFilter } from '../store/log-filter.js';
-import { hasSearchTerm } from '../store/fts-query.js';
+import { hasSearchTerm, tooLong } from '../store/fts-query.js';
 
 export function withoutBlankSearch(f: LogFilter): LogFilter {
-  if (f.q === undefined || hasSearchTerm(f.q)) return f;
+  // Too long is refused whatever it holds (the store's check, 400), like any other limit.
+  if (f.q === undefined || tooLong(f.q) || hasSearchTerm(f.q)) return f;
   const { q: _blank, ...rest } = f;
   return rest;
 }

@@ -217,8 +217,16 @@ export function hasSearchTerm(input: string): boolean {
 }
 
 /** The FTS5 MATCH expression for a user's search text; throws BAD_REQUEST naming `q`. */
+/** Longer than MAX_INPUT in Unicode code points (as the API document's maxLength counts them). */
+export function tooLong(input: string): boolean {
+  if (input.length <= FTS_LIMITS.MAX_INPUT) return false;
+  let n = 0;
+  for (const _ of input) if (++n > FTS_LIMITS.MAX_INPUT) return true;
+  return false;
+}
+
 export function toFtsMatch(input: string): string {
-  if (input.length > FTS_LIMITS.MAX_INPUT) throw badRequest('q', `longer than ${FTS_LIMITS.MAX_INPUT} characters`);
+  if (tooLong(input)) throw badRequest('q', `longer than ${FTS_LIMITS.MAX_INPUT} characters`);
   // FTS5 reads the expression as a C string: a NUL, even inside quotes, would cut it short.
   const tree = new Parser(clean(lex(input.replaceAll('\0', ' ')))).parseQuery();
   if (!tree) throw badRequest('q', 'no search term: give at least one word, "phrase" or prefix*');

@@ -12,6 +12,8 @@ describe('toFtsMatch: accepted input', () => {
     ['ünïcödé', '"ünïcödé"'],
     ['日本語', '"日本語"'],
     ['a'.repeat(FTS_LIMITS.MAX_INPUT), `"${'a'.repeat(FTS_LIMITS.MAX_INPUT)}"`],
+    // The limit counts code points, as the API document's maxLength does: 2,000 astral letters are 4,000 UTF-16 units.
+    ['\u{1D400}'.repeat(FTS_LIMITS.MAX_INPUT), `"${'\u{1D400}'.repeat(FTS_LIMITS.MAX_INPUT)}"`],
     // words and implicit AND
     ['error', '"error"'],
     ['disk full', '"disk" AND "full"'],

@@ -56,6 +56,14 @@ describe('GET /logs', () => {
     expect(r.body.items).toEqual(all.body.items);
   });
 
+  test('a q over the length limit is 400 even when it holds nothing to search for', async () => {
+    for (const path of ['/api/v1/logs', '/api/v1/logs/stats']) {
+      const r = await api.call(`${path}?q=${encodeURIComponent('\u001c'.repeat(2001))}`);
+      expect(r.status, path).toBe(400);
+      expect(r.body.param).toBe('q');
+    }
+  });
+
   test('from after to is an empty window: 200 with no items, on the list and the counts', async () => {
     const q = `from=${new Date(T0 + MIN).toISOString()}&to=${new Date(T0).toISOString()}`;
     const list = await api.call(`/api/v1/logs?${q}`);
