@@ -18,33 +18,13 @@ export interface AlertRecordPage {
 
 const LIMITS = { page: 1000, listItems: 100 };
 
-interface AlertRow {
-  id: number;
-  rule_id: string;
-  rule_name: string;
-  severity: Severity;
-  host: string | null;
-  title: string;
-  first_seen: number;
-  last_seen: number;
-  count: number;
+/** A row of the alerts table: the record with its lists and objects as JSON text, and its change sequence. */
+type AlertRow = Omit<AlertRecord, 'sample_event_ids' | 'matched' | 'context'> & {
   sample_event_ids: string;
   matched: string;
   context: string | null;
-  dedup_key: string;
-  state: AlertState;
-  acknowledged_by: string | null;
-  acknowledged_at: number | null;
-  resolved_by: string | null;
-  resolved_at: number | null;
-  state_changed_by: string | null;
-  state_changed_at: number | null;
-  comment: string | null;
-  silenced_by: string | null;
   change_seq: number;
-  created_at: number;
-  updated_at: number;
-}
+};
 
 const COLUMNS = `id, rule_id, rule_name, severity, host, title, first_seen, last_seen, count, sample_event_ids, matched, context,
   dedup_key, state, acknowledged_by, acknowledged_at, resolved_by, resolved_at, state_changed_by, state_changed_at, comment,
