@@ -3,33 +3,12 @@
 // is there, once.
 import path from 'node:path';
 import { expect, test } from 'vitest';
-import { countRows, startCli, waitFor, type CliProcess } from '../helpers/cli.js';
+import { apiUrl, countRows, startCli } from '../helpers/cli.js';
 import { tempDir } from '../helpers/temp.js';
 import { serveEnv, token } from './harness.js';
 
 function env(db: string): Record<string, string> {
   return serveEnv(db, { LOGAGG_LISTENERS_HTTP_ENABLED: 'true' });
-}
-
-/** The URL from the "API listening" log line, once it is printed. */
-async function apiUrl(cli: CliProcess): Promise<string> {
-  let url: string | undefined;
-  await waitFor(
-    'API listening',
-    () => {
-      url = cli
-        .output()
-        .split('\n')
-        .filter((l) => l.startsWith('{'))
-        .map((l) => JSON.parse(l) as { msg: string; url?: string })
-        .find((l) => l.msg === 'API listening')?.url;
-      return url !== undefined || cli.proc.exitCode !== null;
-    },
-    30_000,
-    50,
-  );
-  if (!url) throw new Error(`serve did not start:\n${cli.output().slice(-3000)}`);
-  return url;
 }
 
 test('kill -9 right after each 2xx: after a restart every acknowledged event is stored, once, and searchable', async () => {

@@ -5,32 +5,12 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { countRows, startCli, waitFor, type CliProcess } from '../helpers/cli.js';
+import { apiUrl, countRows, startCli, type CliProcess } from '../helpers/cli.js';
 import { tempDir } from '../helpers/temp.js';
 import { serveEnv, token } from './harness.js';
 
 function env(db: string, extra: Record<string, string> = {}): Record<string, string> {
   return serveEnv(db, { LOGAGG_LISTENERS_HTTP_ENABLED: 'true', ...extra });
-}
-
-async function apiUrl(cli: CliProcess): Promise<string> {
-  let url: string | undefined;
-  await waitFor(
-    'API listening',
-    () => {
-      url = cli
-        .output()
-        .split('\n')
-        .filter((l) => l.startsWith('{'))
-        .map((l) => JSON.parse(l) as { msg: string; url?: string })
-        .find((l) => l.msg === 'API listening')?.url;
-      return url !== undefined || cli.proc.exitCode !== null;
-    },
-    30_000,
-    50,
-  );
-  if (!url) throw new Error(`serve did not start:\n${cli.output().slice(-3000)}`);
-  return url;
 }
 
 const shipper = token({ roles: ['ingest'], sub: 'shipper' });

@@ -61,3 +61,24 @@ export async function waitFor(what: string, fn: () => boolean, timeoutMs = 60_00
   }
   throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
 }
+
+/** The URL from a `serve` child's "API listening" log line, once it is printed (throws if serve exits first). */
+export async function apiUrl(cli: CliProcess, timeoutMs = 30_000): Promise<string> {
+  let url: string | undefined;
+  await waitFor(
+    'API listening',
+    () => {
+      url = cli
+        .output()
+        .split('\n')
+        .filter((l) => l.startsWith('{'))
+        .map((l) => JSON.parse(l) as { msg: string; url?: string })
+        .find((l) => l.msg === 'API listening')?.url;
+      return url !== undefined || cli.proc.exitCode !== null;
+    },
+    timeoutMs,
+    50,
+  );
+  if (!url) throw new Error(`serve did not start:\n${cli.output().slice(-3000)}`);
+  return url;
+}
