@@ -21,13 +21,10 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Kafka, logLevel } from 'kafkajs';
 import { Command } from 'commander';
-import { ensureTopics, mixMessages, MIXES, produceSample, type MixName } from '../tools/sample-producer.js';
-import { normalizeMessage } from '../core/normalize.js';
-import { enrich, EMPTY_ENRICH_CONTEXT } from '../core/enrich.js';
-import type { NormalizedEvent } from '../core/event.js';
+import { ensureTopics, MIXES, produceSample, type MixName } from '../tools/sample-producer.js';
 import { openStore } from '../store/store.js';
-import { LogWriter } from '../store/log-writer.js';
 import type { ChildResult } from './e2e-child.js';
+import { writeMix } from './write-mix.js';
 import { benchSigmaRules } from './sigma-rules.js';
 import { runApiBench } from './api-bench.js';
 import type { Phase } from './api-report.js';
@@ -35,7 +32,6 @@ import type { ServerMode } from './api-server.js';
 import { formatStorageReport, runStorageSuite } from './storage-suite.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const CHUNK = 5000; // = kafka.batch.max_messages default: the store-only run writes the same transactions
 
 interface Options {
   count: number;
@@ -127,27 +123,7 @@ function storeOnly(count: number, mix: MixName): { rate: number; dbMb: number } 
   const dir = mkdtempSync(join(tmpdir(), 'logagg-bench-store-'));
   const path = join(dir, 'store.db');
   const store = openStore(path);
-  const writer = new LogWriter(store);
-  let timed = 0;
-  let chunk: NormalizedEvent[] = [];
-  let offset = 0;
-  const flush = (): void => {
-    const t0 = performance.now();
-    writer.writeBatch({ events: chunk, offsets: [{ group: 'bench', topic: 'bench', partition: 0, nextOffset: String(offset) }] });
-    timed += performance.now() - t0;
-    chunk = [];
-  };
-  const receivedAt = Date.now();
-  for (const m of mixMessages(mix, count, { seed: 7, start: Date.now() - count })) {
-    const event = normalizeMessage(Buffer.from(m.value), {
-      source: { kind: 'kafka', topic: 'bench', partition: 0, offset: String(offset++) },
-      receivedAt,
-      maxBytes: 256 * 1024,
-    });
-    chunk.push(enrich(event, EMPTY_ENRICH_CONTEXT));
-    if (chunk.length === CHUNK) flush();
-  }
-  if (chunk.length) flush();
+  const timed = writeMix(store, mix, count, { start: Date.now() - count });
   store.close();
   const dbMb = statSync(path).size / 1024 / 1024;
   rmSync(dir, { recursive: true, force: true });

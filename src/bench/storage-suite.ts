@@ -7,18 +7,14 @@
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { enrich, EMPTY_ENRICH_CONTEXT } from '../core/enrich.js';
-import type { NormalizedEvent } from '../core/event.js';
-import { normalizeMessage } from '../core/normalize.js';
 import { sqlOf } from '../store/connection.js';
-import { LogWriter } from '../store/log-writer.js';
 import { openStore } from '../store/store.js';
-import { mixMessages, type MixName } from '../tools/sample-producer.js';
+import type { MixName } from '../tools/sample-producer.js';
 import { brotliCodec, compressInBlocks, deflateCodec, sampleLinesDictionary, trainDictionary, type BlockCodec, type BlockResult } from './block-compression.js';
 import { ftsVariantSize, FTS_VARIANTS, type FtsDoc, type FtsVariantSize } from './fts-variants.js';
+import { writeMix } from './write-mix.js';
 import { columnSizes, hasDbstat, messageOverlap, objectSizes, type ColumnSize, type MessageOverlap, type ObjectSize } from './storage-breakdown.js';
 
-const CHUNK = 5000; // the writer's default batch (kafka.batch.max_messages)
 /** Lines the deflate dictionary is trained on: the first ones, as a new database would see them. */
 const DICTIONARY_SAMPLE = 10_000;
 /** Events per block for the structured columns' one measurement. */
@@ -62,25 +58,7 @@ export function runStorageSuite(opts: StorageSuiteOptions): StorageReport {
     const lines: string[] = [];
     const store = openStore(path);
     try {
-      const writer = new LogWriter(store);
-      let chunk: NormalizedEvent[] = [];
-      let offset = 0;
-      const flush = (): void => {
-        writer.writeBatch({ events: chunk, offsets: [{ group: 'bench', topic: 'bench', partition: 0, nextOffset: String(offset) }] });
-        chunk = [];
-      };
-      const receivedAt = Date.now();
-      for (const m of mixMessages(opts.mix, opts.count, { seed: 7, start: opts.start ?? receivedAt - opts.count })) {
-        lines.push(m.value);
-        const event = normalizeMessage(Buffer.from(m.value), {
-          source: { kind: 'kafka', topic: 'bench', partition: 0, offset: String(offset++) },
-          receivedAt,
-          maxBytes: 256 * 1024,
-        });
-        chunk.push(enrich(event, EMPTY_ENRICH_CONTEXT));
-        if (chunk.length === CHUNK) flush();
-      }
-      if (chunk.length) flush();
+      writeMix(store, opts.mix, opts.count, { start: opts.start ?? Date.now() - opts.count, onMessage: (v) => lines.push(v) });
     } finally {
       store.close();
     }

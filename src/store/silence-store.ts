@@ -10,17 +10,8 @@ import { sqlOf, type Statements } from './connection.js';
 import { toStoreError } from './sqlite.js';
 import type { Store } from './store.js';
 
-interface SilenceRow {
-  id: number;
-  matchers: string;
-  starts_at: number;
-  ends_at: number;
-  created_by: string;
-  created_at: number;
-  comment: string;
-  expired_by: string | null;
-  expired_at: number | null;
-}
+/** A row of the silences table: the silence with its matchers as JSON text. */
+type SilenceRow = Omit<Silence, 'matchers'> & { matchers: string };
 
 const COLUMNS = 'id, matchers, starts_at, ends_at, created_by, created_at, comment, expired_by, expired_at';
 const IN_FORCE = `SELECT ${COLUMNS} FROM silences WHERE ends_at > ? ORDER BY id`;
