@@ -11,6 +11,8 @@
  * the same run of another build, e.g. a worktree of an earlier commit). Not part of the appliance.
  * `--suite api` runs the API latency benchmark instead (api-bench.ts, docs/bench-api.md);
  * `--suite all` (the default) runs both on one broker.
+ * When VictoriaLogs is installed (~/go/bin/victoria-logs, PATH or --victoria-logs), the ingest suite adds
+ * (e): the same messages sent to it over HTTP (peer-victorialogs.ts); --skip peer leaves it out.
  * `--suite storage` needs no broker: where a database's bytes go and what the storage v2
  * candidates would take for the same events (storage-suite.ts; --count, --mix).
  */
@@ -30,6 +32,7 @@ import { runApiBench } from './api-bench.js';
 import type { Phase } from './api-report.js';
 import type { ServerMode } from './api-server.js';
 import { formatStorageReport, runStorageSuite } from './storage-suite.js';
+import { findVictoriaLogs, runVictoriaLogs, type PeerResult } from './peer-victorialogs.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -44,6 +47,8 @@ interface Options {
   mix: MixName;
   /** A directory holding another build of logagg (its lib/ and config/rules): its end-to-end runs are paired with ours. */
   baseline?: string;
+  /** The victoria-logs executable for the peer column; found on PATH or in ~/go/bin when not given. */
+  victoriaLogs?: string;
   suite: 'ingest' | 'api' | 'all' | 'storage';
   api: {
     events: number; connections: number; durationS: number; warmupS: number; phases: Phase[]; modes: ServerMode[];
@@ -119,15 +124,16 @@ function kcat(brokers: string, topic: string, count: number): number | null {
 }
 
 /** (b) the same messages, normalized and enriched outside the clock, written by the same LogWriter. */
-function storeOnly(count: number, mix: MixName): { rate: number; dbMb: number } {
+function storeOnly(count: number, mix: MixName): { rate: number; dbMb: number; rawBytes: number } {
   const dir = mkdtempSync(join(tmpdir(), 'logagg-bench-store-'));
   const path = join(dir, 'store.db');
   const store = openStore(path);
-  const timed = writeMix(store, mix, count, { start: Date.now() - count });
+  let rawBytes = 0;
+  const timed = writeMix(store, mix, count, { start: Date.now() - count, onMessage: (v) => (rawBytes += Buffer.byteLength(v)) });
   store.close();
   const dbMb = statSync(path).size / 1024 / 1024;
   rmSync(dir, { recursive: true, force: true });
-  return { rate: count / (timed / 1000), dbMb };
+  return { rate: count / (timed / 1000), dbMb, rawBytes };
 }
 
 /** (a) the real ingest service in a child process. */
@@ -181,6 +187,14 @@ async function ingestSuite(opts: Options, brokers: string): Promise<void> {
   const d = opts.skip.has('kcat') ? null : (log('(d) kcat…'), kcat(brokers, topic, opts.count));
   log('(b) store-only ceiling…');
   const b = storeOnly(opts.count, opts.mix);
+  const peerExe = opts.skip.has('peer') ? null : findVictoriaLogs(opts.victoriaLogs);
+  if (peerExe === null && !opts.skip.has('peer')) log('(e) peer skipped: no victoria-logs executable (go install github.com/VictoriaMetrics/VictoriaLogs/app/victoria-logs@v1.52.2)');
+  let e: PeerResult | null = null;
+  if (peerExe !== null) {
+    log(`(e) peer: ${peerExe} over /insert/jsonline…`);
+    e = await runVictoriaLogs(peerExe, opts.mix, opts.count, Date.now() - opts.count);
+    log(`  ${fmt(e.rate)} events/s, ${(e.diskBytes / opts.count).toFixed(1)} B/event`);
+  }
   // The end-to-end runs, repeated `rounds` times in rotating order (a a1 a2, a1 a2 a, …) so that
   // a drift in the machine's load does not always fall on the same run; medians are reported.
   // With --baseline, every end-to-end run has a twin run by the baseline's build (its own
@@ -228,9 +242,17 @@ async function ingestSuite(opts: Options, brokers: string): Promise<void> {
   rows.push(['(a) end-to-end `logagg consume`, detection off (decode, normalize, enrich, store)', a.rate, `peak RSS ${Math.round(a.peakRssMb)} MiB`]);
   if (a1) rows.push(['(a1) end-to-end, default rule set (13 rules)', a1.rate, `peak RSS ${Math.round(a1.peakRssMb)} MiB`]);
   if (a2) rows.push(['(a2) end-to-end, default rule set + 100 Sigma rules', a2.rate, `peak RSS ${Math.round(a2.peakRssMb)} MiB`]);
-  rows.push(['(b) store-only ceiling (same events, same schema, FTS5 + rollups)', b.rate, `DB ${Math.round(b.dbMb)} MiB`]);
+  const bBytes = b.dbMb * 1024 * 1024;
+  rows.push(['(b) store-only ceiling (same events, same schema, FTS5 + rollups)', b.rate, `DB ${Math.round(b.dbMb)} MiB = ${(bBytes / opts.count).toFixed(1)} B/event, ${(bBytes / b.rawBytes).toFixed(2)}× raw`]);
   rows.push(['(c) consume-only ceiling (kafkajs, no work)', c, '']);
   rows.push(['(d) kcat -C (librdkafka), reading the same topic', d, d === null ? 'kcat not installed' : '']);
+  if (e !== null) {
+    rows.push([
+      `(e) peer: ${e.name} ${e.version}, the same messages over HTTP /insert/jsonline (each as _msg)`,
+      e.rate,
+      `${(e.diskBytes / opts.count).toFixed(1)} B/event, ${(e.diskBytes / e.rawBytes).toFixed(2)}× raw; peak RSS ${Math.round(e.peakRssMb)} MiB; holds ${fmt(e.stored)} events`,
+    ]);
+  }
   const out: string[] = [];
   out.push(`messages: ${fmt(opts.count)} (${opts.mix === 'real' ? 'real-shaped text lines' : 'mixed formats'}, avg ${Math.round(produced.bytes / opts.count)} B), partitions: ${opts.partitions}, node ${process.versions.node}`);
   if (opts.rounds > 1) {
@@ -248,6 +270,10 @@ async function ingestSuite(opts: Options, brokers: string): Promise<void> {
   if (a1) out.push(`| a1 / a (default rules vs detection off) | ${(a1.rate / a.rate).toFixed(2)} |`);
   if (a2) out.push(`| a2 / a (default + 100 Sigma rules vs detection off) | ${(a2.rate / a.rate).toFixed(2)} |`);
   if (d !== null) out.push(`| c / d (kafkajs vs kcat) | ${(c / d).toFixed(2)} |`);
+  if (e !== null) {
+    out.push(`| a / e (logagg end-to-end vs the peer's HTTP ingest) | ${(a.rate / e.rate).toFixed(2)} |`);
+    out.push(`| bytes on disk: logagg (b) / the peer | ${(bBytes / e.diskBytes).toFixed(2)} |`);
+  }
   if (opts.baseline !== undefined) {
     for (const key of ['a', 'a1', 'a2'] as const) {
       const mine = median(key);
@@ -280,7 +306,8 @@ async function cli(argv: string[]): Promise<void> {
     .option('--count <n>', 'messages', '1000000')
     .option('--brokers <host:port>', 'use this broker instead of starting one (also KAFKA_BROKERS)')
     .option('--partitions <n>', 'partitions of the benchmark topic', '3')
-    .option('--skip <list>', 'comma-separated: kcat, detect', '')
+    .option('--skip <list>', 'comma-separated: kcat, detect, peer', '')
+    .option('--victoria-logs <path>', 'ingest benchmark: the victoria-logs executable for the peer column (default: PATH, then ~/go/bin)')
     .option('--rounds <n>', 'ingest benchmark: repeat the end-to-end runs this many times (medians reported)', '1')
     .option('--suite <name>', 'ingest | api | all | storage (no broker: where the bytes go)', 'all')
     .option('--baseline <dir>', 'ingest benchmark: also run the end-to-end runs with the build in <dir> (e.g. a git worktree of an earlier commit, built), interleaved, and report the ratios')
@@ -296,7 +323,7 @@ async function cli(argv: string[]): Promise<void> {
     .option('--api-only <list>', 'API benchmark: only requests whose name starts with one of these', '')
     .parse(argv);
   const o = program.opts<{
-    count: string; brokers?: string; partitions: string; skip: string; rounds: string; suite: string; mix: string; baseline?: string;
+    count: string; brokers?: string; victoriaLogs?: string; partitions: string; skip: string; rounds: string; suite: string; mix: string; baseline?: string;
     apiEvents: string; apiConnections: string; apiDuration: string; apiWarmup: string; apiPhases: string; apiServer: string; apiSet: string[]; apiWalk: string; apiOnly: string;
   }>();
   const list = (s: string) => s.split(',').map((x) => x.trim()).filter(Boolean);
@@ -326,6 +353,7 @@ async function cli(argv: string[]): Promise<void> {
     rounds: positive('--rounds', o.rounds),
     mix: o.mix as MixName,
     ...(o.baseline === undefined ? {} : { baseline: resolveBaseline(o.baseline) }),
+    ...(o.victoriaLogs === undefined ? {} : { victoriaLogs: o.victoriaLogs }),
     suite: o.suite as Options['suite'],
     api: {
       events: positive('--api-events', o.apiEvents),
