@@ -107,8 +107,16 @@ function requestBodies(mix: MixName, count: number, start: number): { bodies: Bu
   return { bodies, rawBytes };
 }
 
+/** `-version` (release builds), else the module version Go stamped into a `go install` build. */
+function peerVersion(exe: string): string {
+  const own = (spawnSync(exe, ['-version'], { encoding: 'utf8' }).stdout ?? '').trim();
+  if (own !== '') return own.split('\n')[0]!;
+  const mod = /^\s+mod\s+\S+\s+(v\S+)/m.exec(spawnSync('go', ['version', '-m', exe], { encoding: 'utf8' }).stdout ?? '');
+  return mod ? mod[1]! : 'version unknown';
+}
+
 export async function runVictoriaLogs(exe: string, mix: MixName, count: number, start: number): Promise<PeerResult> {
-  const version = spawnSync(exe, ['-version'], { encoding: 'utf8' }).stdout.trim().split('\n')[0] ?? 'unknown';
+  const version = peerVersion(exe);
   const dir = mkdtempSync(join(tmpdir(), 'logagg-bench-vl-'));
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
