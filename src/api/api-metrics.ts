@@ -114,6 +114,15 @@ function registerIngestMetrics(registers: Registry[], stats: IngestStats): void 
   fromStats('logagg_ingest_batch_duration_seconds_total', 'Time spent preparing and storing batches; / batches_total = mean batch latency.', (s) => s.batchMsSum / 1000);
 
   new Gauge({
+    name: 'logagg_ingest_paused',
+    help: '1 while ingest is paused because the store refuses writes (full disk, I/O error), else 0; /readyz says why.',
+    registers,
+    collect() {
+      this.set(stats.storePaused === null ? 0 : 1);
+    },
+  });
+
+  new Gauge({
     name: 'logagg_ingest_batch_duration_seconds',
     help: 'Batch latency (prepare + store) over the last 1024 batches, by quantile.',
     labelNames: ['quantile'],

@@ -198,5 +198,9 @@ export const SCHEMAS: Record<string, Schema> = {
     last_batch_at: timeOrNull,
     streams: int,
     rules_refused: { ...intOrNull, description: 'rules refused at start (GET /api/v1/rules lists them); null when detection does not run in this process' },
+    ingest_paused: {
+      oneOf: [{ type: 'null' }, closed({ reason: str, code: str, since: time })],
+      description: 'why ingest is paused (the store refuses writes, e.g. a full disk; the status is then not ready, 503); null otherwise',
+    },
   }),
 };

@@ -4,6 +4,7 @@ import { openStore, type Store } from '../store/store.js';
 import { LogWriter } from '../store/log-writer.js';
 import { readOffsets } from '../store/offsets.js';
 import { pruneAll, retentionCutoffs } from '../store/retention.js';
+import { DiskBudget } from './disk-budget.js';
 import { createKafka } from '../ingest/kafka-client.js';
 import { KafkaSource } from '../ingest/kafka-source.js';
 import { extractorsFromConfig } from './extractors.js';
@@ -64,6 +65,11 @@ export async function startIngest(opts: IngestServiceOptions): Promise<IngestSer
   const store = openStore(config.storage.path, storeOptionsFromConfig(config, { nativeBinding: opts.nativeBinding }));
   logger.info('database open', { path: config.storage.path, schema: store.schemaVersion });
   const stats = new IngestStats();
+  const disk = new DiskBudget(
+    store,
+    { path: config.storage.path, maxBytes: config.retention.max_bytes, minFreeBytes: config.retention.min_free_bytes, ballastBytes: config.storage.ballast_bytes, chunk: config.retention.chunk },
+    { logger, clock, onPause: (p) => (stats.storePaused = p) },
+  );
   let detector: BatchDetector | undefined;
   try {
     detector = typeof opts.detector === 'function' ? opts.detector(store) : opts.detector;
@@ -84,7 +90,11 @@ export async function startIngest(opts: IngestServiceOptions): Promise<IngestSer
   const committer = new CommitQueue({
     executor,
     logger,
-    onFailure: () => stats.storeFailures++,
+    onFailure: (e) => {
+      stats.storeFailures++;
+      disk.storeFailed(e);
+    },
+    onCommitted: () => disk.storeRecovered(),
     ...(opts.notify ? { onOutbox: opts.notify.wake } : {}),
   });
   const pipeline = new IngestPipeline({
@@ -128,6 +138,13 @@ export async function startIngest(opts: IngestServiceOptions): Promise<IngestSer
   runRetention();
   retentionTimer = setInterval(runRetention, config.retention.interval);
   retentionTimer.unref();
+  // The disk budget and the floor, checked often (a burst fills a disk faster than retention's hour).
+  const runBudget = (): void => {
+    disk.enforce().catch((e: unknown) => logger.warn('disk budget failed; will retry at the next check', { err: e }));
+  };
+  runBudget();
+  const budgetTimer = setInterval(runBudget, config.retention.budget_interval);
+  budgetTimer.unref();
 
   return {
     store,
@@ -137,6 +154,7 @@ export async function startIngest(opts: IngestServiceOptions): Promise<IngestSer
     source,
     async stop() {
       if (retentionTimer) clearInterval(retentionTimer);
+      clearInterval(budgetTimer);
       await source?.stop();
       await pruning;
       // What the sources still wait for is committed first; what is not running is given up.

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { FORMATS, SEVERITIES } from '../core/event.js';
-import { durationSchema } from './units.js';
+import { byteSizeSchema, durationSchema } from './units.js';
 import { apiSchema } from './sections/api.js';
 import { backupSchema } from './sections/backup.js';
 import { detectionSchema } from './sections/detection.js';
@@ -104,6 +104,12 @@ const storageSchema = z
      * detected while this one is written. false: on the main thread, one step after the other.
      */
     writer_thread: z.boolean().default(true),
+    /**
+     * Bytes kept in reserve beside the database (`<path>.ballast`), given back when the disk is
+     * full so logagg can still record why it stopped and delete old events to make room; made
+     * again once the disk has room. 0: none.
+     */
+    ballast_bytes: byteSizeSchema().default(8 * 1024 * 1024),
     /** Encryption at rest of the database file and its WAL. */
     encryption: encryptionSchema,
   })
@@ -121,6 +127,19 @@ const retentionSchema = z
     interval: duration.default(3_600_000),
     /** Rows deleted per short transaction, so ingest is never blocked for long. */
     chunk: z.number().int().min(100).max(100_000).default(5000),
+    /**
+     * Disk budget: the database's bytes in use stay under this; the oldest events are deleted
+     * first, then the oldest rollups. 0: no budget (age only).
+     */
+    max_bytes: byteSizeSchema().default(0),
+    /**
+     * Free-space floor of the database's file system: below it, the oldest events are deleted
+     * (then rollups) until the database holds that much free space of its own to grow into.
+     * 0: none.
+     */
+    min_free_bytes: byteSizeSchema().default(0),
+    /** How often the budget and the floor are checked (and after every write refused for lack of space). */
+    budget_interval: duration.default(30_000),
   })
   .prefault({});
 

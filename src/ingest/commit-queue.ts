@@ -66,6 +66,8 @@ export interface CommitQueueOptions {
   retry?: { initialMs: number; maxMs: number };
   /** Called after a failed attempt (counters). */
   onFailure?: (e: unknown) => void;
+  /** Called after every committed job (a pause for a full disk ends). */
+  onCommitted?: () => void;
   /** Called after a job that queued notification outbox rows was committed. */
   onOutbox?: () => void;
 }
@@ -187,6 +189,7 @@ export class CommitQueue implements Committer {
         if (head.failures > 0) this.opts.logger.info('store recovered', { attempts: head.failures + 1 });
         head.committed = true;
         head.settle({ committed: true, result });
+        this.opts.onCommitted?.();
         if (result.outboxQueued > 0) this.opts.onOutbox?.();
         this.schedule();
       },

@@ -19,6 +19,8 @@ export class IngestStats {
   readonly listeners = new Map<string, ListenerCounters>();
   /** Messages the listeners received that wait to be stored, and the bound (listeners.queue_max). */
   readonly directQueue = { depth: 0, max: 0 };
+  /** Set while the store refuses writes for lack of disk (src/app/disk-budget.ts); null otherwise. */
+  storePaused: IngestPause | null = null;
   /** Batch latencies, milliseconds, for a histogram. Bounded ring. */
   private readonly recent: number[] = [];
 
@@ -58,6 +60,7 @@ export class IngestStats {
       listeners: [...this.listeners.values()].map((c) => ({ ...c })),
       directQueue: { ...this.directQueue },
       recent: [...this.recent],
+      storePaused: this.storePaused === null ? null : { ...this.storePaused },
     };
   }
 
@@ -80,6 +83,7 @@ export class IngestStats {
     this.directQueue.max = s.directQueue.max;
     this.recent.length = 0;
     this.recent.push(...s.recent);
+    this.storePaused = s.storePaused === null ? null : { ...s.storePaused };
   }
 
   /** The counters of one listener, created on first use. */
@@ -91,6 +95,16 @@ export class IngestStats {
     }
     return c;
   }
+}
+
+/** Why ingest is paused: the store refuses writes (a full disk, an I/O error). */
+export interface IngestPause {
+  /** What stops the store from taking writes, for /readyz and the log. */
+  reason: string;
+  /** The SQLite error code behind it (SQLITE_FULL, SQLITE_IOERR_…). */
+  code: string;
+  /** Epoch ms. */
+  since: number;
 }
 
 /** IngestStats as plain data (IngestStats.snapshot). */
@@ -107,6 +121,7 @@ export interface IngestStatsSnapshot {
   listeners: ListenerCountersData[];
   directQueue: { depth: number; max: number };
   recent: number[];
+  storePaused: IngestPause | null;
 }
 
 /** A listener's counters as plain data. */

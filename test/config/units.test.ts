@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { z } from 'zod';
-import { durationSchema, parseDuration } from '../../src/config/units.js';
+import { byteSizeSchema, durationSchema, parseByteSize, parseDuration } from '../../src/config/units.js';
 
 // Config and command-line durations: the rule files' grammar (test/core/rules/units.test.ts),
 // but a bare number is milliseconds.
@@ -58,5 +58,44 @@ describe('durationSchema', () => {
 
   test.each([[-1], [1.5], [true]])('%j is refused', (v) => {
     expect(z.object({ d: durationSchema() }).safeParse({ d: v }).success).toBe(false);
+  });
+});
+
+describe('parseByteSize (config)', () => {
+  test.each([
+    ['0', 0],
+    ['1024', 1024],
+    ['500MB', 500_000_000],
+    ['500 mb', 500_000_000],
+    ['64MiB', 64 * 2 ** 20],
+    ['1.5GiB', 1.5 * 2 ** 30],
+    ['2T', 2e12],
+    ['8k', 8000],
+    ['8KiB', 8192],
+    [' 20GiB ', 20 * 2 ** 30],
+    ['', null],
+    ['MiB', null],
+    ['-5MB', null],
+    ['5 MiBs', null],
+    ['5XB', null],
+    ['1e3', null],
+    ['99999999999TiB', null],
+  ])('%j → %s', (text, bytes) => {
+    expect(parseByteSize(text)).toBe(bytes);
+  });
+});
+
+describe('byteSizeSchema', () => {
+  const schema = z.object({ max_bytes: byteSizeSchema() });
+  test('numbers and sizes to bytes', () => {
+    expect(schema.parse({ max_bytes: 123 })).toEqual({ max_bytes: 123 });
+    expect(schema.parse({ max_bytes: '2GiB' })).toEqual({ max_bytes: 2 * 2 ** 30 });
+  });
+  test('a bad size names the value and shows how to write one', () => {
+    const r = schema.safeParse({ max_bytes: 'lots' });
+    expect(r.success).toBe(false);
+    expect(r.error!.issues[0]!.message).toBe('"lots" is not a size; write e.g. 500MB, 64MiB, 20GiB or a number of bytes');
+    expect(schema.safeParse({ max_bytes: -1 }).success).toBe(false);
+    expect(schema.safeParse({ max_bytes: 1.5 }).success).toBe(false);
   });
 });

@@ -1,6 +1,7 @@
 /**
  * GET /healthz (liveness; no auth), GET /readyz (store readable, consumer state, lag; viewer;
- * `degraded`, still 200, while rules are refused: ingest and the other rules run),
+ * `degraded`, still 200, while rules are refused: ingest and the other rules run; 503 with
+ * `ingest_paused` saying why while the store refuses writes, e.g. a full disk),
  * GET /metrics (Prometheus text; viewer with an unscoped token: it covers every host).
  */
 import type Router from '@koa/router';
@@ -29,7 +30,8 @@ export function registerReadyRoutes(router: Router, env: RouteEnv): void {
     const consumer = deps.consumer ? (deps.consumer.isConnected ? 'connected' : 'disconnected') : 'not running';
     let lag = 0;
     for (const v of deps.stats?.lag.values() ?? []) lag += v;
-    const ready = store.ok && consumer !== 'disconnected';
+    const paused = deps.stats?.storePaused ?? null;
+    const ready = store.ok && consumer !== 'disconnected' && paused === null;
     const refused = deps.rules ? deps.rules.refusedCount() : null;
     ctx.status = ready ? 200 : 503;
     ctx.body = {
@@ -40,6 +42,7 @@ export function registerReadyRoutes(router: Router, env: RouteEnv): void {
       last_batch_at: deps.stats && deps.stats.lastBatchAt > 0 ? new Date(deps.stats.lastBatchAt).toISOString() : null,
       streams: env.hub.size,
       rules_refused: refused,
+      ingest_paused: paused === null ? null : { reason: paused.reason, code: paused.code, since: new Date(paused.since).toISOString() },
     };
   });
 
