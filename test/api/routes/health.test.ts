@@ -10,7 +10,7 @@ describe('/healthz and /readyz', () => {
     const api = await startApi({ seed: seed(3) });
     const r = await api.call('/readyz');
     expect(r.status).toBe(200);
-    expect(r.body).toEqual({ status: 'ready', store: { ok: true, schema_version: api.readStore.schemaVersion }, consumer: 'not running', lag: null, last_batch_at: null, streams: 0, rules_refused: null });
+    expect(r.body).toEqual({ status: 'ready', store: { ok: true, schema_version: api.readStore.schemaVersion }, consumer: 'not running', lag: null, last_batch_at: null, streams: 0, rules_refused: null, ingest_paused: null });
     expect((await api.call('/readyz', { token: null })).status).toBe(401);
   });
 
@@ -29,6 +29,24 @@ describe('/healthz and /readyz', () => {
     const down = await api.call('/readyz');
     expect(down.status).toBe(503);
     expect(down.body).toMatchObject({ status: 'not ready', consumer: 'disconnected' });
+  });
+
+  test('ingest paused (the store refuses writes): not ready, 503, saying why', async () => {
+    const stats = new IngestStats();
+    const consumer = { isConnected: true };
+    const api = await startApi({ stats, consumer });
+    expect((await api.call('/readyz')).body).toMatchObject({ status: 'ready', ingest_paused: null });
+    const since = Date.UTC(2026, 11, 7, 12, 0, 0);
+    stats.storePaused = { reason: 'the disk holding data/logagg.db is full (0 bytes free)', code: 'SQLITE_FULL', since };
+    const r = await api.call('/readyz');
+    expect(r.status).toBe(503);
+    expect(r.body).toMatchObject({
+      status: 'not ready',
+      consumer: 'connected',
+      ingest_paused: { reason: 'the disk holding data/logagg.db is full (0 bytes free)', code: 'SQLITE_FULL', since: '2026-12-07T12:00:00.000Z' },
+    });
+    stats.storePaused = null;
+    expect((await api.call('/readyz')).status).toBe(200);
   });
 
   test('rules refused at start: degraded but still 200 (ingest and the other rules run); not ready wins', async () => {
