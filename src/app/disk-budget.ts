@@ -255,7 +255,7 @@ export class DiskBudget {
    */
   ensureBallast(): void {
     const bytes = this.settings.ballastBytes;
-    if (bytes <= 0 || this.pause !== null || existsSync(this.ballastPath)) return;
+    if (bytes <= 0 || this.pause !== null || this.settings.path === ':memory:' || existsSync(this.ballastPath)) return;
     if (this.safeDiskFree() < this.settings.minFreeBytes + 2 * bytes) return;
     let fd: number | null = null;
     try {
