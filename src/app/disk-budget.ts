@@ -12,8 +12,9 @@
  * Full disk: the commit queue already holds the batch and retries it with backoff (nothing is
  * acknowledged to Kafka or to a sender). Here: ingest is marked paused with the reason
  * (`/readyz` answers 503 and says why), the ballast file is given back so that the internal
- * alert `logagg.disk-full` can be written and old data deleted, and when a batch commits again
- * the pause ends by itself; the ballast is made again once there is room for it.
+ * alert `logagg.disk-full` can be written and old data deleted, batches are held (mayWrite)
+ * until there is room again, and when a batch commits again the pause ends by itself; the
+ * ballast is made again once there is room for it.
  */
 import { closeSync, existsSync, openSync, statfsSync, unlinkSync, writeSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
@@ -130,6 +131,23 @@ export class DiskBudget {
     this.alertPending = true;
     this.tryAlert();
     void this.enforce().catch(() => undefined);
+  }
+
+  /**
+   * Whether the store may be tried now: always, except during a full-disk pause, which holds
+   * until the file system has room again (the floor plus twice the ballast, at least 4 MiB) or
+   * the database has that much free space of its own (the budget deleted old data). So the
+   * ballast's room goes to the alert and the deletions, not to the next batch.
+   */
+  mayWrite(): boolean {
+    if (this.pause === null || !this.pause.code.startsWith('SQLITE_FULL')) return true;
+    const room = Math.max(4 * 1024 * 1024, 2 * this.settings.ballastBytes);
+    if (this.safeDiskFree() >= this.settings.minFreeBytes + room) return true;
+    try {
+      return databaseSpace(this.store).freeBytes >= room;
+    } catch {
+      return false;
+    }
   }
 
   /** A commit succeeded: a pause ends. */

@@ -95,6 +95,7 @@ export async function startIngest(opts: IngestServiceOptions): Promise<IngestSer
       disk.storeFailed(e);
     },
     onCommitted: () => disk.storeRecovered(),
+    gate: () => disk.mayWrite(),
     ...(opts.notify ? { onOutbox: opts.notify.wake } : {}),
   });
   const pipeline = new IngestPipeline({

@@ -68,6 +68,13 @@ export interface CommitQueueOptions {
   onFailure?: (e: unknown) => void;
   /** Called after every committed job (a pause for a full disk ends). */
   onCommitted?: () => void;
+  /**
+   * Asked before each attempt: false holds the head job (checked again every gateRetryMs)
+   * without trying it — a full disk keeps ingest paused until there is room, instead of
+   * spending the room kept for the alert on the next batch (src/app/disk-budget.ts).
+   */
+  gate?: () => boolean;
+  gateRetryMs?: number;
   /** Called after a job that queued notification outbox rows was committed. */
   onOutbox?: () => void;
 }
@@ -181,6 +188,16 @@ export class CommitQueue implements Committer {
       head = this.queue[0];
     }
     if (head === undefined || head.state !== 'queued') return; // empty, or the head waits out its backoff
+    if (this.opts.gate && !this.opts.gate()) {
+      head.state = 'backoff';
+      head.timer = setTimeout(() => {
+        head.timer = null;
+        if (head.state !== 'backoff') return;
+        head.state = 'queued';
+        this.schedule();
+      }, this.opts.gateRetryMs ?? 500);
+      return;
+    }
     head.state = 'running';
     this.running = this.opts.executor.run(head.job).then(
       (result) => {

@@ -150,6 +150,38 @@ describe('a store that refuses writes', () => {
     expect(statSync(path + '.ballast').size).toBe(64 * 1024);
   });
 
+  test('during a full-disk pause, writes wait for room on the disk or inside the database', async () => {
+    const path = tempDbPath();
+    const s = openTemp(path);
+    fill(s, 4000);
+    let free = 0;
+    const { b } = budget(s, path, { ballastBytes: 1024 * 1024 }, () => free);
+    expect(b.mayWrite()).toBe(true);
+    b.storeFailed(full);
+    expect(b.mayWrite()).toBe(false);
+    free = 3 * 1024 * 1024; // not yet: the room is max(4 MiB, 2 × ballast)
+    expect(b.mayWrite()).toBe(false);
+    free = 4 * 1024 * 1024;
+    expect(b.mayWrite()).toBe(true);
+    free = 0;
+    // Room inside the database counts too: old events deleted by hand here.
+    const { pruneOnce } = await import('../../src/store/retention.js');
+    pruneOnce(s, { olderThanMs: T0 + 3900 * MINUTE, chunk: 100_000 });
+    expect(databaseSpace(s).freeBytes).toBeGreaterThanOrEqual(4 * 1024 * 1024);
+    expect(b.mayWrite()).toBe(true);
+    b.storeRecovered();
+    expect(b.mayWrite()).toBe(true);
+  });
+
+  test('an I/O error pauses, but does not hold writes back (it is not about room)', () => {
+    const path = tempDbPath();
+    const s = openTemp(path);
+    const { b } = budget(s, path, {}, () => 0);
+    b.storeFailed(new LogaggError('STORE_UNAVAILABLE', 'disk I/O error', { details: { sqlite: 'SQLITE_IOERR_WRITE' }, canRetry: true }));
+    expect(b.paused).not.toBeNull();
+    expect(b.mayWrite()).toBe(true);
+  });
+
   test('a busy database is not a pause', () => {
     const path = tempDbPath();
     const s = openTemp(path);

@@ -134,6 +134,11 @@ test('a full disk pauses ingest (readyz says why, alert written, API answers), a
   expect(paused!.status).toBe(503);
   expect(paused!.body.status).toBe('not ready');
   expect(paused!.body.ingest_paused!.code).toMatch(/^SQLITE_(FULL|IOERR)/);
+  // It holds while the disk stays full: the ballast's room is not spent on the next batches.
+  const storedWhilePaused = countRows(db);
+  await new Promise((r) => setTimeout(r, 1500));
+  expect((await readyz()).status).toBe(503);
+  expect(countRows(db)).toBe(storedWhilePaused);
 
   // The internal alert was written (with the ballast's room).
   await waitFor('the disk-full alert', () => countRows(db, "SELECT count(*) FROM alerts WHERE rule_id = 'logagg.disk-full'") === 1, 30_000);

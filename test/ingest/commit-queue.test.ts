@@ -47,6 +47,30 @@ function setup() {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('CommitQueue', () => {
+  test('a closed gate holds every job untried, in order, until it opens', async () => {
+    let open = false;
+    let asked = 0;
+    const ran: number[] = [];
+    const queue = new CommitQueue({
+      executor: inProcessExecutor((j) => {
+        ran.push(Number(j.offsets[0]?.nextOffset) - 1);
+        return { ids: [], inserted: 1, ignored: 0, outboxQueued: 0 } as unknown as CommitResult;
+      }),
+      logger: createLogger({ level: 'error', format: 'json', write: () => undefined }),
+      gate: () => (asked++, open),
+      gateRetryMs: 5,
+    });
+    deferCleanup(() => queue.close());
+    const tickets = [0, 1, 2].map((i) => queue.submit(job(i)));
+    await sleep(60);
+    expect(ran).toEqual([]);
+    expect(asked).toBeGreaterThan(3); // asked again and again, never tried
+    open = true;
+    const outcomes = await Promise.all(tickets.map((t) => t.done));
+    expect(outcomes.map((o) => o.committed)).toEqual([true, true, true]);
+    expect(ran).toEqual([0, 1, 2]);
+  });
+
   test('jobs are stored in the order submitted', async () => {
     const s = setup();
     const tickets = [0, 1, 2, 3, 4].map((i) => s.queue.submit(job(i)));
