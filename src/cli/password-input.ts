@@ -28,10 +28,11 @@ export async function passwordFromStdin(stdin: NodeJS.ReadableStream = process.s
 /** One line typed at the terminal with echo off; Ctrl-C or Ctrl-D abandons. */
 function promptHidden(prompt: string, stdin: NodeJS.ReadStream, out: NodeJS.WritableStream): Promise<string> {
   return new Promise((resolve, reject) => {
-    out.write(prompt);
-    let value = '';
+    // Echo off before the prompt shows: a typist (or a script) may answer at once.
     const wasRaw = stdin.isRaw;
     stdin.setRawMode(true);
+    out.write(prompt);
+    let value = '';
     stdin.resume();
     stdin.setEncoding('utf8');
     const done = (err: Error | null): void => {

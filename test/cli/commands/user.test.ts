@@ -1,6 +1,7 @@
 // `logagg user add|passwd|del|list`, the built CLI spawned with the password on stdin, on a real
 // SQLite file: what is stored (a scrypt hash that verifies, never the password) and what a user sees.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, test, vi } from 'vitest';
@@ -153,5 +154,58 @@ describe('add, list, passwd, del', () => {
     expect(list.stdout).toBe('');
     expect(list.stderr).toMatch(/no users/);
     expect(list.code).toBe(0);
+  });
+});
+
+// A real terminal: Python's pty module runs the CLI on a pseudo-terminal, answers each prompt as
+// soon as it shows, and prints everything the terminal displayed and the exit code.
+const PTY_DRIVER = String.raw`
+import os, pty, select, sys, json
+args, answers = json.loads(sys.argv[1]), json.loads(sys.argv[2])
+pid, fd = pty.fork()
+if pid == 0:
+    os.execvp(args[0], args)
+shown = b''
+def read_until_prompt():
+    global shown
+    while True:
+        r, _, _ = select.select([fd], [], [], 20)
+        if not r: return
+        try: d = os.read(fd, 1024)
+        except OSError: return
+        if not d: return
+        shown += d
+        if d.rstrip().endswith(b':'): return
+for a in answers:
+    read_until_prompt()
+    os.write(fd, a.encode() + b'\r')
+read_until_prompt()
+_, status = os.waitpid(pid, 0)
+sys.stdout.write(json.dumps({'shown': shown.decode(errors='replace'), 'code': os.WEXITSTATUS(status)}))
+`;
+const hasPython = spawnSync('python3', ['-c', 'import pty']).status === 0;
+
+describe.skipIf(!hasPython)('at a terminal', () => {
+  const atTerminal = (db: string, args: string[], answers: string[]) => {
+    const driver = path.join(tempDir('logagg-user-pty-'), 'pty-driver.py');
+    writeFileSync(driver, PTY_DRIVER);
+    const r = spawnSync('python3', [driver, JSON.stringify([process.execPath, BIN, 'user', ...args, '--db', db]), JSON.stringify(answers)], { encoding: 'utf8', timeout: 30_000 });
+    if (r.status !== 0) throw new Error(`the pty driver failed: ${r.stderr}`);
+    return JSON.parse(r.stdout) as { shown: string; code: number };
+  };
+
+  test('the password is asked twice, never shown; two different answers change nothing', async () => {
+    const db = path.join(tempDir('logagg-user-'), 'logagg.db');
+    const ok = atTerminal(db, ['add', 'tess', '--role', 'viewer'], [PW, PW]);
+    expect(ok.shown).toMatch(/New password: \r?\nAgain: \r?\nadded tess \(viewer\)/);
+    expect(ok.shown).not.toContain('horse');
+    expect(ok.code).toBe(0);
+    expect(await verifyPassword(PW, rows(db)[0]!.pw_hash)).toBe(true);
+
+    const differ = atTerminal(db, ['passwd', 'tess'], ['first long answer', 'second long answer']);
+    expect(differ.shown).toContain('the two passwords differ; nothing changed');
+    expect(differ.shown).not.toContain('long answer');
+    expect(differ.code).toBe(2);
+    expect(await verifyPassword(PW, rows(db)[0]!.pw_hash)).toBe(true);
   });
 });
