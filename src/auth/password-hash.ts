@@ -64,6 +64,11 @@ function dummyHash(): Promise<string> {
   return dummy;
 }
 
+/** Makes the dummy hash ahead of the first sign-in, so an unknown name costs no extra scrypt run even then. */
+export function prepareDummyHash(): void {
+  void dummyHash();
+}
+
 /**
  * Whether the password matches the stored hash, compared in constant time. `encoded` null (no
  * such account) still runs scrypt once, against a dummy hash, and answers false.

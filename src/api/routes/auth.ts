@@ -15,7 +15,7 @@ import type { Context } from 'koa';
 import { USER_NAME_PATTERN, MAX_PASSWORD } from '../../auth/account.js';
 import { resolveHsSecret } from '../../auth/keys.js';
 import { LoginThrottle } from '../../auth/login-throttle.js';
-import { verifyPassword } from '../../auth/password-hash.js';
+import { prepareDummyHash, verifyPassword } from '../../auth/password-hash.js';
 import { highestRole } from '../../auth/roles.js';
 import { mintToken } from '../../auth/token-signer.js';
 import { badRequest, LogaggError } from '../../errors.js';
@@ -33,7 +33,7 @@ export const LOGOUT_PATH = '/api/v1/auth/logout';
 /** Longest user name accepted in a request (longer is 400; the account names are shorter still). */
 const MAX_NAME = 256;
 /** A sign-in body is two short strings and a flag. */
-const LOGIN_BODY_BYTES = 4096;
+const LOGIN_BODY_BYTES = 8192;
 
 const invalidCredentials = () =>
   new HttpProblem(401, 'invalid-credentials', 'wrong user name or password', { headers: { 'WWW-Authenticate': 'Bearer realm="logagg"' } });
@@ -71,6 +71,7 @@ function accountsOf(env: RouteEnv): AccountsPort {
 export function registerPublicAuthRoutes(router: Router, env: RouteEnv): void {
   const { cfg } = env;
   const signer = signerOf(env);
+  if (env.deps.accounts && !('unavailable' in signer)) prepareDummyHash();
   const throttle = new LoginThrottle({
     maxFailures: cfg.auth.lockout.max_failures,
     windowMs: cfg.auth.lockout.window,
