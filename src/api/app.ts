@@ -1,7 +1,8 @@
 /**
  * The HTTP app, assembled in one place. Order matters:
  *   request id → latency metrics → security headers → problem details (catches everything
- *   below) → CORS → per-address rate limit → /healthz (public) → authentication →
+ *   below) → CORS → per-address rate limit → /healthz, sign-in and sign-out (public) →
+ *   authentication (Bearer or the session cookie; the CSRF header on the cookie's unsafe methods) →
  *   per-token rate limit → routers (/api/v1/… and the seed's unversioned paths).
  */
 import Router from '@koa/router';
@@ -20,6 +21,7 @@ import { QueryReader, type RawQuery } from '../query/params.js';
 import { RateLimiter, rateLimit } from './rate-limit.js';
 import { requestId } from './request-id.js';
 import { registerAlertRoutes } from './routes/alerts.js';
+import { registerAuthRoutes, registerPublicAuthRoutes } from './routes/auth.js';
 import { registerHealthRoute, registerReadyRoutes } from './routes/health.js';
 import { registerIngestRoute } from './routes/ingest.js';
 import { registerLogRoutes } from './routes/logs.js';
@@ -100,10 +102,11 @@ export function createApiApp(deps: ApiDeps, opts: { https?: boolean } = {}): Api
 
   const publicRouter = new Router({ methods: KNOWN_METHODS });
   registerHealthRoute(publicRouter);
+  registerPublicAuthRoutes(publicRouter, env);
   app.use(publicRouter.routes());
   app.use(publicRouter.allowedMethods());
 
-  app.use(authenticate({ auth: cfg.auth, keys, queryTokenPaths: new Set([STREAM_PATH]) }));
+  app.use(authenticate({ auth: cfg.auth, keys, queryTokenPaths: new Set([STREAM_PATH]), ...(deps.accounts ? { accounts: deps.accounts } : {}) }));
   if (rl.enabled) {
     const perToken = new RateLimiter({ rate: rl.per_token.rate, burst: rl.per_token.burst, maxKeys: rl.max_clients, clock: () => performance.now() });
     app.use(rateLimit(perToken, 'token', (ctx) => String((ctx.state.principal as { tokenId: string }).tokenId)));
@@ -114,6 +117,7 @@ export function createApiApp(deps: ApiDeps, opts: { https?: boolean } = {}): Api
   registerStreamRoute(v1, env);
   registerIngestRoute(v1, env);
   registerSilenceRoutes(v1, env);
+  registerAuthRoutes(v1);
   const openapi = buildOpenApi(cfg, deps.ingest ? { ingest: { maxBodyBytes: deps.ingest.maxBodyBytes, maxLines: deps.ingest.maxLines } } : {});
   v1.get('/openapi.json', requireRole('viewer'), (ctx) => {
     new QueryReader(ctx.query as RawQuery, []);

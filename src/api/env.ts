@@ -8,7 +8,7 @@ import type { Logger } from '../logger.js';
 import type { LogReader } from '../store/log-reader.js';
 import type { Store } from '../store/store.js';
 import type { ApiMetrics } from './api-metrics.js';
-import type { AlertsPort, RulesPort, SilencesPort } from './ports.js';
+import type { AccountsPort, AlertsPort, RulesPort, SilencesPort } from './ports.js';
 import type { StreamHub } from './stream-hub.js';
 
 export type ApiSettings = FrozenConfig['api'];
@@ -21,6 +21,8 @@ export interface ApiDeps {
   rules?: RulesPort;
   /** GET/POST/DELETE /api/v1/silences; absent = 503 (no detection in this process). */
   silences?: SilencesPort;
+  /** Local accounts for sign-in; absent = POST /api/v1/auth/login answers 503 (tokens still work). */
+  accounts?: AccountsPort;
   /** Ingest counters when ingest runs in this process; absent = the API runs alone. */
   stats?: IngestStats;
   /** The Kafka source (KafkaSource satisfies this), for /readyz. */

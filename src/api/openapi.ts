@@ -11,6 +11,7 @@ import { PROBLEM_CONTENT_TYPE } from './problem.js';
 import { BUCKETS } from './summary.js';
 import { notificationsPathItem } from './routes/notifications.js';
 import { silencePathItems } from './routes/silences.js';
+import { authPathItems } from './routes/auth.js';
 import { FTS_LIMITS } from '../store/fts-query.js';
 import { CURSOR_PATTERN } from '../store/cursor.js';
 import { LEVEL_PATTERN, LIST_ITEM_SCHEMA, MAX_LIST, MAX_VALUE, TIME_PATTERN } from '../query/params.js';
@@ -284,6 +285,7 @@ export function buildOpenApi(cfg: ApiSettings, opts: { ingest?: IngestLimits } =
   };
   if (opts.ingest) paths['/api/v1/ingest'] = ingestPath(opts.ingest);
   for (const [path, item] of Object.entries(silencePathItems(cfg, ERRORS, problem))) paths[`/api/v1${path}`] = item;
+  Object.assign(paths, authPathItems(ERRORS, problem));
   paths['/api/v1/openapi.json'] = {
     get: { operationId: 'openapi', summary: 'This document (role viewer).', responses: { '200': { description: 'OpenAPI 3.1', content: { 'application/json': { schema: { type: 'object' } } } }, ...ERRORS } },
   };
@@ -311,14 +313,17 @@ export function buildOpenApi(cfg: ApiSettings, opts: { ingest?: IngestLimits } =
       title: 'logagg API',
       version: VERSION,
       description:
-        'Logs, alerts and metrics of a logagg appliance. Every route but /healthz needs a JWT (Authorization: Bearer). Roles: viewer < analyst < admin. Errors are RFC 9457 problem details. Timestamps are ISO 8601 UTC.',
+        'Logs, alerts and metrics of a logagg appliance. Every route but /healthz, /api/v1/auth/login and /api/v1/auth/logout needs a JWT: Authorization: Bearer, or the logagg_session cookie set by /api/v1/auth/login (then POST, PUT, PATCH and DELETE must also send X-Requested-With: logagg). Roles: viewer < analyst < admin. Errors are RFC 9457 problem details. Timestamps are ISO 8601 UTC.',
     },
     jsonSchemaDialect: 'https://json-schema.org/draft/2020-12/schema',
     servers: [{ url: '/' }],
-    security: [{ bearerAuth: [] }],
+    security: [{ bearerAuth: [] }, { cookieAuth: [] }],
     paths,
     components: {
-      securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+      securitySchemes: {
+        bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
+        cookieAuth: { type: 'apiKey', in: 'cookie', name: 'logagg_session', description: 'Set by POST /api/v1/auth/login.' },
+      },
       schemas: SCHEMAS,
     },
   };

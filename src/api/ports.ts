@@ -9,6 +9,8 @@ import type { Severity } from '../core/event.js';
 import type { RefusedRule, RuleInfo } from '../core/rules/rule-info.js';
 import type { NewSilence, Silence } from '../core/silence.js';
 import type { ExpireResult, SilenceListFilter, SilencePage } from '../store/silence-store.js';
+import type { Account } from '../auth/account.js';
+import type { LoginAttempt } from '../store/user-store.js';
 
 export interface AlertsPort {
   /**
@@ -59,4 +61,16 @@ export interface SilencesPort {
   create(s: NewSilence, now: number): Promise<Silence>;
   /** Ends it now; null when absent or outside hostScope. */
   expire(id: number, by: string, now: number, hostScope?: readonly string[]): Promise<ExpireResult | null>;
+}
+
+/**
+ * Local accounts, for sign-in (POST /api/v1/auth/login) and for ending the sessions of changed
+ * or removed accounts. Reads on the API's connection; recording an attempt needs the writer,
+ * and is asynchronous for the same reason as AlertsPort.transition.
+ */
+export interface AccountsPort {
+  /** The account of this exact name, or null. */
+  find(name: string): Account | null;
+  /** Records a sign-in attempt (login_audit); rejects when it cannot be recorded. */
+  record(attempt: LoginAttempt): Promise<void>;
 }

@@ -22,6 +22,10 @@ export interface Principal {
   hostScope: readonly string[] | undefined;
   /** Identifies the token for per-token rate limiting (a hash, never the token). */
   tokenId: string;
+  /** Where the token came from: a Bearer header (or access_token), or the console's session cookie. */
+  via?: 'cookie' | 'bearer';
+  /** The token's exp, epoch ms. */
+  expiresAt?: number;
 }
 
 export function hasRole(p: Principal, needed: ReadRole | 'ingest'): boolean {

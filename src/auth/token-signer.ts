@@ -20,6 +20,8 @@ export interface MintOptions {
   audience?: string | null;
   rolesClaim?: string;
   hostsClaim?: string;
+  /** More claims (e.g. the session version of a sign-in); the registered ones above win. */
+  extraClaims?: Record<string, unknown>;
 }
 
 const b64 = (v: unknown): string => Buffer.from(JSON.stringify(v), 'utf8').toString('base64url');
@@ -32,6 +34,7 @@ export function signHs256(payload: Record<string, unknown>, secret: Buffer): str
 export function mintToken(o: MintOptions): string {
   const iat = Math.floor(o.now / 1000);
   const payload: Record<string, unknown> = {
+    ...o.extraClaims,
     sub: o.subject,
     [o.rolesClaim ?? 'roles']: [...o.roles],
     iat,

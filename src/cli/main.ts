@@ -21,6 +21,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   notify: async () => (await import('./commands/notify.js')).registerNotify,
   rules: async () => (await import('./commands/rules.js')).registerRules,
   silence: async () => (await import('./commands/silence.js')).registerSilence,
+  user: async () => (await import('./commands/user.js')).registerUser,
   parse: async () => (await import('./commands/parse.js')).registerParse,
   version: async () => (await import('./commands/version.js')).registerVersion,
 };

@@ -330,6 +330,40 @@ CREATE TABLE ingest_keys (
 CREATE INDEX ingest_keys_created ON ingest_keys (created_at);
 `,
   },
+  {
+    // Taken by another branch (the lead renumbers at merge); empty here so the list has no gap.
+    version: 8,
+    name: 'reserved',
+    sql: '',
+  },
+  {
+    version: 9,
+    name: 'local accounts and the sign-in audit',
+    sql: `
+-- Local accounts of the web console and the API (logagg user add|passwd|del|list; docs/api.md,
+-- "Users and sign-in"). pw_hash is PHC-encoded scrypt with its own parameters, never the password.
+CREATE TABLE users (
+  name TEXT PRIMARY KEY,
+  role TEXT NOT NULL,                -- viewer | analyst | admin
+  hosts TEXT,                        -- JSON array of host names or patterns; NULL = every host
+  pw_hash TEXT NOT NULL,
+  created_at INTEGER NOT NULL,       -- epoch ms
+  updated_at INTEGER NOT NULL,       -- epoch ms; sessions issued before a change are refused
+  disabled INTEGER NOT NULL DEFAULT 0
+);
+-- Every sign-in attempt: who (as typed), from where, and how it ended. Never the password.
+CREATE TABLE login_audit (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  ts INTEGER NOT NULL,               -- epoch ms
+  name TEXT NOT NULL,
+  peer TEXT NOT NULL,
+  outcome TEXT NOT NULL,             -- success | failure | locked
+  reason TEXT                        -- why it failed; NULL on success
+);
+CREATE INDEX login_audit_ts ON login_audit (ts);
+CREATE INDEX login_audit_name_ts ON login_audit (name, ts);
+`,
+  },
 ];
 
 /** The schema version this code writes and understands. */

@@ -13,6 +13,7 @@ import { buildOpenApi } from '../../src/api/openapi.js';
 import type { IngestStats } from '../../src/ingest/ingest-stats.js';
 import { LogWriter } from '../../src/store/log-writer.js';
 import { openStore, type Store } from '../../src/store/store.js';
+import { SqliteAccountsPort } from '../../src/store/account-port.js';
 import { deferCleanup, tempDir } from '../helpers/temp.js';
 import { AlertSeed } from './alert-seed.js';
 import { OpenApiChecker } from './openapi-check.js';
@@ -127,6 +128,8 @@ export interface StartOptions {
   stats?: IngestStats;
   consumer?: { readonly isConnected: boolean };
   clock?: () => number;
+  /** Serve no account store (sign-in answers 503). */
+  noAccounts?: boolean;
 }
 
 export async function startApi(opts: StartOptions = {}): Promise<TestApi> {
@@ -152,6 +155,7 @@ export async function startApi(opts: StartOptions = {}): Promise<TestApi> {
     ...(opts.stats ? { stats: opts.stats } : {}),
     ...(opts.consumer ? { consumer: opts.consumer } : {}),
     ...(opts.clock ? { clock: opts.clock } : {}),
+    ...(opts.noAccounts ? {} : { accounts: new SqliteAccountsPort(readStore, writerStore) }),
   });
   deferCleanup(() => server.close());
   const checker = new OpenApiChecker(buildOpenApi(config));

@@ -1,8 +1,13 @@
 /**
- * Authentication: koa-jwt verifies the bearer token (jsonwebtoken underneath) with the pinned
+ * Authentication: koa-jwt verifies the token (jsonwebtoken underneath) with the pinned
  * algorithm and the configured key, issuer, audience and clock skew; then the claims become a
  * Principal on ctx.state.principal. Every failure is a 401 problem with a WWW-Authenticate
  * header (RFC 6750) and a detail saying what was wrong; a missing role is a 403.
+ *
+ * The token comes from `Authorization: Bearer`, else (on the stream) `?access_token=`, else the
+ * console's session cookie (session-cookie.ts), whose unsafe requests must carry the CSRF
+ * header. A session token (it carries SESSION_VERSION_CLAIM) is refused once its account was
+ * removed, disabled or given a new password.
  */
 import { createHash } from 'node:crypto';
 import type { Context, Middleware, Next } from 'koa';
@@ -10,6 +15,8 @@ import koaJwt from 'koa-jwt';
 import type { ApiConfig } from '../../config/sections/api.js';
 import { HttpProblem } from '../problem.js';
 import type { VerificationKeys } from '../../auth/keys.js';
+import type { AccountsPort } from '../ports.js';
+import { checkCsrf, looksLikeJwt, readSessionCookie } from './session-cookie.js';
 import { hasRole, highestRole, parseHostsClaim, parseRolesClaim, type Principal, type ReadRole } from '../../auth/roles.js';
 
 type AuthConfig = Readonly<ApiConfig['auth']>;
@@ -48,7 +55,15 @@ export interface AuthenticateOptions {
    * cannot send headers. Elsewhere a token in the URL is ignored (URLs end up in logs).
    */
   queryTokenPaths?: ReadonlySet<string>;
+  /** Local accounts, to end the sessions of accounts changed since; absent = sessions are not checked. */
+  accounts?: AccountsPort;
 }
+
+/**
+ * The claim of session tokens (POST /api/v1/auth/login) holding the account's updated_at when
+ * the token was issued: a later password change or removal ends the session.
+ */
+export const SESSION_VERSION_CLAIM = 'pwv';
 
 /** Verifies the token and sets ctx.state.principal; throws 401 problems. */
 export function authenticate(opts: AuthenticateOptions): Middleware {
@@ -62,6 +77,8 @@ export function authenticate(opts: AuthenticateOptions): Middleware {
     key: 'jwt',
     tokenKey: 'jwtToken',
     getToken: (ctx: Context): string | null => {
+      const cookie = (ctx.state as { sessionToken?: string }).sessionToken;
+      if (cookie !== undefined) return cookie;
       if (!queryPaths.has(ctx.path)) return null;
       const t = ctx.query.access_token;
       return typeof t === 'string' && t !== '' ? t : null;
@@ -74,21 +91,42 @@ export function authenticate(opts: AuthenticateOptions): Middleware {
   return async (ctx: Context, next: Next) => {
     const header = ctx.get('Authorization');
     const fromQuery = queryPaths.has(ctx.path) && typeof ctx.query.access_token === 'string';
-    if (header === '' && !fromQuery) throw unauthorized('this endpoint needs a token: send Authorization: Bearer <jwt>', false);
+    const cookie = header === '' && !fromQuery ? readSessionCookie(ctx) : null;
+    if (header === '' && !fromQuery && cookie === null) {
+      throw unauthorized('this endpoint needs a token: send Authorization: Bearer <jwt>, or sign in (POST /api/v1/auth/login)', false);
+    }
     if (header !== '' && !/^Bearer [A-Za-z0-9._~+/=-]+$/i.test(header.trim())) {
       throw unauthorized('the Authorization header must be "Bearer <jwt>"', true);
     }
+    if (cookie !== null) {
+      if (!looksLikeJwt(cookie)) throw unauthorized('the session cookie does not hold a token; sign in again', true);
+      (ctx.state as { sessionToken?: string }).sessionToken = cookie;
+    }
     await jwt(ctx, async () => undefined);
-    const state = ctx.state as { jwt?: unknown; jwtToken?: string; jwtOriginalError?: unknown };
+    const state = ctx.state as { jwt?: unknown; jwtToken?: string; jwtOriginalError?: unknown; sessionToken?: string };
+    delete state.sessionToken;
     if (state.jwtOriginalError !== undefined || state.jwt === undefined) throw unauthorized(describeJwtError(state.jwtOriginalError), true);
-    ctx.state.principal = toPrincipal(state.jwt, state.jwtToken ?? '', auth);
+    const principal = toPrincipal(state.jwt, state.jwtToken ?? '', auth, cookie !== null ? 'cookie' : 'bearer');
+    if (opts.accounts !== undefined) checkSession(state.jwt as Record<string, unknown>, opts.accounts);
+    ctx.state.principal = principal;
     delete state.jwt;
     delete state.jwtToken;
+    if (principal.via === 'cookie') checkCsrf(ctx);
     await next();
   };
 }
 
-function toPrincipal(payload: unknown, token: string, auth: AuthConfig): Principal {
+/** 401 for a session token whose account was removed, disabled or changed after it was issued. */
+function checkSession(claims: Record<string, unknown>, accounts: AccountsPort): void {
+  const version = claims[SESSION_VERSION_CLAIM];
+  if (version === undefined) return;
+  const account = typeof claims.sub === 'string' ? accounts.find(claims.sub) : null;
+  if (account === null || account.disabled || account.updated_at !== version) {
+    throw unauthorized('the session ended: the account was removed, disabled or given a new password; sign in again', true);
+  }
+}
+
+function toPrincipal(payload: unknown, token: string, auth: AuthConfig, via: 'cookie' | 'bearer'): Principal {
   if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) throw unauthorized('the token payload must be a JSON object', true);
   const claims = payload as Record<string, unknown>;
   if (typeof claims.exp !== 'number') throw unauthorized('the token has no exp claim; tokens must expire', true);
@@ -102,6 +140,8 @@ function toPrincipal(payload: unknown, token: string, auth: AuthConfig): Princip
     roles: roles.value,
     hostScope: hosts.value,
     tokenId: createHash('sha256').update(token).digest('base64url').slice(0, 22),
+    via,
+    expiresAt: claims.exp * 1000,
   };
 }
 

@@ -5,7 +5,7 @@
  * watches it: a thread that dies without being asked to is logged and fails `crashed`.
  *
  * The ingest side keeps what only it may touch: the detection engine (rules list and
- * enable/disable), the writer connection (alert state changes and silences, so the one writer stays the one
+ * enable/disable), the writer connection (alert state changes, silences and the sign-in audit, so the one writer stays the one
  * writer and a change waits for a batch on this thread, not by blocking the API thread on a
  * SQLite lock), and the direct-ingest queue (POST /api/v1/ingest).
  */
@@ -19,6 +19,7 @@ import { enqueueForTransition } from '../../notify/outbox.js';
 import { currentRuntime } from '../../runtime/runtime-handoff.js';
 import { SqliteAlertsPort } from '../../store/alert-port.js';
 import { SqliteSilencesPort } from '../../store/silence-port.js';
+import { SqliteAccountsPort } from '../../store/account-port.js';
 import type { Store } from '../../store/store.js';
 import type { IngestPort } from '../env.js';
 import type { RulesPort } from '../ports.js';
@@ -127,6 +128,7 @@ export function spawnApiThread(settings: ApiThreadSettings): SpawnedApiThread {
       // A resolve or reopen made through the API is announced in the change's own transaction.
       const changes = new SqliteAlertsPort(side.writer, side.writer, enqueueForTransition);
       const silences = new SqliteSilencesPort(side.writer, side.writer);
+      const accounts = new SqliteAccountsPort(side.writer, side.writer);
       stopRpc = serveRpc<IngestSideCalls>(port1, {
         rulesList: () => need(side.rules, 'the rule set').list(),
         rulesSetEnabled: (id, enabled, by) => need(side.rules, 'the rule set').setEnabled(id, enabled, by),
@@ -134,6 +136,7 @@ export function spawnApiThread(settings: ApiThreadSettings): SpawnedApiThread {
         alertTransition: (id, change, hostScope) => changes.transition(id, change, hostScope),
         silenceCreate: (silence, now) => silences.create(silence, now),
         silenceExpire: (id, by, now, hostScope) => silences.expire(id, by, now, hostScope),
+        loginRecord: (attempt) => accounts.record(attempt),
         // A Buffer crosses the thread boundary as a Uint8Array: view the same bytes as a Buffer again.
         ingestSubmit: (lines, peer, request) =>
           need(side.ingest, 'direct ingest').submit(

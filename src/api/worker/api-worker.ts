@@ -4,7 +4,7 @@
  * ingest) answered by the main thread over RPC, and the ingest counters kept from the snapshots
  * the main thread sends. A request here never waits for an ingest step on the main thread
  * unless it needs the ingest side (PATCH /rules, PATCH /alerts, POST and DELETE /silences,
- * POST /ingest, /metrics).
+ * POST /ingest, /metrics, and the audit record of POST /auth/login).
  */
 import { type MessagePort } from 'node:worker_threads';
 import { storeOptionsFromConfig } from '../../store/store-options.js';
@@ -13,12 +13,15 @@ import type { IdempotentRequest, IngestAnswer } from '../../listen/http-ingest.j
 import { createLogger } from '../../logger.js';
 import { SqliteAlertsPort } from '../../store/alert-port.js';
 import { SqliteSilencesPort } from '../../store/silence-port.js';
+import { SqliteAccountsPort } from '../../store/account-port.js';
+import type { Account } from '../../auth/account.js';
+import type { LoginAttempt } from '../../store/user-store.js';
 import type { ExpireResult, SilenceListFilter, SilencePage } from '../../store/silence-store.js';
 import type { NewSilence, Silence } from '../../core/silence.js';
 import { openStore, type Store } from '../../store/store.js';
 import type { IngestPort } from '../env.js';
 import type { Alert, AlertChange, AlertFeed, AlertFilter, AlertPage, AlertState } from '../../core/alert.js';
-import type { AlertsPort, RulesPort, SilencesPort } from '../ports.js';
+import type { AccountsPort, AlertsPort, RulesPort, SilencesPort } from '../ports.js';
 import type { RefusedRule, RuleInfo } from '../../core/rules/rule-info.js';
 import { startApiServer, type ApiServer } from '../server.js';
 import { API_WORKER_KIND, type ApiWorkerData, type ApiWorkerStart, type FromWorker, type IngestSideCalls, type IngestState, type ToWorker } from './protocol.js';
@@ -84,6 +87,23 @@ class WorkerSilencesPort implements SilencesPort {
   }
   expire(id: number, by: string, now: number, hostScope?: readonly string[]): Promise<ExpireResult | null> {
     return this.calls.call('silenceExpire', [id, by, now, hostScope]);
+  }
+}
+
+/** Accounts read on this thread's connection; sign-in attempts recorded on the main thread's writer. */
+class WorkerAccountsPort implements AccountsPort {
+  private readonly local: SqliteAccountsPort;
+  constructor(
+    reader: Store,
+    private readonly calls: Calls,
+  ) {
+    this.local = new SqliteAccountsPort(reader, null);
+  }
+  find(name: string): Account | null {
+    return this.local.find(name);
+  }
+  record(attempt: LoginAttempt): Promise<void> {
+    return this.calls.call('loginRecord', [attempt]);
   }
 }
 
@@ -177,6 +197,7 @@ export function runApiWorker(data: ApiWorkerData, parent: MessagePort): void {
         logger,
         alerts: new WorkerAlertsPort(reader, calls),
         silences: new WorkerSilencesPort(reader, calls),
+        accounts: new WorkerAccountsPort(reader, calls),
         ...(s.rules ? { rules } : {}),
       });
       post({ type: 'listening', url: api.url });

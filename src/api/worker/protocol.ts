@@ -19,6 +19,7 @@ import type { RefusedRule, RuleInfo } from '../../core/rules/rule-info.js';
 import type { WireError } from '../../runtime/thread-rpc.js';
 import type { NewSilence, Silence } from '../../core/silence.js';
 import type { ExpireResult } from '../../store/silence-store.js';
+import type { LoginAttempt } from '../../store/user-store.js';
 
 /** Marks the workerData of the API worker (the single executable starts its one bundle as the worker). */
 export const API_WORKER_KIND = 'logagg-api-worker';
@@ -65,6 +66,8 @@ export interface IngestSideCalls {
   alertTransition(id: number, change: AlertChange, hostScope: readonly string[] | undefined): Promise<Alert | null>;
   silenceCreate(s: NewSilence, now: number): Promise<Silence>;
   silenceExpire(id: number, by: string, now: number, hostScope: readonly string[] | undefined): Promise<ExpireResult | null>;
+  /** Records a sign-in attempt (login_audit) on the writer. */
+  loginRecord(attempt: LoginAttempt): Promise<void>;
   /** Lines arrive as Uint8Array (a Buffer crosses as its bytes). */
   ingestSubmit(lines: Uint8Array[], peer: string, request: IdempotentRequest | undefined): Promise<IngestAnswer>;
   ingestState(): IngestState;

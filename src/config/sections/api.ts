@@ -37,6 +37,16 @@ const authSchema = z
     roles_claim: z.string().min(1).default('roles'),
     /** Claim holding the host scope: a list of host names or `*` patterns; absent = all hosts. */
     hosts_claim: z.string().min(1).default('hosts'),
+    /** Lifetime of a session (the token POST /api/v1/auth/login issues; HS256 only). */
+    session_ttl: duration.default(43_200_000),
+    /** Sign-in lockout, per account name and per client address. */
+    lockout: z
+      .strictObject({
+        /** Failed sign-ins within `window` after which further attempts get 429 until the window passes. */
+        max_failures: z.number().int().min(1).max(1000).default(5),
+        window: duration.default(900_000),
+      })
+      .prefault({}),
   })
   .prefault({});
 

@@ -141,6 +141,12 @@ describe('RS256 with a public key file', () => {
     expect((await api.call('/api/v1/logs?limit=1', { token: sign() })).status).toBe(200);
   });
 
+  test('sign-in is not available (it mints HS256 tokens): 503 saying why', async () => {
+    const r = await api.call('/api/v1/auth/login', { method: 'POST', token: null, body: { username: 'alice', password: 'correct horse battery' } });
+    expect(r.status).toBe(503);
+    expect(r.body.detail).toMatch(/api.auth.algorithm is RS256/);
+  });
+
   test.each<[string, () => string]>([
     ['signed by another key', () => sign(rsaOther.privateKey)],
     ['HS256 signed with the public key as secret (alg confusion)', () => jwt.sign({ sub: 'r', roles: ['admin'] }, rsaPublicPem, { algorithm: 'HS256', expiresIn: 600 })],

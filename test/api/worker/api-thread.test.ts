@@ -14,6 +14,8 @@ import { loadConfig } from '../../../src/config/load.js';
 import { LogaggError } from '../../../src/errors.js';
 import { IngestStats } from '../../../src/ingest/ingest-stats.js';
 import { openStore } from '../../../src/store/store.js';
+import { hashPassword } from '../../../src/auth/password-hash.js';
+import { addUser, recentLoginAttempts } from '../../../src/store/user-store.js';
 import { deferCleanup, tempDir } from '../../helpers/temp.js';
 import { alertRows, finding, writeBatch } from '../../store/alert-fixtures.js';
 import { T0 } from '../../store/fixtures.js';
@@ -63,6 +65,24 @@ const problem = (b: Record<string, unknown>) => {
 };
 
 describe('the API on its worker thread', () => {
+  test('sign-in reads the account on this thread and records the attempt on the main thread\'s writer', async () => {
+    const { api, writer } = await thread();
+    addUser(writer, { name: 'alice', role: 'analyst', hosts: ['web-*'], pw_hash: await hashPassword('correct horse battery', { ln: 4, r: 8, p: 1 }) }, Date.now());
+    const post = (password: string) =>
+      fetch(api.url + '/api/v1/auth/login', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username: 'alice', password }) });
+    const ok = await post('correct horse battery');
+    expect(ok.status).toBe(200);
+    expect(await ok.json()).toMatchObject({ role: 'analyst', hosts: ['web-*'] });
+    const cookie = /^logagg_session=[^;]+/.exec(ok.headers.get('set-cookie') ?? '')![0];
+    const me = await fetch(api.url + '/api/v1/auth/me', { headers: { Cookie: cookie } });
+    expect(await me.json()).toMatchObject({ sub: 'alice', role: 'analyst', via: 'cookie' });
+    expect((await post('not the password')).status).toBe(401);
+    expect(recentLoginAttempts(writer, 10).map((a) => [a.name, a.outcome, a.reason])).toEqual([
+      ['alice', 'failure', 'wrong password'],
+      ['alice', 'success', null],
+    ]);
+  });
+
   test('GET and PATCH /rules act on the rules of this thread', async () => {
     const rules = new MemoryRules(RULES);
     const { call } = await thread({ rules });
