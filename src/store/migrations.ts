@@ -331,13 +331,7 @@ CREATE INDEX ingest_keys_created ON ingest_keys (created_at);
 `,
   },
   {
-    // Taken by another branch (the lead renumbers at merge); empty here so the list has no gap.
     version: 8,
-    name: 'reserved',
-    sql: '',
-  },
-  {
-    version: 9,
     name: 'local accounts and the sign-in audit',
     sql: `
 -- Local accounts of the web console and the API (logagg user add|passwd|del|list; docs/api.md,

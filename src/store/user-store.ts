@@ -1,5 +1,5 @@
 /**
- * Local accounts and the sign-in audit (tables users and login_audit, migration 9). Changes are
+ * Local accounts and the sign-in audit (tables users and login_audit, migration 8). Changes are
  * short transactions on the writer connection, safe beside a running `serve`; reads work on a
  * read-only one. Every value is a bound parameter.
  */
