@@ -330,6 +330,34 @@ CREATE TABLE ingest_keys (
 CREATE INDEX ingest_keys_created ON ingest_keys (created_at);
 `,
   },
+  // 8 and 9 are taken by branches being written at the same time; these placeholders keep the
+  // list without gaps until they are merged (the lead replaces them then).
+  { version: 8, name: 'reserved (another branch)', sql: '' },
+  { version: 9, name: 'reserved (another branch)', sql: '' },
+  {
+    version: 10,
+    name: 'forwarding cursors',
+    sql: `
+-- One row per forwarding output (docs/operations.md, "Forwarding"): how far it has forwarded,
+-- advanced only after the broker acknowledged, so a restart resumes there (at least once,
+-- never ahead of the store), and its counters since the row was created (logagg status,
+-- /metrics), and whether it is failing now (/readyz).
+CREATE TABLE forward_cursors (
+  output TEXT PRIMARY KEY,           -- a name under forward.outputs
+  last_log_id INTEGER NOT NULL,      -- the newest logs.id forwarded (or passed over by the filter)
+  last_alert_seq INTEGER NOT NULL,   -- the newest alerts.change_seq forwarded
+  events_sent INTEGER NOT NULL DEFAULT 0,
+  alerts_sent INTEGER NOT NULL DEFAULT 0,
+  errors INTEGER NOT NULL DEFAULT 0, -- failed produce requests (each retried)
+  last_error TEXT,                   -- why the last one failed (never a secret)
+  last_error_at INTEGER,             -- epoch ms
+  failing_since INTEGER,             -- epoch ms of the first failure since the last success; NULL when sending
+  degraded_after INTEGER NOT NULL,   -- ms: forward.degraded_after, for /readyz on another connection
+  last_sent_at INTEGER,              -- epoch ms of the last acknowledged request
+  created_at INTEGER NOT NULL
+) WITHOUT ROWID;
+`,
+  },
 ];
 
 /** The schema version this code writes and understands. */

@@ -1,0 +1,64 @@
+/**
+ * The producer of a forwarding output (src/forward/): kafkajs, idempotent, every request
+ * acknowledged by all in-sync replicas (acks=all), so a message the broker acknowledged is
+ * not lost with the partition leader, and the producer's own retries never write it twice.
+ * kafkajs stays under src/ingest; the forwarder sees only ForwardProducer.
+ */
+import { CompressionTypes, type Producer } from 'kafkajs';
+import type { FrozenConfig } from '../config/load.js';
+import type { OutMessage } from '../core/forward-message.js';
+import type { Logger } from '../logger.js';
+import { createKafka } from './kafka-client.js';
+
+export interface ForwardProducer {
+  /** Resolves once the broker acknowledged every message (acks=all); rejects otherwise. */
+  send(topic: string, messages: readonly OutMessage[]): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface ForwardProducerOptions {
+  /** The appliance's kafka section: TLS, SASL and client id; `brokers` replaces its brokers when given. */
+  kafka: FrozenConfig['kafka'];
+  brokers: readonly string[] | null;
+  compression: 'none' | 'gzip';
+  /** One request, acknowledgements included, ms. */
+  timeoutMs: number;
+  /** Used in the client id (`<kafka.client_id>-forward-<output>`). */
+  output: string;
+  logger: Logger;
+}
+
+export function createForwardProducer(opts: ForwardProducerOptions): ForwardProducer {
+  const kafka = createKafka({ ...opts.kafka, brokers: [...(opts.brokers ?? opts.kafka.brokers)], client_id: `${opts.kafka.client_id}-forward-${opts.output}` }, opts.logger);
+  const producer: Producer = kafka.producer({
+    idempotent: true,
+    maxInFlightRequests: 1,
+    // A topic name with a typo must fail loudly, not create a topic.
+    allowAutoTopicCreation: false,
+    // Short: the forwarder retries from its cursor with its own backoff and records each failure.
+    retry: { retries: 3, initialRetryTime: 300, maxRetryTime: 3_000 },
+  });
+  let connected: Promise<void> | null = null;
+  const compression = opts.compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None;
+  return {
+    async send(topic, messages) {
+      if (messages.length === 0) return;
+      connected ??= producer.connect().catch((e: unknown) => {
+        connected = null;
+        throw e;
+      });
+      await connected;
+      await producer.send({
+        topic,
+        acks: -1,
+        timeout: opts.timeoutMs,
+        compression,
+        messages: messages.map((m) => ({ key: m.key, value: m.value, headers: m.headers })),
+      });
+    },
+    async close() {
+      connected = null;
+      await producer.disconnect().catch(() => undefined);
+    },
+  };
+}
