@@ -4,7 +4,9 @@
  * counters `logagg status`, /metrics and /readyz show. Writes are short transactions on the
  * control connection (src/app/ingest-service.ts); reads work on a read-only connection.
  */
+import { alertChangeHead } from './alert-reader.js';
 import { sqlOf } from './connection.js';
+import { maxLogId } from './log-follow.js';
 import { toStoreError } from './sqlite.js';
 import type { Store } from './store.js';
 
@@ -130,4 +132,9 @@ export function forwardStatus(store: Store, heads: { logId: number; alertSeq: nu
     degraded: r.failing_since !== null && now - r.failing_since > r.degraded_after,
     last_sent_at: r.last_sent_at,
   }));
+}
+
+/** forwardStatus against the store's newest log id and alert change, now. */
+export function readForwardStatus(store: Store, now: number): ForwardOutputStatus[] {
+  return forwardStatus(store, { logId: maxLogId(store), alertSeq: alertChangeHead(store) }, now);
 }

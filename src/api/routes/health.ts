@@ -1,10 +1,12 @@
 /**
  * GET /healthz (liveness; no auth), GET /readyz (store readable, consumer state, lag; viewer;
- * `degraded`, still 200, while rules are refused: ingest and the other rules run),
+ * `degraded`, still 200, while rules are refused: ingest and the other rules run, or while a
+ * forwarding output has failed for longer than forward.degraded_after: ingest goes on),
  * GET /metrics (Prometheus text; viewer with an unscoped token: it covers every host).
  */
 import type Router from '@koa/router';
 import { maxLogId } from '../../store/log-follow.js';
+import { readForwardStatus, type ForwardOutputStatus } from '../../store/forward-cursors.js';
 import { requireRole, requireUnscoped } from '../auth/authenticate.js';
 import type { RouteEnv } from '../env.js';
 import { QueryReader, type RawQuery } from '../../query/params.js';
@@ -31,15 +33,32 @@ export function registerReadyRoutes(router: Router, env: RouteEnv): void {
     for (const v of deps.stats?.lag.values() ?? []) lag += v;
     const ready = store.ok && consumer !== 'disconnected';
     const refused = deps.rules ? deps.rules.refusedCount() : null;
+    // Read from the database (forward_cursors), so the API's own connection sees what the forwarder recorded.
+    let forwarding: ForwardOutputStatus[] = [];
+    if (store.ok) {
+      try {
+        forwarding = readForwardStatus(deps.store, env.now());
+      } catch {
+        forwarding = [];
+      }
+    }
+    const degraded = (refused !== null && refused > 0) || forwarding.some((f) => f.degraded);
     ctx.status = ready ? 200 : 503;
     ctx.body = {
-      status: !ready ? 'not ready' : refused !== null && refused > 0 ? 'degraded' : 'ready',
+      status: !ready ? 'not ready' : degraded ? 'degraded' : 'ready',
       store,
       consumer,
       lag: deps.stats ? lag : null,
       last_batch_at: deps.stats && deps.stats.lastBatchAt > 0 ? new Date(deps.stats.lastBatchAt).toISOString() : null,
       streams: env.hub.size,
       rules_refused: refused,
+      forwarding: forwarding.map((f) => ({
+        output: f.output,
+        events_behind: f.events_behind,
+        alerts_behind: f.alerts_behind,
+        failing_since: f.failing_since === null ? null : new Date(f.failing_since).toISOString(),
+        degraded: f.degraded,
+      })),
     };
   });
 
