@@ -10,6 +10,33 @@ import type { OutMessage } from '../core/forward-message.js';
 import type { Logger } from '../logger.js';
 import { createKafka } from './kafka-client.js';
 
+/**
+ * A broker refuses a request larger than its message.max.bytes (1 MiB by default), compressed or
+ * not: a batch is sent in requests of at most this many bytes (keys, values and headers,
+ * uncompressed), one after the other.
+ */
+export const MAX_REQUEST_BYTES = 512 * 1024;
+
+/** The messages in runs of at most maxBytes (a message larger than that alone), in order. */
+export function splitBySize<T extends OutMessage>(messages: readonly T[], maxBytes = MAX_REQUEST_BYTES): T[][] {
+  const out: T[][] = [];
+  let run: T[] = [];
+  let bytes = 0;
+  for (const m of messages) {
+    let size = Buffer.byteLength(m.key) + Buffer.byteLength(m.value) + 64;
+    for (const [k, v] of Object.entries(m.headers)) size += Buffer.byteLength(k) + Buffer.byteLength(v);
+    if (run.length > 0 && bytes + size > maxBytes) {
+      out.push(run);
+      run = [];
+      bytes = 0;
+    }
+    run.push(m);
+    bytes += size;
+  }
+  if (run.length > 0) out.push(run);
+  return out;
+}
+
 export interface ForwardProducer {
   /** Resolves once the broker acknowledged every message (acks=all); rejects otherwise. */
   send(topic: string, messages: readonly OutMessage[]): Promise<void>;
@@ -48,13 +75,15 @@ export function createForwardProducer(opts: ForwardProducerOptions): ForwardProd
         throw e;
       });
       await connected;
-      await producer.send({
-        topic,
-        acks: -1,
-        timeout: opts.timeoutMs,
-        compression,
-        messages: messages.map((m) => ({ key: m.key, value: m.value, headers: m.headers })),
-      });
+      for (const run of splitBySize(messages)) {
+        await producer.send({
+          topic,
+          acks: -1,
+          timeout: opts.timeoutMs,
+          compression,
+          messages: run.map((m) => ({ key: m.key, value: m.value, headers: m.headers })),
+        });
+      }
     },
     async close() {
       connected = null;
