@@ -100,7 +100,7 @@ export class Forwarder {
       try {
         if (cursor === null) {
           const start = o.start === 'now' ? { lastLogId: maxLogId(store), lastAlertSeq: alertChangeHead(store) } : { lastLogId: 0, lastAlertSeq: 0 };
-          cursor = openCursor(store, o.name, start, this.opts.settings.degradedAfterMs, this.clock());
+          cursor = openCursor(store, o.name, start, { eventsTopic: o.eventsTopic, alertsTopic: o.alertsTopic, degradedAfterMs: this.opts.settings.degradedAfterMs }, this.clock());
           log.info('forwarding output open', { last_log_id: cursor.lastLogId, last_alert_seq: cursor.lastAlertSeq });
         }
         let more = false;

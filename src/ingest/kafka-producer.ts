@@ -4,11 +4,11 @@
  * not lost with the partition leader, and the producer's own retries never write it twice.
  * kafkajs stays under src/ingest; the forwarder sees only ForwardProducer.
  */
-import { CompressionTypes, type Producer } from 'kafkajs';
+import { CompressionTypes, Kafka, type Producer } from 'kafkajs';
 import type { FrozenConfig } from '../config/load.js';
 import type { OutMessage } from '../core/forward-message.js';
 import type { Logger } from '../logger.js';
-import { createKafka } from './kafka-client.js';
+import { kafkaOptions } from './kafka-client.js';
 
 /**
  * A broker refuses a request larger than its message.max.bytes (1 MiB by default), compressed or
@@ -55,15 +55,19 @@ export interface ForwardProducerOptions {
   logger: Logger;
 }
 
+const RETRY = { retries: 3, initialRetryTime: 300, maxRetryTime: 3_000 };
+
 export function createForwardProducer(opts: ForwardProducerOptions): ForwardProducer {
-  const kafka = createKafka({ ...opts.kafka, brokers: [...(opts.brokers ?? opts.kafka.brokers)], client_id: `${opts.kafka.client_id}-forward-${opts.output}` }, opts.logger);
+  const options = kafkaOptions({ ...opts.kafka, brokers: [...(opts.brokers ?? opts.kafka.brokers)], client_id: `${opts.kafka.client_id}-forward-${opts.output}` }, opts.logger);
+  // Short retries, connecting included: the forwarder retries from its cursor with its own
+  // backoff, and a broker that is down must show as a failure (status, /readyz) within seconds.
+  const kafka = new Kafka({ ...options, retry: RETRY });
   const producer: Producer = kafka.producer({
     idempotent: true,
     maxInFlightRequests: 1,
     // A topic name with a typo must fail loudly, not create a topic.
     allowAutoTopicCreation: false,
-    // Short: the forwarder retries from its cursor with its own backoff and records each failure.
-    retry: { retries: 3, initialRetryTime: 300, maxRetryTime: 3_000 },
+    retry: RETRY,
   });
   let connected: Promise<void> | null = null;
   const compression = opts.compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None;

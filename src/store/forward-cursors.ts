@@ -17,11 +17,14 @@ export interface ForwardCursor {
 
 export interface ForwardOutputStatus {
   output: string;
+  /** The topics as configured at the output's last start; null = that stream is not forwarded. */
+  events_topic: string | null;
+  alerts_topic: string | null;
   last_log_id: number;
   last_alert_seq: number;
-  /** Stored events after last_log_id (ids behind the newest stored). */
+  /** Stored events after last_log_id (ids behind the newest stored); 0 when events are not forwarded. */
   events_behind: number;
-  /** Alert changes after last_alert_seq. */
+  /** Alert changes after last_alert_seq; 0 when alerts are not forwarded. */
   alerts_behind: number;
   events_sent: number;
   alerts_sent: number;
@@ -43,17 +46,25 @@ function write(store: Store, doing: string, fn: () => void): void {
   }
 }
 
-/**
- * The output's cursor, created at `start` when it has none (a new output). `degradedAfterMs` is
- * recorded for /readyz, which reads the row on another connection (the API's).
- */
-export function openCursor(store: Store, output: string, start: ForwardCursor, degradedAfterMs: number, now: number): ForwardCursor {
+/** What an output is configured to do, recorded at its start for readers on other connections. */
+export interface CursorSettings {
+  eventsTopic: string | null;
+  alertsTopic: string | null;
+  /** forward.degraded_after, for /readyz (the API's connection). */
+  degradedAfterMs: number;
+}
+
+/** The output's cursor, created at `start` when it has none (a new output); its settings recorded. */
+export function openCursor(store: Store, output: string, start: ForwardCursor, settings: CursorSettings, now: number): ForwardCursor {
   let cursor: ForwardCursor = start;
   write(store, `opening the forwarding cursor of ${output}`, () => {
     const sql = sqlOf(store);
     sql
-      .statement(`INSERT INTO forward_cursors (output, last_log_id, last_alert_seq, degraded_after, created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (output) DO UPDATE SET degraded_after = excluded.degraded_after`)
-      .run(output, start.lastLogId, start.lastAlertSeq, degradedAfterMs, now);
+      .statement(
+        `INSERT INTO forward_cursors (output, events_topic, alerts_topic, last_log_id, last_alert_seq, degraded_after, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (output) DO UPDATE SET events_topic = excluded.events_topic, alerts_topic = excluded.alerts_topic, degraded_after = excluded.degraded_after`,
+      )
+      .run(output, settings.eventsTopic, settings.alertsTopic, start.lastLogId, start.lastAlertSeq, settings.degradedAfterMs, now);
     const row = sql.statement('SELECT last_log_id, last_alert_seq FROM forward_cursors WHERE output = ?').get(output) as { last_log_id: number; last_alert_seq: number };
     cursor = { lastLogId: row.last_log_id, lastAlertSeq: row.last_alert_seq };
   });
@@ -95,6 +106,8 @@ export function recordForwardError(store: Store, output: string, error: string, 
 
 interface CursorRow {
   output: string;
+  events_topic: string | null;
+  alerts_topic: string | null;
   last_log_id: number;
   last_alert_seq: number;
   events_sent: number;
@@ -120,10 +133,12 @@ export function forwardStatus(store: Store, heads: { logId: number; alertSeq: nu
   }
   return rows.map((r) => ({
     output: r.output,
+    events_topic: r.events_topic,
+    alerts_topic: r.alerts_topic,
     last_log_id: r.last_log_id,
     last_alert_seq: r.last_alert_seq,
-    events_behind: Math.max(0, heads.logId - r.last_log_id),
-    alerts_behind: Math.max(0, heads.alertSeq - r.last_alert_seq),
+    events_behind: r.events_topic === null ? 0 : Math.max(0, heads.logId - r.last_log_id),
+    alerts_behind: r.alerts_topic === null ? 0 : Math.max(0, heads.alertSeq - r.last_alert_seq),
     events_sent: r.events_sent,
     alerts_sent: r.alerts_sent,
     errors: r.errors,

@@ -344,6 +344,8 @@ CREATE INDEX ingest_keys_created ON ingest_keys (created_at);
 -- /metrics), and whether it is failing now (/readyz).
 CREATE TABLE forward_cursors (
   output TEXT PRIMARY KEY,           -- a name under forward.outputs
+  events_topic TEXT,                 -- as configured at the output's last start; NULL = no events
+  alerts_topic TEXT,                 -- likewise; NULL = no alerts
   last_log_id INTEGER NOT NULL,      -- the newest logs.id forwarded (or passed over by the filter)
   last_alert_seq INTEGER NOT NULL,   -- the newest alerts.change_seq forwarded
   events_sent INTEGER NOT NULL DEFAULT 0,

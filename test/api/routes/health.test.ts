@@ -50,8 +50,8 @@ describe('/readyz and /metrics: forwarding outputs', () => {
     let now = T0;
     const api = await startApi({ seed: seed(5), clock: () => now });
     const w = api.writerStore;
-    openCursor(w, 'central', { lastLogId: 0, lastAlertSeq: 0 }, 60_000, now);
-    openCursor(w, 'backup-dc', { lastLogId: 0, lastAlertSeq: 0 }, 60_000, now);
+    openCursor(w, 'central', { lastLogId: 0, lastAlertSeq: 0 }, { eventsTopic: 'ev', alertsTopic: 'al', degradedAfterMs: 60_000 }, now);
+    openCursor(w, 'backup-dc', { lastLogId: 0, lastAlertSeq: 0 }, { eventsTopic: 'ev', alertsTopic: 'al', degradedAfterMs: 60_000 }, now);
     const max = maxLogId(w);
     advanceEvents(w, 'central', max - 2, 3, now);
     recordForwardError(w, 'backup-dc', 'KafkaJSConnectionError: Connection error: connect ECONNREFUSED', now);

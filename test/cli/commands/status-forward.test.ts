@@ -13,9 +13,9 @@ test('status shows each forwarding output: ids behind, sent, errors, failing or 
   const w = openStore(db);
   const ids = new LogWriter(w).writeBatch({ events: [makeEvent(), makeEvent(), makeEvent(), makeEvent()], offsets: [] }).ids as number[];
   const now = Date.now();
-  openCursor(w, 'central', { lastLogId: 0, lastAlertSeq: 0 }, 300_000, now);
+  openCursor(w, 'central', { lastLogId: 0, lastAlertSeq: 0 }, { eventsTopic: 'ev', alertsTopic: null, degradedAfterMs: 300_000 }, now);
   advanceEvents(w, 'central', ids[2]!, 3, now);
-  openCursor(w, 'dr-site', { lastLogId: 0, lastAlertSeq: 0 }, 300_000, now);
+  openCursor(w, 'dr-site', { lastLogId: 0, lastAlertSeq: 0 }, { eventsTopic: 'ev', alertsTopic: null, degradedAfterMs: 300_000 }, now);
   recordForwardError(w, 'dr-site', 'KafkaJSConnectionError: Connection error: connect ECONNREFUSED 10.0.0.9:9092', now - 600_000);
   w.close();
   const config = loadConfig({ env: {}, overrides: { 'kafka.enabled': false, 'storage.path': db } });
