@@ -135,7 +135,7 @@ describeKafka('forwarding (real broker, real SQLite, logagg consume children)', 
       byKey.set(m.key, [...(byKey.get(m.key) ?? []), m.v]);
     }
     const both = [...byKey.values()].filter((c) => new Set(c.map((x) => x.appliance)).size > 1).length;
-    console.log(`forward topic: ${total} messages, ${byKey.size} keys, ${both} keys from both appliances, edge-a stored ${storedByA} before the kill`);
+    console.info(`forward topic: ${total} messages, ${byKey.size} keys, ${both} keys from both appliances, edge-a stored ${storedByA} before the kill`);
     expect(byKey.size).toBe(N);
     const seqs = new Set<number>();
     for (const [key, copies] of byKey) {
