@@ -8,6 +8,7 @@ import type { IngestStats } from '../ingest/ingest-stats.js';
 import { registerListenerMetrics } from '../listen/listener-metrics.js';
 import type { AlertsPort, RulesPort } from './ports.js';
 import type { ChannelStatus } from '../store/notify-status.js';
+import type { ForwardOutputStatus } from '../store/forward-cursors.js';
 
 export interface ApiMetrics {
   registry: Registry;
@@ -29,6 +30,8 @@ export function createApiMetrics(src: {
   rules?: RulesPort | undefined;
   /** Notification counts per channel, read at scrape time (src/notify/notify-status.ts). */
   notifications?: () => ChannelStatus[];
+  /** Forwarding outputs, read at scrape time (src/store/forward-cursors.ts). */
+  forwarding?: () => ForwardOutputStatus[];
   processMetrics?: boolean;
 }): ApiMetrics {
   const registry = new Registry();
@@ -74,6 +77,7 @@ export function createApiMetrics(src: {
   }
 
   if (src.notifications) registerNotifyMetrics(registers, src.notifications);
+  if (src.forwarding) registerForwardMetrics(registers, src.forwarding);
 
   const latency = new Histogram({
     name: 'logagg_api_request_duration_seconds',
@@ -176,4 +180,36 @@ function registerNotifyMetrics(registers: Registry[], read: () => ChannelStatus[
       for (const c of read()) this.set({ channel: c.channel }, c.pending);
     },
   });
+}
+
+/** Per forwarding output, from forward_cursors: counters survive restarts and never go back. */
+function registerForwardMetrics(registers: Registry[], read: () => ForwardOutputStatus[]): void {
+  const counter = (name: string, help: string, value: (f: ForwardOutputStatus) => number) =>
+    new Counter({
+      name,
+      help,
+      labelNames: ['output'],
+      registers,
+      collect() {
+        this.reset();
+        for (const f of read()) this.inc({ output: f.output }, value(f));
+      },
+    });
+  const gauge = (name: string, help: string, value: (f: ForwardOutputStatus) => number) =>
+    new Gauge({
+      name,
+      help,
+      labelNames: ['output'],
+      registers,
+      collect() {
+        this.reset();
+        for (const f of read()) this.set({ output: f.output }, value(f));
+      },
+    });
+  counter('logagg_forward_events_sent_total', 'Events forwarded and acknowledged by the broker, per output.', (f) => f.events_sent);
+  counter('logagg_forward_alerts_sent_total', 'Alert changes forwarded and acknowledged by the broker, per output.', (f) => f.alerts_sent);
+  counter('logagg_forward_errors_total', 'Failed produce requests (each retried from the cursor), per output.', (f) => f.errors);
+  gauge('logagg_forward_events_behind', 'Stored events after the last one forwarded (ids behind), per output.', (f) => f.events_behind);
+  gauge('logagg_forward_alerts_behind', 'Alert changes not forwarded yet, per output.', (f) => f.alerts_behind);
+  gauge('logagg_forward_degraded', '1 when the output has failed for longer than forward.degraded_after.', (f) => (f.degraded ? 1 : 0));
 }

@@ -11,6 +11,7 @@ import { METHODS } from 'node:http';
 import { ConfigError } from '../errors.js';
 import { LogReader } from '../store/log-reader.js';
 import { createApiMetrics, type ApiMetrics } from './api-metrics.js';
+import { readForwardStatus } from '../store/forward-cursors.js';
 import { authenticate, requireRole } from './auth/authenticate.js';
 import { loadVerificationKeys } from '../auth/keys.js';
 import { cors } from './cors.js';
@@ -64,7 +65,7 @@ export function createApiApp(deps: ApiDeps, opts: { https?: boolean } = {}): Api
   }
   const keys = loadVerificationKeys(cfg.auth);
   const clock = deps.clock ?? Date.now;
-  const metrics = createApiMetrics({ stats: deps.stats, alerts: deps.alerts, consumer: deps.consumer, rules: deps.rules, notifications: () => notifyStatus(deps.store) });
+  const metrics = createApiMetrics({ stats: deps.stats, alerts: deps.alerts, consumer: deps.consumer, rules: deps.rules, notifications: () => notifyStatus(deps.store), forwarding: () => readForwardStatus(deps.store, (deps.clock ?? Date.now)()) });
   const hub = new StreamHub({
     store: deps.store,
     pollMs: Math.max(10, cfg.stream.poll_interval),

@@ -191,7 +191,10 @@ export const SCHEMAS: Record<string, Schema> = {
   }),
   Health: closed({ status: { const: 'ok' } }),
   Ready: closed({
-    status: { enum: ['ready', 'degraded', 'not ready'], description: 'degraded: ready, but rules_refused rules of the folder are refused and do not run' },
+    status: {
+      enum: ['ready', 'degraded', 'not ready'],
+      description: 'degraded: ready, but rules_refused rules of the folder are refused and do not run, or a forwarding output has failed for longer than forward.degraded_after',
+    },
     store: closed({ ok: bool, schema_version: int, detail: str }, ['detail']),
     consumer: { enum: ['connected', 'disconnected', 'not running'] },
     lag: intOrNull,
@@ -201,6 +204,17 @@ export const SCHEMAS: Record<string, Schema> = {
     ingest_paused: {
       oneOf: [{ type: 'null' }, closed({ reason: str, code: str, since: time })],
       description: 'why ingest is paused (the store refuses writes, e.g. a full disk; the status is then not ready, 503); null otherwise',
+    },
+    forwarding: {
+      type: 'array',
+      description: 'forwarding outputs (forward.outputs) with a cursor in the database',
+      items: closed({
+        output: str,
+        events_behind: { ...int, description: 'stored events after the last one forwarded (ids behind)' },
+        alerts_behind: { ...int, description: 'alert changes not forwarded yet' },
+        failing_since: { ...timeOrNull, description: 'first failure since the last success; null while sending works' },
+        degraded: { ...bool, description: 'failing for longer than forward.degraded_after' },
+      }),
     },
   }),
 };

@@ -6,6 +6,7 @@ import { notifySecretEnv } from '../config/sections/notify.js';
 import type { FrozenConfig } from '../config/load.js';
 import type { Logger } from '../logger.js';
 import { createNotifyService, type NotifyService } from '../notify/notify-service.js';
+import { createForwardService, type ForwardService } from '../forward/forward-service.js';
 import { storeOptionsFromConfig } from '../store/store-options.js';
 
 /**
@@ -21,6 +22,8 @@ export interface IngestWithDetection {
   notify: NotifyService | null;
   /** null when backup.every is 0. */
   backups: BackupSchedule | null;
+  /** null when forward.outputs is empty. */
+  forward: ForwardService | null;
   stop(): Promise<void>;
 }
 
@@ -33,6 +36,7 @@ export interface IngestWithDetection {
  */
 export async function startIngestWithDetection(config: FrozenConfig, logger: Logger, env: Env): Promise<IngestWithDetection> {
   const notify = createNotifyService(config.notify, { logger, secretEnv: notifySecretEnv(config.notify, env) });
+  const forward = createForwardService(config, logger);
   const detection = config.detection.enabled ? await DetectionService.load(config.detection, { logger }) : null;
   let service: IngestService;
   try {
@@ -44,7 +48,11 @@ export async function startIngestWithDetection(config: FrozenConfig, logger: Log
   detection?.watch();
   try {
     notify?.start(service.store);
+    // Fed from what the store committed, on the control connection (src/forward/forwarder.ts).
+    forward?.start(service.store);
   } catch (e) {
+    await notify?.stop();
+    await forward?.stop();
     detection?.close();
     await service.stop();
     throw e;
@@ -57,8 +65,10 @@ export async function startIngestWithDetection(config: FrozenConfig, logger: Log
     detection,
     notify,
     backups,
+    forward,
     async stop() {
       backups?.stop();
+      await forward?.stop();
       await notify?.stop();
       detection?.close();
       await service.stop();

@@ -5,6 +5,7 @@ import { apiSchema } from './sections/api.js';
 import { backupSchema } from './sections/backup.js';
 import { detectionSchema } from './sections/detection.js';
 import { extractSchema } from './sections/extract.js';
+import { forwardSchema } from './sections/forward.js';
 import { encryptionSchema } from './sections/storage-encryption.js';
 import { listenersSchema } from './sections/listeners.js';
 import { notifySchema } from './sections/notify.js';
@@ -188,6 +189,7 @@ export const configSchema = z
     listeners: listenersSchema,
     notify: notifySchema,
     extract: extractSchema,
+    forward: forwardSchema,
   })
   .superRefine((cfg, ctx) => {
     if (cfg.kafka.enabled && cfg.kafka.topics.length === 0 && cfg.kafka.topic_pattern === null) {

@@ -226,3 +226,26 @@ export function alertFeed(store: Store, position: string | null, filter: AlertFi
   const next = full && last ? last.change_seq : Math.max(from, head);
   return { items: rows.map(toAlertRecord), position: String(next) };
 }
+
+/** An alert as one of its changes left it, with the change's sequence number. */
+export interface AlertChangeRecord {
+  seq: number;
+  alert: AlertRecord;
+}
+
+/** The change_seq of the newest alert change; 0 when there is none. */
+export function alertChangeHead(store: Store): number {
+  return Number(sqlOf(store).statement('SELECT coalesce(max(change_seq), 0) FROM alerts').pluck().get());
+}
+
+/**
+ * Alerts changed after `afterSeq` and at or before `head` (read first with alertChangeHead, so
+ * a change committed meanwhile is left for the next call), oldest change first, each with its
+ * change_seq: what forwarding publishes. An alert changed twice since shows once, as it is now.
+ */
+export function alertChangesAfter(store: Store, afterSeq: number, head: number, limit: number): AlertChangeRecord[] {
+  const rows = sqlOf(store)
+    .statement(`SELECT ${COLUMNS} FROM alerts WHERE change_seq > ? AND change_seq <= ? ORDER BY change_seq LIMIT ?`)
+    .all(afterSeq, head, Math.max(1, Math.trunc(limit))) as AlertRow[];
+  return rows.map((r) => ({ seq: r.change_seq, alert: toAlertRecord(r) }));
+}

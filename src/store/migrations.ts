@@ -358,6 +358,32 @@ CREATE INDEX login_audit_ts ON login_audit (ts);
 CREATE INDEX login_audit_name_ts ON login_audit (name, ts);
 `,
   },
+  {
+    version: 9,
+    name: 'forwarding cursors',
+    sql: `
+-- One row per forwarding output (docs/operations.md, "Forwarding"): how far it has forwarded,
+-- advanced only after the broker acknowledged, so a restart resumes there (at least once,
+-- never ahead of the store), and its counters since the row was created (logagg status,
+-- /metrics), and whether it is failing now (/readyz).
+CREATE TABLE forward_cursors (
+  output TEXT PRIMARY KEY,           -- a name under forward.outputs
+  events_topic TEXT,                 -- as configured at the output's last start; NULL = no events
+  alerts_topic TEXT,                 -- likewise; NULL = no alerts
+  last_log_id INTEGER NOT NULL,      -- the newest logs.id forwarded (or passed over by the filter)
+  last_alert_seq INTEGER NOT NULL,   -- the newest alerts.change_seq forwarded
+  events_sent INTEGER NOT NULL DEFAULT 0,
+  alerts_sent INTEGER NOT NULL DEFAULT 0,
+  errors INTEGER NOT NULL DEFAULT 0, -- failed produce requests (each retried)
+  last_error TEXT,                   -- why the last one failed (never a secret)
+  last_error_at INTEGER,             -- epoch ms
+  failing_since INTEGER,             -- epoch ms of the first failure since the last success; NULL when sending
+  degraded_after INTEGER NOT NULL,   -- ms: forward.degraded_after, for /readyz on another connection
+  last_sent_at INTEGER,              -- epoch ms of the last acknowledged request
+  created_at INTEGER NOT NULL
+) WITHOUT ROWID;
+`,
+  },
 ];
 
 /** The schema version this code writes and understands. */

@@ -1,11 +1,13 @@
 /**
  * GET /healthz (liveness; no auth), GET /readyz (store readable, consumer state, lag; viewer;
- * `degraded`, still 200, while rules are refused: ingest and the other rules run; 503 with
+ * `degraded`, still 200, while rules are refused: ingest and the other rules run, or while a
+ * forwarding output has failed for longer than forward.degraded_after: ingest goes on; 503 with
  * `ingest_paused` saying why while the store refuses writes, e.g. a full disk),
  * GET /metrics (Prometheus text; viewer with an unscoped token: it covers every host).
  */
 import type Router from '@koa/router';
 import { maxLogId } from '../../store/log-follow.js';
+import { readForwardStatus, type ForwardOutputStatus } from '../../store/forward-cursors.js';
 import { requireRole, requireUnscoped } from '../auth/authenticate.js';
 import type { RouteEnv } from '../env.js';
 import { QueryReader, type RawQuery } from '../../query/params.js';
@@ -33,9 +35,19 @@ export function registerReadyRoutes(router: Router, env: RouteEnv): void {
     const paused = deps.stats?.storePaused ?? null;
     const ready = store.ok && consumer !== 'disconnected' && paused === null;
     const refused = deps.rules ? deps.rules.refusedCount() : null;
+    // Read from the database (forward_cursors), so the API's own connection sees what the forwarder recorded.
+    let forwarding: ForwardOutputStatus[] = [];
+    if (store.ok) {
+      try {
+        forwarding = readForwardStatus(deps.store, env.now());
+      } catch {
+        forwarding = [];
+      }
+    }
+    const degraded = (refused !== null && refused > 0) || forwarding.some((f) => f.degraded);
     ctx.status = ready ? 200 : 503;
     ctx.body = {
-      status: !ready ? 'not ready' : refused !== null && refused > 0 ? 'degraded' : 'ready',
+      status: !ready ? 'not ready' : degraded ? 'degraded' : 'ready',
       store,
       consumer,
       lag: deps.stats ? lag : null,
@@ -43,6 +55,13 @@ export function registerReadyRoutes(router: Router, env: RouteEnv): void {
       streams: env.hub.size,
       rules_refused: refused,
       ingest_paused: paused === null ? null : { reason: paused.reason, code: paused.code, since: new Date(paused.since).toISOString() },
+      forwarding: forwarding.map((f) => ({
+        output: f.output,
+        events_behind: f.events_behind,
+        alerts_behind: f.alerts_behind,
+        failing_since: f.failing_since === null ? null : new Date(f.failing_since).toISOString(),
+        degraded: f.degraded,
+      })),
     };
   });
 

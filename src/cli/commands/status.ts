@@ -15,6 +15,7 @@ import { emptyRuleStats, readRuleOverrides, readRuleStats, type RuleOverride, ty
 import { VERSION } from '../../version.js';
 import { notifyStatus, type ChannelStatus } from '../../store/notify-status.js';
 import { maskNotifyConfig } from '../../notify/secrets.js';
+import { readForwardStatus, type ForwardOutputStatus } from '../../store/forward-cursors.js';
 import { parseDuration } from '../../config/units.js';
 import { formatBytes } from '../../core/rules/units.js';
 import { LogaggError } from '../../errors.js';
@@ -27,7 +28,8 @@ import { TableWriter } from '../output/table.js';
  * database (size with its WAL, rows, oldest and newest event), the offsets stored per
  * partition and the consumer lag (Kafka's high watermark − the stored next offset, asked with
  * a short timeout: an unreachable broker is reported, the rest still printed), the rules and
- * the alerts. Reads the database read-only, so it is safe beside `serve`.
+ * the alerts, notifications and forwarding outputs. Reads the database read-only, so it is
+ * safe beside `serve`.
  */
 
 export interface AlertCount {
@@ -123,6 +125,8 @@ export interface StatusReport {
   alerts: AlertCount[] | null;
   /** Notification deliveries per channel; null when the database could not be read. */
   notifications: ChannelStatus[] | null;
+  /** Forwarding outputs with a cursor (lag, sent, errors); null when the database could not be read. */
+  forwarding: ForwardOutputStatus[] | null;
 }
 
 interface StatusFlags {
@@ -196,6 +200,7 @@ export async function buildStatus(config: FrozenConfig, opts: { configFile: stri
   let rules: RulesStatus;
   let alerts: AlertCount[] | null = null;
   let notifications: ChannelStatus[] | null = null;
+  let forwarding: ForwardOutputStatus[] | null = null;
   let store: Store | null = null;
   try {
     try {
@@ -204,6 +209,7 @@ export async function buildStatus(config: FrozenConfig, opts: { configFile: stri
       offsets = database.offsets;
       alerts = countAlerts(store, {});
       notifications = notifyStatus(store);
+      forwarding = readForwardStatus(store, Date.now());
     } catch (e) {
       if (!isLogaggError(e)) throw e;
       database = { path, error: e.message };
@@ -229,6 +235,7 @@ export async function buildStatus(config: FrozenConfig, opts: { configFile: stri
     rules,
     alerts,
     notifications,
+    forwarding,
   };
 }
 
@@ -322,6 +329,26 @@ export function renderStatus(r: StatusReport, showConfig: boolean): string {
       opts,
     );
     out += t.render(r.notifications).replace(/^(?=.)/gm, '  ');
+  }
+  out += '\nFORWARDING  ';
+  if (r.forwarding === null) out += 'unknown (database unavailable)\n';
+  else if (r.forwarding.length === 0) out += 'none\n';
+  else {
+    out += '\n';
+    const t = new TableWriter<ForwardOutputStatus>(
+      [
+        { header: 'OUTPUT', value: (f) => f.output, max: 24 },
+        { header: 'EVENTS BEHIND', value: (f) => String(f.events_behind), max: 14 },
+        { header: 'ALERTS BEHIND', value: (f) => String(f.alerts_behind), max: 14 },
+        { header: 'EVENTS SENT', value: (f) => String(f.events_sent), max: 14 },
+        { header: 'ALERTS SENT', value: (f) => String(f.alerts_sent), max: 14 },
+        { header: 'ERRORS', value: (f) => String(f.errors), max: 10 },
+        { header: 'STATE', value: (f) => (f.failing_since === null ? 'ok' : `${f.degraded ? 'DEGRADED' : 'failing'} since ${iso(f.failing_since)}`), max: 50 },
+        { header: 'LAST ERROR', value: (f) => (f.last_error ? `${iso(f.last_error.at)} ${f.last_error.error}` : '-'), max: 80 },
+      ],
+      opts,
+    );
+    out += t.render(r.forwarding).replace(/^(?=.)/gm, '  ');
   }
   if (showConfig) out += '\nCONFIG (secrets masked)\n' + toYaml(r.config).replace(/^(?=.)/gm, '  ').replace(/ +$/gm, '');
   return out;

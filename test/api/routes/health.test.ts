@@ -4,13 +4,15 @@ import { startApi, token } from '../harness.js';
 import { AlertSeed } from '../alert-seed.js';
 import { MemoryRules } from '../memory-rules.js';
 import { seed, T0 } from '../seed.js';
+import { maxLogId } from '../../../src/store/log-follow.js';
+import { advanceEvents, openCursor, recordForwardError } from '../../../src/store/forward-cursors.js';
 
 describe('/healthz and /readyz', () => {
   test('without ingest in the process: ready, consumer not running, no lag', async () => {
     const api = await startApi({ seed: seed(3) });
     const r = await api.call('/readyz');
     expect(r.status).toBe(200);
-    expect(r.body).toEqual({ status: 'ready', store: { ok: true, schema_version: api.readStore.schemaVersion }, consumer: 'not running', lag: null, last_batch_at: null, streams: 0, rules_refused: null, ingest_paused: null });
+    expect(r.body).toEqual({ status: 'ready', store: { ok: true, schema_version: api.readStore.schemaVersion }, consumer: 'not running', lag: null, last_batch_at: null, streams: 0, rules_refused: null, ingest_paused: null, forwarding: [] });
     expect((await api.call('/readyz', { token: null })).status).toBe(401);
   });
 
@@ -58,6 +60,40 @@ describe('/healthz and /readyz', () => {
     expect(r.body).toMatchObject({ status: 'degraded', rules_refused: 2 });
     consumer.isConnected = false;
     expect((await api.call('/readyz')).body).toMatchObject({ status: 'not ready', rules_refused: 2 });
+  });
+});
+
+describe('/readyz and /metrics: forwarding outputs', () => {
+  test('lag, sent and errors per output; degraded (200) once an output has failed longer than degraded_after', async () => {
+    let now = T0;
+    const api = await startApi({ seed: seed(5), clock: () => now });
+    const w = api.writerStore;
+    openCursor(w, 'central', { lastLogId: 0, lastAlertSeq: 0 }, { eventsTopic: 'ev', alertsTopic: 'al', degradedAfterMs: 60_000 }, now);
+    openCursor(w, 'backup-dc', { lastLogId: 0, lastAlertSeq: 0 }, { eventsTopic: 'ev', alertsTopic: 'al', degradedAfterMs: 60_000 }, now);
+    const max = maxLogId(w);
+    advanceEvents(w, 'central', max - 2, 3, now);
+    recordForwardError(w, 'backup-dc', 'KafkaJSConnectionError: Connection error: connect ECONNREFUSED', now);
+    const fresh = await api.call('/readyz');
+    expect(fresh.status).toBe(200);
+    expect(fresh.body).toMatchObject({
+      status: 'ready',
+      forwarding: [
+        { output: 'backup-dc', events_behind: max, alerts_behind: 0, failing_since: new Date(T0).toISOString(), degraded: false },
+        { output: 'central', events_behind: 2, alerts_behind: 0, failing_since: null, degraded: false },
+      ],
+    });
+    now = T0 + 60_001;
+    const late = await api.call('/readyz');
+    expect(late.status).toBe(200);
+    expect(late.body).toMatchObject({ status: 'degraded', forwarding: [{ output: 'backup-dc', degraded: true }, { output: 'central', degraded: false }] });
+    const text = (await api.call('/metrics')).text;
+    expect(text).toMatch(/^logagg_forward_events_sent_total\{output="central"\} 3$/m);
+    expect(text).toMatch(/^logagg_forward_errors_total\{output="backup-dc"\} 1$/m);
+    expect(text).toMatch(/^logagg_forward_events_behind\{output="central"\} 2$/m);
+    expect(text).toMatch(/^logagg_forward_degraded\{output="backup-dc"\} 1$/m);
+    // a success clears the failure
+    advanceEvents(w, 'backup-dc', max, max, now);
+    expect((await api.call('/readyz')).body).toMatchObject({ status: 'ready' });
   });
 });
 
