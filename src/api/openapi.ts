@@ -16,6 +16,7 @@ import { CURSOR_PATTERN } from '../store/cursor.js';
 import { LEVEL_PATTERN, LIST_ITEM_SCHEMA, MAX_LIST, MAX_VALUE, TIME_PATTERN } from '../query/params.js';
 import { RULE_ID_PATTERN } from './routes/rules.js';
 import { IDEMPOTENCY_KEY_PATTERN } from './routes/ingest.js';
+import { OTLP_JSON_SCHEMAS, shipperPathItems } from './openapi-shippers.js';
 
 type Obj = Record<string, unknown>;
 
@@ -283,6 +284,7 @@ export function buildOpenApi(cfg: ApiSettings, opts: { ingest?: IngestLimits } =
     },
   };
   if (opts.ingest) paths['/api/v1/ingest'] = ingestPath(opts.ingest);
+  if (opts.ingest) Object.assign(paths, shipperPathItems(opts.ingest, ERRORS, problem));
   for (const [path, item] of Object.entries(silencePathItems(cfg, ERRORS, problem))) paths[`/api/v1${path}`] = item;
   paths['/api/v1/openapi.json'] = {
     get: { operationId: 'openapi', summary: 'This document (role viewer).', responses: { '200': { description: 'OpenAPI 3.1', content: { 'application/json': { schema: { type: 'object' } } } }, ...ERRORS } },
@@ -318,8 +320,8 @@ export function buildOpenApi(cfg: ApiSettings, opts: { ingest?: IngestLimits } =
     security: [{ bearerAuth: [] }],
     paths,
     components: {
-      securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
-      schemas: SCHEMAS,
+      securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }, basicAuth: { type: 'http', scheme: 'basic', description: 'The JWT as password (shipper endpoints only).' } },
+      schemas: opts.ingest ? { ...SCHEMAS, ...OTLP_JSON_SCHEMAS } : SCHEMAS,
     },
   };
 }
