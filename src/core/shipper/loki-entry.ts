@@ -15,6 +15,7 @@
  * | every structured-metadata pair | under its own name (trace_id, …); one that would overwrite the keys above goes under `loki.shadowed` |
  * | `loki` | `labels` (all of them) and `ts` (the nanosecond timestamp as sent) |
  */
+import { setOwn } from '../decode/draft.js';
 import { parseLevel } from '../decode/level.js';
 import { nanosToIso } from './nanos.js';
 
@@ -49,8 +50,7 @@ export function lokiEntryMessage(labels: Readonly<Record<string, string>>, e: Lo
   if (e.ts !== null) loki.ts = e.ts.toString();
   const shadowed: Record<string, string> = {};
   for (const [k, v] of Object.entries(e.metadata)) {
-    if (k === 'loki' || Object.hasOwn(out, k)) shadowed[k] = v;
-    else out[k] = v;
+    setOwn(k === 'loki' || Object.hasOwn(out, k) ? shadowed : out, k, v);
   }
   if (Object.keys(shadowed).length > 0) loki.shadowed = shadowed;
   out.loki = loki;

@@ -20,6 +20,7 @@
  * A record attribute or body key that would overwrite one of these keys is kept under
  * `otel.shadowed` instead.
  */
+import { setOwn } from '../decode/draft.js';
 import { parseLevel } from '../decode/level.js';
 import { nanosToIso } from './nanos.js';
 
@@ -96,8 +97,7 @@ export function otlpRecordMessage(r: OtlpLogRecord, resource: Record<string, unk
 
   const shadowed: Record<string, unknown> = {};
   const put = (k: string, v: unknown) => {
-    if (k === 'otel' || Object.hasOwn(out, k)) shadowed[k] = v;
-    else out[k] = v;
+    setOwn(k === 'otel' || Object.hasOwn(out, k) ? shadowed : out, k, v);
   };
   for (const [k, v] of Object.entries(r.attributes)) put(k, v);
   if (isMap(r.body)) for (const [k, v] of Object.entries(r.body)) put(k, v);

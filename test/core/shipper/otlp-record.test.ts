@@ -101,6 +101,11 @@ describe('otlpRecordMessage → the normalized event', () => {
     expect([event.host, event.message, event.level_name]).toEqual(['res-host', 'from map', 'debug']);
     expect(event.attributes).toMatchObject({ otel: { shadowed: { host: 'attr-host', otel: 'x' } } });
     const arr = normalize(otlpRecordMessage(record({ body: [1, 2] }), {}, scope)).event;
+    // A key named __proto__ is data like any other.
+    const proto = JSON.parse('{"__proto__": {"polluted": 1}}') as Record<string, unknown>;
+    const m2 = otlpRecordMessage(record({ attributes: proto }), {}, scope);
+    expect(Object.getPrototypeOf(m2)).toBe(Object.prototype);
+    expect(JSON.parse(JSON.stringify(m2))).toMatchObject(proto);
     expect(arr.attributes).toMatchObject({ body: [1, 2] });
   });
 
