@@ -65,6 +65,17 @@ export const OTLP_JSON_SCHEMAS: Record<string, Obj> = {
 
 const BINARY: Obj = { type: 'string', format: 'binary' };
 
+/** An OTLP/HTTP refusal: google.rpc.Status in the request's encoding (code 3, INVALID_ARGUMENT). */
+const otlpStatus = (description: string): Obj => ({
+  description,
+  content: {
+    'application/json': {
+      schema: { type: 'object', required: ['code', 'message'], additionalProperties: false, properties: { code: { type: 'integer', const: 3 }, message: { type: 'string' } } },
+    },
+    'application/x-protobuf': { schema: { ...BINARY, description: 'google.rpc.Status' } },
+  },
+});
+
 export function shipperPathItems(limits: IngestLimits, errors: Obj, problem: (d: string) => Obj): Record<string, Obj> {
   const security = [{ bearerAuth: [] }, { basicAuth: [] }];
   const common = 'Role ingest: Bearer, or HTTP Basic with the token as password (any user name). Content-Encoding gzip is taken. Stored like POST /api/v1/ingest: one transaction, answered after the commit (a 2xx means durable, any other answer means nothing stored). A request whose endpoint and decoded body equal one stored within listeners.http.idempotency_window is taken as a retry: answered the same, nothing stored again.';
@@ -83,6 +94,7 @@ export function shipperPathItems(limits: IngestLimits, errors: Obj, problem: (d:
           },
         },
         responses: {
+          ...errors,
           '200': {
             description: 'ExportLogsServiceResponse in the request’s encoding; partialSuccess counts the records refused (bad trace or span id length, nothing in them).',
             content: {
@@ -103,10 +115,9 @@ export function shipperPathItems(limits: IngestLimits, errors: Obj, problem: (d:
               'application/x-protobuf': { schema: BINARY },
             },
           },
-          '400': problem('The body is not an ExportLogsServiceRequest in the encoding named (or not gzip when Content-Encoding says so).'),
-          '413': problem('Body larger than listeners.http.max_body_bytes (as sent or decompressed), or more records than listeners.http.max_lines.'),
-          '415': problem('Another media type, or a Content-Encoding other than gzip.'),
-          ...errors,
+          '400': otlpStatus('The body is not an ExportLogsServiceRequest in the encoding named (or not gzip when Content-Encoding says so).'),
+          '413': otlpStatus('Body larger than listeners.http.max_body_bytes (as sent or decompressed), or more records than listeners.http.max_lines.'),
+          '415': otlpStatus('Another media type (answered in JSON), or a Content-Encoding other than gzip.'),
         },
       },
     },
@@ -153,11 +164,11 @@ export function shipperPathItems(limits: IngestLimits, errors: Obj, problem: (d:
           },
         },
         responses: {
+          ...errors,
           '204': { description: 'Stored.' },
           '400': problem('The body is not a push request in the encoding named (protobuf not snappy-compressed, a label string that does not parse).'),
           '413': problem('Body larger than listeners.http.max_body_bytes (as sent or decompressed), or more lines than listeners.http.max_lines.'),
           '415': problem('Another media type, or a Content-Encoding other than gzip.'),
-          ...errors,
         },
       },
     },

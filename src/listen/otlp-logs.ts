@@ -8,7 +8,7 @@
  */
 import { otlpRecordMessage, otlpRecordProblem, type OtlpLogRecord, type OtlpScope } from '../core/shipper/otlp-record.js';
 import { nanosOf } from '../core/shipper/nanos.js';
-import { ExportLogsServiceRequest, ExportLogsServiceResponse } from './proto/otlp-logs.js';
+import { ExportLogsServiceRequest, ExportLogsServiceResponse, RpcStatus } from './proto/otlp-logs.js';
 
 export type OtlpEncoding = 'protobuf' | 'json';
 
@@ -77,6 +77,19 @@ export function otlpExportResponse(encoding: OtlpEncoding, rejected: number, mes
   if (encoding === 'json') return partial === null ? {} : { partialSuccess: partial };
   const msg = ExportLogsServiceResponse.fromObject(partial === null ? {} : { partialSuccess: partial });
   return Buffer.from(ExportLogsServiceResponse.encode(msg).finish());
+}
+
+/** google.rpc.Status code INVALID_ARGUMENT: what every refusal of a request body is. */
+export const STATUS_INVALID_ARGUMENT = 3;
+
+/**
+ * The body of an OTLP/HTTP 4xx: a google.rpc.Status in the request's encoding (the OTLP/HTTP
+ * spec asks for it; collectors log its message).
+ */
+export function otlpStatus(encoding: OtlpEncoding, message: string): Buffer | Record<string, unknown> {
+  const status = { code: STATUS_INVALID_ARGUMENT, message };
+  if (encoding === 'json') return status;
+  return Buffer.from(RpcStatus.encode(RpcStatus.fromObject(status)).finish());
 }
 
 type IdEncoding = 'base64' | 'hex';

@@ -4,7 +4,7 @@
  *
  * - POST /v1/logs — OTLP/HTTP logs, `application/x-protobuf` or `application/json`; answered
  *   with an ExportLogsServiceResponse in the same encoding (partial_success when records were
- *   refused).
+ *   refused); a 400, 413 or 415 carries a google.rpc.Status in that encoding.
  * - POST /loki/api/v1/push — Loki push, JSON or snappy-compressed protobuf; 204.
  *
  * Both take `Content-Encoding: gzip`. Every record or line becomes one JSON message
@@ -24,7 +24,7 @@ import { createHash } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
 import { formatPeer } from '../../listen/peer.js';
 import { decodeLokiPush, DecompressedTooLarge, unsnappy, type LokiEncoding } from '../../listen/loki-push.js';
-import { decodeOtlpLogs, otlpExportResponse, UndecodableBody, type OtlpEncoding } from '../../listen/otlp-logs.js';
+import { decodeOtlpLogs, otlpExportResponse, otlpStatus, UndecodableBody, type OtlpEncoding } from '../../listen/otlp-logs.js';
 import { QueryReader, type RawQuery } from '../../query/params.js';
 import { requireRole } from '../auth/authenticate.js';
 import { readBody } from '../body.js';
@@ -46,15 +46,25 @@ export function registerShipperRoutes(router: Router, env: RouteEnv): void {
     new QueryReader(ctx.query as RawQuery, []);
     const type = mediaType(ctx);
     const encoding: OtlpEncoding | null = type === 'application/x-protobuf' ? 'protobuf' : type === 'application/json' ? 'json' : null;
-    if (encoding === null) throw new HttpProblem(415, 'unsupported-media-type', 'send OTLP logs as application/x-protobuf or application/json');
-    const body = await decodedBody(ctx, port, null);
-    const decoded = decode(() => decodeOtlpLogs(body, encoding));
-    tooMany(decoded.lines.length + decoded.rejected, port);
-    if (decoded.lines.length > 0) await submit(ctx, port, 'otlp', encoding, body, decoded.lines);
-    const answer = otlpExportResponse(encoding, decoded.rejected, decoded.firstProblem);
-    ctx.status = 200;
-    ctx.type = encoding === 'protobuf' ? 'application/x-protobuf' : 'application/json';
-    ctx.body = answer;
+    try {
+      if (encoding === null) throw new HttpProblem(415, 'unsupported-media-type', 'send OTLP logs as application/x-protobuf or application/json');
+      const body = await decodedBody(ctx, port, null);
+      const decoded = decode(() => decodeOtlpLogs(body, encoding));
+      tooMany(decoded.lines.length + decoded.rejected, port);
+      if (decoded.lines.length > 0) await submit(ctx, port, 'otlp', encoding, body, decoded.lines);
+      const answer = otlpExportResponse(encoding, decoded.rejected, decoded.firstProblem);
+      ctx.status = 200;
+      ctx.type = encoding === 'protobuf' ? 'application/x-protobuf' : 'application/json';
+      ctx.body = answer;
+    } catch (e) {
+      // The request's own faults are answered as the OTLP/HTTP spec asks: a google.rpc.Status in
+      // the request's encoding (JSON when it named none we take). Everything else (401, 403, 429,
+      // 503 …) is a problem like on every other route.
+      if (!(e instanceof HttpProblem) || ![400, 413, 415].includes(e.status)) throw e;
+      ctx.status = e.status;
+      ctx.type = encoding === 'protobuf' ? 'application/x-protobuf' : 'application/json';
+      ctx.body = otlpStatus(encoding ?? 'json', e.message);
+    }
   });
 
   router.post(LOKI_PUSH_PATH, requireRole('ingest'), async (ctx) => {

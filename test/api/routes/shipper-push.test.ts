@@ -130,7 +130,11 @@ describe('POST /v1/logs with the OpenTelemetry SDK', () => {
     expect(r.body).toEqual({ partialSuccess: { rejectedLogRecords: 2, errorMessage: 'trace_id must be 16 bytes' } });
     expect(api.find('gzmarker')).toHaveLength(1);
     expect((await api.post('/v1/logs', Buffer.from([0x0a, 0xff, 0xff]), { ...bearer(), 'Content-Type': 'application/x-protobuf' })).status).toBe(400);
-    expect((await api.post('/v1/logs', '{"resourceLogs": 3}', { ...bearer(), 'Content-Type': 'application/json' })).status).toBe(400);
+    // Refusals carry a google.rpc.Status in the request's encoding, as the OTLP/HTTP spec asks.
+    const bad = await api.post('/v1/logs', '{"resourceLogs": 3}', { ...bearer(), 'Content-Type': 'application/json' });
+    expect([bad.status, bad.body]).toEqual([400, { code: 3, message: 'resourceLogs must be an array' }]);
+    const wrongType = await api.post('/v1/logs', '{"resourceLogs":[{"scopeLogs":[{"logRecords":[{"severityNumber":"WARN"}]}]}]}', { ...bearer(), 'Content-Type': 'application/json' });
+    expect([wrongType.status, wrongType.body.message]).toEqual([400, 'severityNumber must be an integer (OTLP/JSON enums are numbers)']);
     expect((await api.post('/v1/logs', 'not gzip', { ...bearer(), 'Content-Type': 'application/json', 'Content-Encoding': 'gzip' })).status).toBe(400);
     expect((await api.post('/v1/logs', '{}', { ...bearer(), 'Content-Type': 'text/plain' })).status).toBe(415);
     expect((await api.post('/v1/logs', '{}', { ...bearer(), 'Content-Type': 'application/json', 'Content-Encoding': 'br' })).status).toBe(415);
@@ -153,6 +157,10 @@ describe('POST /v1/logs with the OpenTelemetry SDK', () => {
     expect(Res.toObject(Res.decode(r.raw), { longs: Number })).toEqual({ partialSuccess: { rejectedLogRecords: 1, errorMessage: 'span_id must be 8 bytes' } });
     const [e] = api.find('pbmarker');
     expect([e!.level_name, e!.ts_fallback]).toEqual(['critical', true]);
+    const refused = await api.post('/v1/logs', Buffer.from([0x0a, 0xff, 0xff]), { ...bearer(), 'Content-Type': 'application/x-protobuf' });
+    expect([refused.status, refused.type]).toEqual([400, 'application/x-protobuf']);
+    const Status = root.lookupType('t.Status');
+    expect(Status.toObject(Status.decode(refused.raw))).toMatchObject({ code: 3, message: expect.stringContaining('not an ExportLogsServiceRequest') });
   });
 
   test('a retried request (same content) is not stored twice; other content is', async () => {
@@ -261,7 +269,8 @@ message ScopeLogs { repeated LogRecord log_records = 2; }
 message ResourceLogs { repeated ScopeLogs scope_logs = 2; }
 message ExportLogsServiceRequest { repeated ResourceLogs resource_logs = 1; }
 message ExportLogsPartialSuccess { int64 rejected_log_records = 1; string error_message = 2; }
-message ExportLogsServiceResponse { ExportLogsPartialSuccess partial_success = 1; }`;
+message ExportLogsServiceResponse { ExportLogsPartialSuccess partial_success = 1; }
+message Status { int32 code = 1; string message = 2; }`;
 
 /** Loki's push messages (pkg/push/push.proto field numbers) and google.protobuf.Timestamp. */
 const LOKI_TEST_PROTO = `syntax = "proto3"; package logproto;
