@@ -1,8 +1,9 @@
 /**
  * Loki's push request as a protobufjs JSON descriptor: logproto.PushRequest with
  * StreamAdapter/EntryAdapter from https://github.com/grafana/loki pkg/push/push.proto
- * (© Grafana Labs, AGPL-3.0 for Loki; only message names and field numbers — the wire
- * interface every Loki client speaks — are restated here, no proto text copied), plus
+ * (earlier pkg/logproto/logproto.proto; © Grafana Labs — Loki is AGPL-3.0-only by default with
+ * some folders Apache-2.0, see its LICENSING.md). Only message names and field numbers, the wire
+ * interface every Loki client implements, are restated here; no proto text is copied. Plus
  * google.protobuf.Timestamp. `hash`, `parsed` and `format` are not read (unknown fields are skipped).
  */
 import protobuf from 'protobufjs';
