@@ -30,6 +30,8 @@ import { registerNotificationRoutes } from './routes/notifications.js';
 import { notifyStatus } from '../store/notify-status.js';
 import { registerRuleRoutes } from './routes/rules.js';
 import { registerSilenceRoutes } from './routes/silences.js';
+import { registerShipperRoutes, SHIPPER_PATHS } from './routes/shipper-push.js';
+import { shipperCredentials } from './auth/shipper-credentials.js';
 import { registerStreamRoute, STREAM_PATH } from './routes/stream.js';
 import { registerSummaryRoutes } from './routes/summary.js';
 import { securityHeaders } from './security-headers.js';
@@ -107,6 +109,7 @@ export function createApiApp(deps: ApiDeps, opts: { https?: boolean } = {}): Api
   app.use(publicRouter.routes());
   app.use(publicRouter.allowedMethods());
 
+  app.use(shipperCredentials(SHIPPER_PATHS));
   app.use(authenticate({ auth: cfg.auth, keys, queryTokenPaths: new Set([STREAM_PATH]), ...(deps.accounts ? { accounts: deps.accounts } : {}) }));
   if (rl.enabled) {
     const perToken = new RateLimiter({ rate: rl.per_token.rate, burst: rl.per_token.burst, maxKeys: rl.max_clients, clock: () => performance.now() });
@@ -130,6 +133,7 @@ export function createApiApp(deps: ApiDeps, opts: { https?: boolean } = {}): Api
   const root = new Router({ methods: KNOWN_METHODS });
   registerResources(root, env);
   registerReadyRoutes(root, env);
+  registerShipperRoutes(root, env);
   app.use(root.routes());
   app.use(root.allowedMethods());
 

@@ -1,5 +1,6 @@
 /**
- * Idempotency keys of POST /api/v1/ingest (table ingest_keys, migration 7). A key row is written
+ * Idempotency keys of POST /api/v1/ingest (table ingest_keys, migration 7), and the content keys
+ * of the shipper endpoints (`otlp:<sha256>`, `loki:<sha256>`; api/routes/shipper-push.ts). A key row is written
  * inside the transaction that stores the request's events (src/ingest/commit-job.ts), so the
  * database never holds the events without the key or the key without the events: after a crash
  * either both are there (a retry is answered from the row) or neither (the retry stores them).

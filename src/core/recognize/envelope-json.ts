@@ -16,6 +16,8 @@ import { decodeJournaldBytes, mapJournald } from './envelope-journald.js';
  * | Vector | `message` with `source_type` |
  * | Filebeat / Elastic Agent (ECS) | `message` with an object `ecs`, `agent`, `input` or `@metadata`; or `@timestamp` with an object `host`, `log` or `event` |
  * | Logstash | `message` with `@version` |
+ * | OTLP (POST /v1/logs, src/core/shipper/otlp-record.ts) | `message` with an object `otel` holding an object `resource` |
+ * | Loki push (POST /loki/api/v1/push, src/core/shipper/loki-entry.ts) | `message` with an object `loki` holding an object `labels` |
  *
  * Everything else is plain JSON (field-mapper.ts only).
  */
@@ -43,6 +45,11 @@ const FLUENT = E(['fluent-bit']);
 const VECTOR = E(['vector']);
 const ECS = E(['ecs']);
 const LOGSTASH = E(['logstash']);
+// The record's time_unix_nano is the application's own stamp, with a zone and to the ns: it wins
+// like a capture time. Only observed_time_unix_nano (a collector's read time): the line's wins.
+const OTLP_EVENT: Envelope = { names: ['otlp'], journald: false, captureTime: true };
+const OTLP_OBSERVED = E(['otlp']);
+const LOKI = E(['loki']);
 
 /** The shipper shape of a parsed JSON object, or null for plain JSON. */
 export function envelopeOf(o: Record<string, unknown>): Envelope | null {
@@ -56,6 +63,8 @@ export function envelopeOf(o: Record<string, unknown>): Envelope | null {
     if (fluent || o['@timestamp'] !== undefined) return FLUENT;
   }
   if (typeof o.message !== 'string') return null;
+  if (isPlainObject(o.otel) && isPlainObject(o.otel.resource)) return o.otel.time_unix_nano !== undefined ? OTLP_EVENT : OTLP_OBSERVED;
+  if (isPlainObject(o.loki) && isPlainObject(o.loki.labels)) return LOKI;
   if (typeof o.source_type === 'string') return o.source_type === 'journald' ? VECTOR_JOURNALD : VECTOR;
   // Objects only: an application's own `"agent": "Mozilla/5.0 …"` is no Beat.
   if (isPlainObject(o.ecs) || isPlainObject(o.agent) || isPlainObject(o.input) || isPlainObject(o['@metadata'])) return ECS;
