@@ -16,6 +16,7 @@ import { decodeJournaldBytes, mapJournald } from './envelope-journald.js';
  * | Vector | `message` with `source_type` |
  * | Filebeat / Elastic Agent (ECS) | `message` with an object `ecs`, `agent`, `input` or `@metadata`; or `@timestamp` with an object `host`, `log` or `event` |
  * | Logstash | `message` with `@version` |
+ * | shipped (a document sent to the Elasticsearch bulk endpoint, `shipped`) | a string `message` or `log` |
  *
  * Everything else is plain JSON (field-mapper.ts only).
  */
@@ -43,9 +44,14 @@ const FLUENT = E(['fluent-bit']);
 const VECTOR = E(['vector']);
 const ECS = E(['ecs']);
 const LOGSTASH = E(['logstash']);
+const SHIPPED = E(['shipped']);
 
-/** The shipper shape of a parsed JSON object, or null for plain JSON. */
-export function envelopeOf(o: Record<string, unknown>): Envelope | null {
+/**
+ * The shipper shape of a parsed JSON object, or null for plain JSON. `shipped`: the object came
+ * from a shipper's output (see DecodeContext.shipped), so its `message` or `log` is a line even
+ * without a shipper's marker keys.
+ */
+export function envelopeOf(o: Record<string, unknown>, shipped = false): Envelope | null {
   if (o.MESSAGE !== undefined || o.__REALTIME_TIMESTAMP !== undefined) {
     return o.date !== undefined ? FLUENT_JOURNALD : JOURNALD;
   }
@@ -54,6 +60,7 @@ export function envelopeOf(o: Record<string, unknown>): Envelope | null {
     const fluent = o.date !== undefined;
     if (o.stream === 'stdout' || o.stream === 'stderr') return o._p !== undefined ? FLUENT_CRI : fluent ? FLUENT_DOCKER : DOCKER;
     if (fluent || o['@timestamp'] !== undefined) return FLUENT;
+    if (shipped && typeof o.message !== 'string') return SHIPPED;
   }
   if (typeof o.message !== 'string') return null;
   if (typeof o.source_type === 'string') return o.source_type === 'journald' ? VECTOR_JOURNALD : VECTOR;
@@ -61,7 +68,7 @@ export function envelopeOf(o: Record<string, unknown>): Envelope | null {
   if (isPlainObject(o.ecs) || isPlainObject(o.agent) || isPlainObject(o.input) || isPlainObject(o['@metadata'])) return ECS;
   if (o['@version'] !== undefined) return LOGSTASH;
   if (o['@timestamp'] !== undefined && (isPlainObject(o.host) || isPlainObject(o.log) || isPlainObject(o.event))) return ECS;
-  return null;
+  return shipped ? SHIPPED : null;
 }
 
 /**
