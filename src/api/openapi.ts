@@ -16,6 +16,7 @@ import { CURSOR_PATTERN } from '../store/cursor.js';
 import { LEVEL_PATTERN, LIST_ITEM_SCHEMA, MAX_LIST, MAX_VALUE, TIME_PATTERN } from '../query/params.js';
 import { RULE_ID_PATTERN } from './routes/rules.js';
 import { IDEMPOTENCY_KEY_PATTERN } from './routes/ingest.js';
+import { ELASTICSEARCH_SECURITY_SCHEMES, elasticsearchPaths } from './openapi-elasticsearch.js';
 
 type Obj = Record<string, unknown>;
 
@@ -283,6 +284,7 @@ export function buildOpenApi(cfg: ApiSettings, opts: { ingest?: IngestLimits } =
     },
   };
   if (opts.ingest) paths['/api/v1/ingest'] = ingestPath(opts.ingest);
+  if (opts.ingest) Object.assign(paths, elasticsearchPaths(opts.ingest, ERRORS, problem));
   for (const [path, item] of Object.entries(silencePathItems(cfg, ERRORS, problem))) paths[`/api/v1${path}`] = item;
   paths['/api/v1/openapi.json'] = {
     get: { operationId: 'openapi', summary: 'This document (role viewer).', responses: { '200': { description: 'OpenAPI 3.1', content: { 'application/json': { schema: { type: 'object' } } } }, ...ERRORS } },
@@ -318,7 +320,7 @@ export function buildOpenApi(cfg: ApiSettings, opts: { ingest?: IngestLimits } =
     security: [{ bearerAuth: [] }],
     paths,
     components: {
-      securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+      securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }, ...(opts.ingest ? ELASTICSEARCH_SECURITY_SCHEMES : {}) },
       schemas: SCHEMAS,
     },
   };
