@@ -68,10 +68,11 @@ export function elasticsearchPaths(limits: { maxBodyBytes: number; maxLines: num
   const head = (operationId: string, summary: string, extra: Obj = {}): Obj => op(operationId, summary, { '200': { description: 'It exists.', headers: PRODUCT_HEADER } }, extra);
   const name = (p: string): Obj => ({ name: p, in: 'path', required: true, schema: { type: 'string', minLength: 1 } });
 
+  const bulkBody: Obj = { type: 'string', pattern: '[^\\r\\n\\uFEFF]', description: `Action lines, each but delete followed by a source line (a JSON object); at most ${limits.maxLines} items and ${limits.maxBodyBytes} bytes.` };
   const bulk = (index: boolean): Obj => ({
     post: op(
       index ? 'esBulkIndex' : 'esBulk',
-      `Elasticsearch bulk: NDJSON action and source lines (index and create store the document; update and delete are refused per item). Each document goes through the same decode, enrichment, detection and exactly-once store as a Kafka message, in one transaction with the others; the answer comes after the commit. Also taken as ${BULK_MEDIA_TYPES.filter((m) => m !== 'application/x-ndjson').join(', ')}, and gzip (Content-Encoding). A retry of the same body to the same path within listeners.http.idempotency_window stores nothing and gets the same answer (Idempotent-Replayed: true).`,
+      `Elasticsearch bulk: NDJSON action and source lines (index and create store the document; update and delete are refused per item). Each document goes through the same decode, enrichment, detection and exactly-once store as a Kafka message, in one transaction with the others; the answer comes after the commit. Also taken as ${BULK_MEDIA_TYPES.filter((m) => m !== 'application/x-ndjson' && m !== 'text/plain').join(', ')}, and gzip (Content-Encoding). A retry of the same body to the same path within listeners.http.idempotency_window stores nothing and gets the same answer (Idempotent-Replayed: true).`,
       {
         '200': {
           description: 'Every item answered (errors true when one was refused).',
@@ -90,7 +91,8 @@ export function elasticsearchPaths(limits: { maxBodyBytes: number; maxLines: num
           required: true,
           content: {
             // Empty lines (and a leading byte-order mark) are skipped: a body needs one other character.
-            'application/x-ndjson': { schema: { type: 'string', pattern: '[^\\r\\n\\uFEFF]', description: `Action lines, each but delete followed by a source line (a JSON object); at most ${limits.maxLines} items and ${limits.maxBodyBytes} bytes.` } },
+            'application/x-ndjson': { schema: bulkBody },
+            'text/plain': { schema: bulkBody },
           },
         },
       },

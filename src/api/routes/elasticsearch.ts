@@ -39,8 +39,11 @@ const gunzipAsync = promisify(gunzip);
 /** The Elasticsearch version claimed (see above). */
 export const ES_VERSION = '8.19.0';
 
-/** Media types a bulk body may be sent as (the JS client sends the vnd.elasticsearch ones). */
-export const BULK_MEDIA_TYPES = ['application/x-ndjson', 'application/json', 'application/vnd.elasticsearch+x-ndjson', 'application/vnd.elasticsearch+json'] as const;
+/**
+ * Media types a bulk body may be sent as: the shippers' (the JS client sends the
+ * vnd.elasticsearch ones), and text/plain for curl and tools that know no NDJSON.
+ */
+export const BULK_MEDIA_TYPES = ['application/x-ndjson', 'application/json', 'application/vnd.elasticsearch+x-ndjson', 'application/vnd.elasticsearch+json', 'text/plain'] as const;
 
 const INDEX_NAME = new RegExp(INDEX_NAME_PATTERN);
 
