@@ -299,7 +299,7 @@ describe('POST /_bulk with the client', () => {
     expect([raw.status, raw.headers.get('idempotent-replayed'), raw.body.items]).toEqual([200, 'true', first.items]);
     expect(api.events('gzmarker')).toHaveLength(1);
     // Another index is another request.
-    const other = await api.raw('POST', '/other/_bulk', { body: '{"create":{}}\n{"message":"gzmarker other"}\n', template: '/{index}/_bulk' });
+    const other = await api.raw('POST', '/other/_bulk?pipeline=filebeat-8.19.0-system-auth&refresh=wait_for', { body: '{"create":{}}\n{"message":"gzmarker other"}\n', template: '/{index}/_bulk' });
     expect([other.status, other.body.items[0].create._index]).toEqual([200, 'other']);
     expect(api.events('gzmarker')).toHaveLength(2);
   });
