@@ -25,6 +25,7 @@ const CHAPTERS = [
   'tail.md',
   'notify.md',
   'listeners.md',
+  'elasticsearch.md',
   'package.md',
   'kafka.md',
   'operations.md',

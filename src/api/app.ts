@@ -1,9 +1,10 @@
 /**
  * The HTTP app, assembled in one place. Order matters:
  *   request id → latency metrics → security headers → problem details (catches everything
- *   below) → CORS → per-address rate limit → /healthz, sign-in and sign-out (public) →
- *   authentication (Bearer or the session cookie; the CSRF header on the cookie's unsafe methods) →
- *   per-token rate limit → routers (/api/v1/… and the seed's unversioned paths).
+ *   below) → CORS → per-address rate limit → /healthz, sign-in and sign-out (public) → shipper
+ *   credentials on the OTLP, Loki and Elasticsearch paths → authentication (Bearer or the
+ *   session cookie; the CSRF header on the cookie's unsafe methods) → per-token rate limit →
+ *   routers (Elasticsearch's /_bulk…, /api/v1/… and the seed's unversioned paths).
  */
 import Router from '@koa/router';
 import Koa from 'koa';
@@ -25,6 +26,7 @@ import { registerAlertRoutes } from './routes/alerts.js';
 import { registerAuthRoutes, registerPublicAuthRoutes } from './routes/auth.js';
 import { registerHealthRoute, registerReadyRoutes } from './routes/health.js';
 import { registerIngestRoute } from './routes/ingest.js';
+import { elasticsearchCompat, registerElasticsearchRoutes } from './routes/elasticsearch.js';
 import { registerLogRoutes } from './routes/logs.js';
 import { registerNotificationRoutes } from './routes/notifications.js';
 import { notifyStatus } from '../store/notify-status.js';
@@ -110,11 +112,18 @@ export function createApiApp(deps: ApiDeps, opts: { https?: boolean } = {}): Api
   app.use(publicRouter.allowedMethods());
 
   app.use(shipperCredentials(SHIPPER_PATHS));
+  app.use(elasticsearchCompat());
   app.use(authenticate({ auth: cfg.auth, keys, queryTokenPaths: new Set([STREAM_PATH]), ...(deps.accounts ? { accounts: deps.accounts } : {}) }));
   if (rl.enabled) {
     const perToken = new RateLimiter({ rate: rl.per_token.rate, burst: rl.per_token.burst, maxKeys: rl.max_clients, clock: () => performance.now() });
     app.use(rateLimit(perToken, 'token', (ctx) => String((ctx.state.principal as { tokenId: string }).tokenId)));
   }
+
+  // Before the others: POST /logs/_bulk is a bulk request to index "logs", not /logs/{id}.
+  const elasticsearch = new Router({ methods: KNOWN_METHODS });
+  registerElasticsearchRoutes(elasticsearch, env);
+  app.use(elasticsearch.routes());
+  app.use(elasticsearch.allowedMethods());
 
   const v1 = new Router({ prefix: '/api/v1', methods: KNOWN_METHODS });
   registerResources(v1, env);

@@ -2,6 +2,7 @@
  * What createApp is given, and what the routes share.
  */
 import type { IdempotentRequest, IngestAnswer } from '../listen/http-ingest.js';
+import type { EsBulkAnswer, EsBulkDoc, EsBulkRequestKey } from '../listen/es-bulk.js';
 import type { FrozenConfig } from '../config/load.js';
 import type { IngestStats } from '../ingest/ingest-stats.js';
 import type { Logger } from '../logger.js';
@@ -51,6 +52,11 @@ export interface IngestPort {
    * `request` (an Idempotency-Key), a request already stored is answered from its stored answer.
    */
   submit(lines: Buffer[], peer: string, request?: IdempotentRequest): Promise<IngestAnswer>;
+  /**
+   * POST /_bulk (src/listen/es-bulk.ts): the documents in one transaction, answered once
+   * committed, with whether each was stored or already there; absent = no Elasticsearch endpoint.
+   */
+  esBulk?(docs: EsBulkDoc[], peer: string, request: EsBulkRequestKey | null): Promise<EsBulkAnswer>;
 }
 
 /** Shared by the routes of one app. */

@@ -18,6 +18,7 @@ import { LEVEL_PATTERN, LIST_ITEM_SCHEMA, MAX_LIST, MAX_VALUE, TIME_PATTERN } fr
 import { RULE_ID_PATTERN } from './routes/rules.js';
 import { IDEMPOTENCY_KEY_PATTERN } from './routes/ingest.js';
 import { OTLP_JSON_SCHEMAS, shipperPathItems } from './openapi-shippers.js';
+import { ELASTICSEARCH_SECURITY_SCHEMES, elasticsearchPaths } from './openapi-elasticsearch.js';
 
 type Obj = Record<string, unknown>;
 
@@ -286,6 +287,7 @@ export function buildOpenApi(cfg: ApiSettings, opts: { ingest?: IngestLimits } =
   };
   if (opts.ingest) paths['/api/v1/ingest'] = ingestPath(opts.ingest);
   if (opts.ingest) Object.assign(paths, shipperPathItems(opts.ingest, ERRORS, problem));
+  if (opts.ingest) Object.assign(paths, elasticsearchPaths(opts.ingest, ERRORS, problem));
   for (const [path, item] of Object.entries(silencePathItems(cfg, ERRORS, problem))) paths[`/api/v1${path}`] = item;
   Object.assign(paths, authPathItems(ERRORS, problem));
   paths['/api/v1/openapi.json'] = {
@@ -325,7 +327,8 @@ export function buildOpenApi(cfg: ApiSettings, opts: { ingest?: IngestLimits } =
       securitySchemes: {
         bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
         cookieAuth: { type: 'apiKey', in: 'cookie', name: 'logagg_session', description: 'Set by POST /api/v1/auth/login.' },
-        basicAuth: { type: 'http', scheme: 'basic', description: 'The JWT as password (shipper endpoints only).' },
+        basicAuth: { type: 'http', scheme: 'basic', description: 'Shipper endpoints only (OTLP, Loki, Elasticsearch): any user name, an ingest token as the password.' },
+        ...(opts.ingest ? { elasticApiKey: ELASTICSEARCH_SECURITY_SCHEMES['elasticApiKey'] } : {}),
       },
       schemas: opts.ingest ? { ...SCHEMAS, ...OTLP_JSON_SCHEMAS } : SCHEMAS,
     },

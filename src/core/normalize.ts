@@ -20,6 +20,9 @@ export interface NormalizeOptions {
   extractors?: ExtractorSet | undefined;
 }
 
+/** Sources whose messages are documents a log shipper sent (see DecodeContext.shipped). */
+export const SHIPPED_SOURCE_KINDS: ReadonlySet<string> = new Set(['es-bulk']);
+
 /** What normalizeMessageWithTrace tells besides the event. */
 export interface NormalizeTrace {
   /** The recognizers that claimed the message, outermost first (`json>ecs>syslog-file>sshd`); null when none did. */
@@ -82,6 +85,7 @@ function normalizeUnsafe(bytes: Uint8Array | null, opts: NormalizeOptions, trace
 
   const receivedAt = opts.receivedAt;
   const ctx: DecodeContext = opts.extractors === undefined ? { receivedAt } : { receivedAt, extractors: opts.extractors, topic: opts.source.topic };
+  if (SHIPPED_SOURCE_KINDS.has(opts.source.kind)) ctx.shipped = true;
   const draft = decodeByFormat(dec.text, opts.format ?? 'auto', ctx);
   if (trace !== null) trace.parser = draft.parser;
   return fromDraft(draft, dec.text, opts, joinErrors(utf8Error, draft.error));

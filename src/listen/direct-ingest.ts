@@ -45,7 +45,8 @@ export interface DirectIngestOptions {
 interface Unit {
   messages: IncomingMessage[];
   counters: ListenerCounters;
-  settle?: { resolve(o: IngestOutcome): void; reject(e: unknown): void };
+  /** `stored[i]`: whether message i was stored (false: a copy of a stored one, same source coordinates). */
+  settle?: { resolve(o: IngestOutcome, stored: boolean[]): void; reject(e: unknown): void };
   key?: UnitKey;
 }
 
@@ -106,12 +107,19 @@ export class DirectIngest {
    * answer are stored in the same transaction as the messages (store/ingest-keys.ts).
    */
   submit(messages: IncomingMessage[], counters: ListenerCounters, key?: UnitKey): Promise<IngestOutcome> {
-    if (messages.length === 0) return Promise.resolve({ stored: 0, duplicates: 0, parse_errors: 0 });
+    return this.submitEach(messages, counters, key).then((r) => r.outcome);
+  }
+
+  /** submit, also telling for each message whether it was stored or skipped as a copy (Elasticsearch bulk answers per item). */
+  submitEach(messages: IncomingMessage[], counters: ListenerCounters, key?: UnitKey): Promise<{ outcome: IngestOutcome; stored: boolean[] }> {
+    if (messages.length === 0) return Promise.resolve({ outcome: { stored: 0, duplicates: 0, parse_errors: 0 }, stored: [] });
     if (this.closing) return Promise.reject(new LogaggError('STORE_UNAVAILABLE', 'logagg is stopping; send again later', { canRetry: true }));
     if (!this.hasRoom(messages.length)) {
       return Promise.reject(new LogaggError('STORE_UNAVAILABLE', `the ingest queue is full (${this.depth} messages waiting to be stored); send again later`, { canRetry: true }));
     }
-    return new Promise<IngestOutcome>((resolve, reject) => this.enqueue({ messages, counters, settle: { resolve, reject }, ...(key ? { key } : {}) }));
+    return new Promise((resolve, reject) =>
+      this.enqueue({ messages, counters, settle: { resolve: (outcome, stored) => resolve({ outcome, stored }), reject }, ...(key ? { key } : {}) }),
+    );
   }
 
   /** Resolves when the queue is back under half its bound (or logagg is stopping). */
@@ -234,13 +242,15 @@ export class DirectIngest {
     let at = 0;
     for (const u of units) {
       const outcome: IngestOutcome = { stored: 0, duplicates: 0, parse_errors: 0 };
+      const stored: boolean[] = new Array(u.messages.length);
       for (let i = 0; i < u.messages.length; i++, at++) {
+        stored[i] = r.ids[at] !== null;
         if (r.ids[at] === null) outcome.duplicates++;
         else outcome.stored++;
         if (prepared.events[at]!.parse_error !== null) outcome.parse_errors++;
       }
       u.counters.stored += u.messages.length;
-      u.settle?.resolve(outcome);
+      u.settle?.resolve(outcome, stored);
     }
   }
 

@@ -15,6 +15,7 @@ import type { ListenerCounters } from '../ingest/ingest-stats.js';
 import { findIngestKey } from '../store/ingest-keys.js';
 import type { Store } from '../store/store.js';
 import type { DirectIngest, IngestOutcome } from './direct-ingest.js';
+import { EsBulkIngest, type EsBulkAnswer, type EsBulkDoc, type EsBulkRequestKey } from './es-bulk.js';
 
 /** What a client sent under an Idempotency-Key. */
 export interface IdempotentRequest {
@@ -39,6 +40,8 @@ export class HttpIngest {
   readonly maxBodyBytes: number;
   readonly maxLines: number;
   private readonly inFlight = new Map<string, { bodySha256: string; done: Promise<IngestOutcome> }>();
+  /** The Elasticsearch bulk endpoint: same queue, limits, counters and idempotency window (es-bulk.ts). */
+  private readonly bulk: EsBulkIngest;
 
   constructor(
     private readonly ingest: DirectIngest,
@@ -48,6 +51,12 @@ export class HttpIngest {
   ) {
     this.maxBodyBytes = config.max_body_bytes;
     this.maxLines = config.max_lines;
+    this.bulk = new EsBulkIngest(ingest, counters, idempotency);
+  }
+
+  /** POST /_bulk's documents (es-bulk.ts). */
+  esBulk(docs: EsBulkDoc[], peer: string, request: EsBulkRequestKey | null): Promise<EsBulkAnswer> {
+    return this.bulk.submit(docs, peer, request);
   }
 
   /**

@@ -26,11 +26,20 @@ export const TIME_PATTERN =
   '[0-9]{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])(?:[T ](?:[01][0-9]|2[0-3]):[0-5][0-9](?::[0-5][0-9](?:\\.[0-9]{1,9})?)?(?:Z|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])?)?)$';
 
 /**
+ * Blank characters, spelled out: `\s` is not the same set in every regex engine (Python's
+ * includes U+001C–U+001F and U+0085, JavaScript's U+FEFF), and the document's pattern is read by
+ * clients' engines as well as by this server.
+ */
+const BLANKS = '\\t\\n\\v\\f\\r \\x1c-\\x1f\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff';
+const LIST_ITEM_PATTERN = `[^${BLANKS},]`;
+const HAS_ITEM = new RegExp(LIST_ITEM_PATTERN, 'u');
+
+/**
  * One item of a list parameter as the server reads it: repeated or comma-separated, blank items
  * dropped, so an item must hold something other than commas and spaces; 256 characters at most
  * (store/log-filter.ts). An OpenAPI schema.
  */
-export const LIST_ITEM_SCHEMA = { type: 'string', minLength: 1, maxLength: 256, pattern: '[^\\s,]' } as const;
+export const LIST_ITEM_SCHEMA = { type: 'string', minLength: 1, maxLength: 256, pattern: LIST_ITEM_PATTERN } as const;
 
 
 /**
@@ -104,7 +113,7 @@ export class QueryReader {
     if (v === undefined) return undefined;
     const values = Array.isArray(v) ? v : [v];
     // Each value must name something (the document's item pattern); blanks between commas are dropped.
-    if (values.some((s) => !/[^\s,]/.test(s))) throw badRequest(name, 'must not be empty');
+    if (values.some((s) => !HAS_ITEM.test(s))) throw badRequest(name, 'must not be empty');
     const items = values
       .flatMap((s) => s.split(','))
       .map((s) => s.trim())

@@ -211,6 +211,29 @@ describe('message', () => {
   });
 });
 
+describe('documents a shipper sent (source kind es-bulk)', () => {
+  const esBulk: EventSource = { kind: 'es-bulk', topic: 'logs-generic-default', partition: -1, offset: null };
+  const line = '{"message":"Dec  1 12:00:01 web1 sshd[812]: Failed password for root from 203.0.113.9 port 52144 ssh2"}';
+
+  test('a plain document\'s message is a line: its syslog header and the sshd text are read', () => {
+    const e = norm(line, { source: esBulk });
+    expect([e.host, e.process, e.pid, e.src_ip, e.user, e.message]).toEqual(['web1', 'sshd', 812, '203.0.113.9', 'root', 'Failed password for root from 203.0.113.9 port 52144 ssh2']);
+  });
+
+  test('from Kafka the same document stays plain JSON (its message is not read as a line)', () => {
+    const e = norm(line);
+    expect([e.host, e.process, e.src_ip]).toEqual([null, null, null]);
+  });
+
+  test('an ECS document gives the same event from either source', () => {
+    const ecs = JSON.stringify({ '@timestamp': '2024-01-01T12:00:00Z', message: 'Accepted publickey for bob from 10.0.0.5 port 50022 ssh2', host: { name: 'web2' }, process: { name: 'sshd', pid: 99 }, log: { level: 'info' } });
+    const { source: _a, ...viaEs } = norm(ecs, { source: esBulk });
+    const { source: _b, ...viaKafka } = norm(ecs);
+    expect(viaEs).toEqual(viaKafka);
+    expect([viaEs.host, viaEs.user, viaEs.src_ip, viaEs.ts]).toEqual(['web2', 'bob', '10.0.0.5', T]);
+  });
+});
+
 describe('properties', () => {
   const formatArb = fc.constantFrom<Format | 'auto'>('auto', ...FORMATS);
 

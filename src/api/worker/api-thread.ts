@@ -144,6 +144,15 @@ export function spawnApiThread(settings: ApiThreadSettings): SpawnedApiThread {
             peer,
             request,
           ),
+        esBulkSubmit: (docs, peer, request) => {
+          const port = need(side.ingest, 'direct ingest');
+          if (port.esBulk === undefined) throw new Error('the Elasticsearch bulk endpoint does not run');
+          return port.esBulk(
+            docs.map((d) => ({ ...d, value: Buffer.from(d.value.buffer, d.value.byteOffset, d.value.byteLength) })),
+            peer,
+            request,
+          );
+        },
         ingestState: state,
       });
 

@@ -10,6 +10,7 @@ import { type MessagePort } from 'node:worker_threads';
 import { storeOptionsFromConfig } from '../../store/store-options.js';
 import { IngestStats } from '../../ingest/ingest-stats.js';
 import type { IdempotentRequest, IngestAnswer } from '../../listen/http-ingest.js';
+import type { EsBulkAnswer, EsBulkDoc, EsBulkRequestKey } from '../../listen/es-bulk.js';
 import { createLogger } from '../../logger.js';
 import { SqliteAlertsPort } from '../../store/alert-port.js';
 import { SqliteSilencesPort } from '../../store/silence-port.js';
@@ -133,6 +134,9 @@ class WorkerIngestPort implements IngestPort {
   ) {}
   submit(lines: Buffer[], peer: string, request?: IdempotentRequest): Promise<IngestAnswer> {
     return this.calls.call('ingestSubmit', [lines, peer, request], INGEST_TIMEOUT_MS);
+  }
+  esBulk(docs: EsBulkDoc[], peer: string, request: EsBulkRequestKey | null): Promise<EsBulkAnswer> {
+    return this.calls.call('esBulkSubmit', [docs, peer, request], INGEST_TIMEOUT_MS);
   }
 }
 

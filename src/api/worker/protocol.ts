@@ -12,6 +12,7 @@ import type { MessagePort } from 'node:worker_threads';
 import type { FrozenConfig } from '../../config/load.js';
 import type { IngestStatsSnapshot } from '../../ingest/ingest-stats.js';
 import type { IdempotentRequest, IngestAnswer } from '../../listen/http-ingest.js';
+import type { EsBulkAnswer, EsBulkDoc, EsBulkRequestKey } from '../../listen/es-bulk.js';
 import type { LogLevel } from '../../logger.js';
 import type { SeaWorkerRuntime } from '../../runtime/runtime-handoff.js';
 import type { Alert, AlertChange } from '../../core/alert.js';
@@ -70,6 +71,8 @@ export interface IngestSideCalls {
   loginRecord(attempt: LoginAttempt): Promise<void>;
   /** Lines arrive as Uint8Array (a Buffer crosses as its bytes). */
   ingestSubmit(lines: Uint8Array[], peer: string, request: IdempotentRequest | undefined): Promise<IngestAnswer>;
+  /** POST /_bulk's documents; their values arrive as Uint8Array. */
+  esBulkSubmit(docs: EsBulkDoc[], peer: string, request: EsBulkRequestKey | null): Promise<EsBulkAnswer>;
   ingestState(): IngestState;
 }
 

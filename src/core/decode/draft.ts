@@ -43,6 +43,12 @@ export interface DecodeContext {
   extractors?: ExtractorSet | undefined;
   /** The message's topic (or listener name), which extractors may be scoped to. */
   topic?: string | undefined;
+  /**
+   * The message is a document a log shipper sent (the Elasticsearch bulk endpoint): a JSON
+   * object with a string `message` or `log` carries a line even without a shipper's marker keys
+   * (src/core/recognize/envelope-json.ts, SHIPPED).
+   */
+  shipped?: boolean | undefined;
 }
 
 /** See DecodeContext.decodeLine. */
@@ -54,7 +60,7 @@ export type LineDecoder = (text: string, ctx: DecodeContext) => Draft;
  * DecodeContext is added here too.
  */
 export function withLineDecoder(ctx: DecodeContext, decodeLine: LineDecoder | undefined): DecodeContext {
-  return { receivedAt: ctx.receivedAt, decodeLine, extractors: ctx.extractors, topic: ctx.topic };
+  return { receivedAt: ctx.receivedAt, decodeLine, extractors: ctx.extractors, topic: ctx.topic, shipped: ctx.shipped };
 }
 
 export function newDraft(format: Format): Draft {

@@ -34,7 +34,7 @@ export function decodeJson(text: string, draft: Draft, ctx: DecodeContext): { ok
       return { ok: true };
     }
     // Outside an envelope already, a shipper's shape has its line decoded too.
-    const env = ctx.decodeLine === undefined ? null : envelopeOf(value);
+    const env = ctx.decodeLine === undefined ? null : envelopeOf(value, ctx.shipped === true);
     if (env === null) mapRecord(value, draft, ctx);
     else decodeEnvelope(value, env, draft, ctx);
     return { ok: true };

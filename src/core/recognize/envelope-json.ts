@@ -18,6 +18,7 @@ import { decodeJournaldBytes, mapJournald } from './envelope-journald.js';
  * | Logstash | `message` with `@version` |
  * | OTLP (POST /v1/logs, src/core/shipper/otlp-record.ts) | `message` with an object `otel` holding an object `resource` |
  * | Loki push (POST /loki/api/v1/push, src/core/shipper/loki-entry.ts) | `message` with an object `loki` holding an object `labels` |
+ * | shipped (a document sent to the Elasticsearch bulk endpoint, `shipped`) | a string `message` or `log` |
  *
  * Everything else is plain JSON (field-mapper.ts only).
  */
@@ -50,9 +51,14 @@ const LOGSTASH = E(['logstash']);
 const OTLP_EVENT: Envelope = { names: ['otlp'], journald: false, captureTime: true };
 const OTLP_OBSERVED = E(['otlp']);
 const LOKI = E(['loki']);
+const SHIPPED = E(['shipped']);
 
-/** The shipper shape of a parsed JSON object, or null for plain JSON. */
-export function envelopeOf(o: Record<string, unknown>): Envelope | null {
+/**
+ * The shipper shape of a parsed JSON object, or null for plain JSON. `shipped`: the object came
+ * from a shipper's output (see DecodeContext.shipped), so its `message` or `log` is a line even
+ * without a shipper's marker keys.
+ */
+export function envelopeOf(o: Record<string, unknown>, shipped = false): Envelope | null {
   if (o.MESSAGE !== undefined || o.__REALTIME_TIMESTAMP !== undefined) {
     return o.date !== undefined ? FLUENT_JOURNALD : JOURNALD;
   }
@@ -61,6 +67,7 @@ export function envelopeOf(o: Record<string, unknown>): Envelope | null {
     const fluent = o.date !== undefined;
     if (o.stream === 'stdout' || o.stream === 'stderr') return o._p !== undefined ? FLUENT_CRI : fluent ? FLUENT_DOCKER : DOCKER;
     if (fluent || o['@timestamp'] !== undefined) return FLUENT;
+    if (shipped && typeof o.message !== 'string') return SHIPPED;
   }
   if (typeof o.message !== 'string') return null;
   if (isPlainObject(o.otel) && isPlainObject(o.otel.resource)) return o.otel.time_unix_nano !== undefined ? OTLP_EVENT : OTLP_OBSERVED;
@@ -70,7 +77,7 @@ export function envelopeOf(o: Record<string, unknown>): Envelope | null {
   if (isPlainObject(o.ecs) || isPlainObject(o.agent) || isPlainObject(o.input) || isPlainObject(o['@metadata'])) return ECS;
   if (o['@version'] !== undefined) return LOGSTASH;
   if (o['@timestamp'] !== undefined && (isPlainObject(o.host) || isPlainObject(o.log) || isPlainObject(o.event))) return ECS;
-  return null;
+  return shipped ? SHIPPED : null;
 }
 
 /**

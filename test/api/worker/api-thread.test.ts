@@ -184,6 +184,35 @@ describe('the API on its worker thread', () => {
     expect(busy.body.detail).toMatch(/ingest queue is full/);
   });
 
+  test('POST /_bulk (Elasticsearch) parses on the API thread and hands the documents to the ingest port here, as Buffers', async () => {
+    const got: { docs: { value: string; index: string; id: string | null }[]; key: string | undefined }[] = [];
+    const ingest: IngestPort = {
+      maxBodyBytes: 4096,
+      maxLines: 10,
+      submit: async () => ({ stored: 0, duplicates: 0, parse_errors: 0 }),
+      esBulk: async (docs, _peer, request) => {
+        expect(docs.every((d) => Buffer.isBuffer(d.value))).toBe(true);
+        got.push({ docs: docs.map((d) => ({ ...d, value: d.value.toString() })), key: request?.key });
+        return { created: docs.map((d) => d.id === null), replayed: false };
+      },
+    };
+    const { call } = await thread({ ingest });
+    const shipper = token({ roles: ['ingest'], sub: 'shipper' });
+    const body = '{"index":{"_index":"a"}}\n{"message":"one"}\n{"create":{"_index":"a","_id":"k"}}\n{"message":"two"}\n{"delete":{"_index":"a","_id":"z"}}\n';
+    const res = await call('/_bulk', { method: 'POST', token: shipper, type: 'application/x-ndjson', body });
+    expect(res.status, res.text).toBe(200);
+    expect(res.body.items.map((it: Record<string, { status: number }>) => Object.values(it)[0]!.status)).toEqual([201, 409, 400]);
+    expect(got).toEqual([
+      {
+        docs: [
+          { value: '{"message":"one"}', index: 'a', id: null },
+          { value: '{"message":"two"}', index: 'a', id: 'k' },
+        ],
+        key: expect.stringMatching(/^es-bulk \/_bulk [0-9a-f]{64}$/),
+      },
+    ]);
+  });
+
   test('/metrics shows the counters of this thread as they are at the scrape; /readyz the consumer state', async () => {
     const stats = new IngestStats();
     const consumer = { isConnected: false };

@@ -99,3 +99,19 @@ test('no decodeLine in the context (two envelopes deep): fields mapped, the line
   expect(d).toMatchObject({ message: 'Nov 20 10:16:03 bastion sshd[1]: x', process: null, host: null, ts: Date.UTC(2026, 10, 20, 10, 16, 3, 500) });
   expect(d.attributes).toEqual({ stream: 'stdout' });
 });
+
+// A document a shipper sent to the Elasticsearch bulk endpoint (shipped): any string `message`
+// or `log` is a line; marker-keyed shapes keep their own name; without a line it stays plain.
+test.each([
+  ['no message, no log', { level: 'info', n: 1 }, null],
+  ['message not a string', { message: { text: 'x' } }, null],
+  ['log not a string', { log: 42 }, null],
+  ['app JSON with message', { '@timestamp': '2026-11-20T10:16:03Z', level: 'info', message: 'started' }, ['shipped']],
+  ['a log string only', { log: 'x', level: 'info' }, ['shipped']],
+  ['Fluent Bit es output keeps its name', { '@timestamp': '2026-11-20T10:16:03.5Z', log: 'x' }, ['fluent-bit']],
+  ['Filebeat keeps its name', { '@timestamp': '2026-11-20T10:16:03Z', message: 'x', ecs: { version: '8.0.0' } }, ['ecs']],
+  ['Logstash keeps its name', { '@version': '1', message: 'x' }, ['logstash']],
+])('envelopeOf, shipped: %s', (_name, record, names) => {
+  const env = envelopeOf(record as Record<string, unknown>, true);
+  expect(env === null ? null : env.names).toEqual(names);
+});
