@@ -91,7 +91,7 @@ describeKafka('forwarding (real broker, real SQLite, logagg consume children)', 
 
     let a = startCli(['consume'], env('edge-a'));
     const b = startCli(['consume'], env('edge-b'));
-    await waitFor('both members hold partitions', () => assigned(a) > 0 && assigned(b) > 0, 60_000).catch((e: Error) => {
+    await waitFor('both members hold partitions', () => assigned(a) > 0 && assigned(b) > 0, 150_000).catch((e: Error) => {
       throw new Error(`${e.message}\nA:\n${a.output().slice(-2000)}\nB:\n${b.output().slice(-2000)}`);
     });
 
