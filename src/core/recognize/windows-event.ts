@@ -208,6 +208,14 @@ function fill(w: WinEvent, draft: Draft, ctx: DecodeContext): void {
   if (dport !== null) draft.dst_port = dport;
   if (draft.message === null || w.message !== null) draft.message = w.message ?? summary(w);
 
+  // Unnamed EventData values (PowerShell classic's 400/600/800, many providers' events) are
+  // param1 … paramN; SigmaHQ's rules read them as one list named `Data` (`Data|contains: …`).
+  if (!Object.hasOwn(w.data, 'Data') && Object.hasOwn(w.data, 'param1')) {
+    const list: unknown[] = [];
+    for (let i = 1; Object.hasOwn(w.data, `param${i}`); i++) list.push(w.data[`param${i}`]);
+    setOwn(w.data, 'Data', list);
+  }
+
   const out = w.rest;
   for (const [k, v] of Object.entries(w.system)) setOwn(out, k, v);
   if (w.eventId !== null) setOwn(out, 'EventID', w.eventId);

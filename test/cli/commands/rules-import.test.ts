@@ -30,8 +30,8 @@ describe('logagg rules import', () => {
     const r = await cli(['-c', config, 'rules', 'import', '--json', path.join(src, 'rules')]);
     expect(r.code).toBe(0);
     const report = JSON.parse(r.stdout);
-    expect(report).toMatchObject({ files: 11, loaded: 10, unchanged: 0, dry_run: false });
-    expect(report.copied).toHaveLength(10);
+    expect(report).toMatchObject({ files: 12, loaded: 11, unchanged: 0, dry_run: false });
+    expect(report.copied).toHaveLength(11);
     expect(report.refused).toEqual([
       {
         file: path.join(src, 'rules', 'windows', 'win_security_admin_logon_expand.yml'),
@@ -39,7 +39,7 @@ describe('logagg rules import', () => {
         reason: expect.stringContaining('placeholder %Administrators% has no list'),
       },
     ]);
-    expect(report.logsource_coverage).toMatchObject({ rules: 10, mapped: 9, partial: 0, unmapped: 1 });
+    expect(report.logsource_coverage).toMatchObject({ rules: 11, mapped: 10, partial: 0, unmapped: 1 });
     expect(report.logsource_coverage.logsources[0]).toEqual({ logsource: 'product:zeek,service:notice', coverage: 'unmapped', rules: 1 });
     expect(report.logsource_coverage.logsources).toContainEqual({ logsource: 'product:windows,category:process_creation', coverage: 'mapped', rules: 2 });
     const copied = path.join(rules, 'sigma', 'rules', 'lnx_sshd_susp_ssh.yml');
@@ -49,7 +49,7 @@ describe('logagg rules import', () => {
     // The imported folder is a valid rule set; validate says which logsource sees every event.
     const v = await cli(['-c', config, 'rules', 'validate']);
     expect(v.code).toBe(0);
-    expect(v.stdout).toContain('ok: 10 rules in 10 files');
+    expect(v.stdout).toContain('ok: 11 rules in 11 files');
     expect(v.stdout).toContain('sees every event: product:zeek,service:notice (1 rule)');
 
     // list: each Sigma rule's logsource and coverage; a note for those that see every event.
@@ -62,15 +62,15 @@ describe('logagg rules import', () => {
 
     // Again: nothing to copy.
     const again = JSON.parse((await cli(['-c', config, 'rules', 'import', '--json', path.join(src, 'rules')])).stdout);
-    expect(again).toMatchObject({ loaded: 10, unchanged: 10, copied: [] });
+    expect(again).toMatchObject({ loaded: 11, unchanged: 11, copied: [] });
   });
 
   test('with a list for the placeholder the |expand rule loads; --dry-run copies nothing; text output', async () => {
     const { config, rules, src } = setup('  sigma:\n    placeholders:\n      Administrators: [Administrator, admin]');
     const r = await cli(['-c', config, 'rules', 'import', '--dry-run', path.join(src, 'rules')]);
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('11 rules loaded from 11 files; would copy 11 into');
-    expect(r.stdout).toContain('logsource coverage: 11 Sigma rules: 10 mapped, 0 partly mapped');
+    expect(r.stdout).toContain('12 rules loaded from 12 files; would copy 12 into');
+    expect(r.stdout).toContain('logsource coverage: 12 Sigma rules: 11 mapped, 0 partly mapped');
     expect(r.stdout).not.toContain('refused');
     expect(existsSync(path.join(rules, 'sigma'))).toBe(false);
   });

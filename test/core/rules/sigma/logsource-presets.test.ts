@@ -124,6 +124,21 @@ describe.each(Object.keys(SHAPES))('Windows, %s shape', (shape) => {
   });
 });
 
+describe('PowerShell classic: unnamed EventData values read as Sigma\'s Data list', () => {
+  const host = '\tProviderName=Environment\r\n\tHostApplication=powershell.exe & {Set-MpPreference -DisableRealtimeMonitoring 1}\r\n';
+  const system = { Provider: { '#attributes': { Name: 'PowerShell' } }, EventID: { '#attributes': { Qualifiers: 0 }, '#text': 600 }, Channel: 'Windows PowerShell', Computer: 'ws1' };
+  const samples: [string, unknown][] = [
+    ['evtx', { Event: { System: system, EventData: { Data: { '#text': ['Environment', 'Started', host] }, Binary: null } } }],
+    ['winlogbeat', { winlog: { channel: 'Windows PowerShell', provider_name: 'PowerShell', event_id: '600', event_data: { param1: 'Environment', param2: 'Started', param3: host } } }],
+  ];
+  test.each(samples)('%s', (_shape, payload) => {
+    expect(fires('posh_pc_set_mppreference.yml', norm(payload))).toBe(true);
+    // The same event id in another channel is no classic PowerShell provider start.
+    const other = JSON.parse(JSON.stringify(payload).replaceAll('Windows PowerShell', 'Application'));
+    expect(fires('posh_pc_set_mppreference.yml', norm(other))).toBe(false);
+  });
+});
+
 const LINUX = {
   execveB64: 'type=EXECVE msg=audit(1765101600.123:4567): argc=3 a0="base64" a1="-d" a2="/tmp/payload.b64"',
   // auditd hex-encodes an argument holding a blank: a2 is "/tmp/my file".
