@@ -150,6 +150,19 @@ const LINUX = {
   sudoMimikatz: 'Dec  7 10:00:00 web-1 sudo:    alice : TTY=pts/0 ; PWD=/home/alice ; USER=root ; COMMAND=/opt/mimikatz',
   webSqli: `203.0.113.5 - - [07/Dec/2026:10:00:00 +0000] "GET /index.php?id=1' union select 1,2-- HTTP/1.1" 200 512 "-" "sqlmap/1.7"`,
   webSqli404: `203.0.113.5 - - [07/Dec/2026:10:00:00 +0000] "GET /index.php?id=1' union select 1,2-- HTTP/1.1" 404 512 "-" "sqlmap/1.7"`,
+  // SigmaHQ's regression sample for the GitHub token rule: Sysmon for Linux through syslog.
+  sysmonLinuxGh:
+    '2026-06-08T05:28:19.188419+00:00 swachchhanda-ubuntu-wkstn sysmon: <Event><System><Provider Name="Linux-Sysmon" Guid="{ff032593-a8d3-4f13-b0d6-01fc615a0f97}"/><EventID>1</EventID><Version>5</Version><Level>4</Level><Task>1</Task><Opcode>0</Opcode><Keywords>0x8000000000000000</Keywords><TimeCreated SystemTime="2026-06-08T05:28:19.188276000Z"/><EventRecordID>154177</EventRecordID><Correlation/><Execution ProcessID="938" ThreadID="938"/><Channel>Linux-Sysmon/Operational</Channel><Computer>swachchhanda-ubuntu-wkstn</Computer><Security UserId="0"/></System><EventData><Data Name="RuleName">-</Data><Data Name="UtcTime">2026-06-08 05:28:18.790</Data><Data Name="ProcessGuid">{ec2c9708-52f2-6a26-1d88-a2da375b0000}</Data><Data Name="ProcessId">1752</Data><Data Name="Image">/usr/bin/dash</Data><Data Name="FileVersion">-</Data><Data Name="Description">-</Data><Data Name="Product">-</Data><Data Name="Company">-</Data><Data Name="OriginalFileName">-</Data><Data Name="CommandLine">/bin/sh -c gh auth token</Data><Data Name="CurrentDirectory">/home/ubuntu/test/test</Data><Data Name="User">ubuntu</Data><Data Name="LogonGuid">{ec2c9708-5146-6a26-e803-000000000000}</Data><Data Name="LogonId">1000</Data><Data Name="TerminalSessionId">1</Data><Data Name="IntegrityLevel">no level</Data><Data Name="Hashes">SHA256=86d31f6fb799e91fa21bad341484564510ca287703a16e9e46c53338776f4f42</Data><Data Name="ParentProcessGuid">{ec2c9708-52f2-6a26-a106-000300000000}</Data><Data Name="ParentProcessId">1745</Data><Data Name="ParentImage">/home/ubuntu/.nvm/versions/node/v24.11.1/bin/node</Data><Data Name="ParentCommandLine">node</Data><Data Name="ParentUser">ubuntu</Data></EventData></Event>',
+  // The same fields in a Windows Sysmon record: a linux rule must not see it.
+  sysmonWindowsGh: JSON.stringify({
+    Event: {
+      System: { Provider: { '#attributes': { Name: 'Microsoft-Windows-Sysmon' } }, EventID: 1, Channel: 'Microsoft-Windows-Sysmon/Operational', Computer: 'ws1' },
+      EventData: { Image: 'C:\\Windows\\System32\\cmd.exe', CommandLine: '/bin/sh -c gh auth token', ParentImage: '/home/ubuntu/bin/node' },
+    },
+  }),
+  // A Sysmon for Linux record whose image looks like Windows': a windows rule must not see it.
+  sysmonLinuxWhoami:
+    'Dec  7 10:00:00 lx1 sysmon: <Event><System><Provider Name="Linux-Sysmon"/><EventID>1</EventID><Channel>Linux-Sysmon/Operational</Channel><Computer>lx1</Computer></System><EventData><Data Name="Image">C:\\Windows\\System32\\whoami.exe</Data><Data Name="OriginalFileName">whoami.exe</Data></EventData></Event>',
   proxySqli: `1765101600.123    120 10.0.0.5 TCP_MISS/200 1024 GET http://shop.example/index.php?id=1'%20union%20select%201 - HIER_DIRECT/93.184.216.34 text/html`,
 };
 
@@ -166,6 +179,9 @@ describe('Linux and web', () => {
     ['lnx_sshd_susp_ssh.yml', 'sshdError', true],
     ['lnx_sshd_susp_ssh.yml', 'cronSameWords', false],
     ['win_system_mimikatz_keyword.yml', 'sudoMimikatz', false],
+    ['proc_creation_lnx_script_interpretors_github_token_access.yml', 'sysmonLinuxGh', true],
+    ['proc_creation_lnx_script_interpretors_github_token_access.yml', 'sysmonWindowsGh', false],
+    ['proc_creation_win_whoami_execution.yml', 'sysmonLinuxWhoami', false],
     ['web_sql_injection_in_access_logs.yml', 'webSqli', true],
     ['web_sql_injection_in_access_logs.yml', 'webSqli404', false],
     ['web_sql_injection_in_access_logs.yml', 'proxySqli', false], // a proxy line is not a webserver's
