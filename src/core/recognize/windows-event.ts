@@ -210,10 +210,11 @@ function fill(w: WinEvent, draft: Draft, ctx: DecodeContext): void {
 
   // Unnamed EventData values (PowerShell classic's 400/600/800, many providers' events) are
   // param1 … paramN; SigmaHQ's rules read them as one list named `Data` (`Data|contains: …`).
-  if (!Object.hasOwn(w.data, 'Data') && Object.hasOwn(w.data, 'param1')) {
+  const f = w.fields;
+  if (!Object.hasOwn(f, 'Data') && Object.hasOwn(f, 'param1')) {
     const list: unknown[] = [];
-    for (let i = 1; Object.hasOwn(w.data, `param${i}`); i++) list.push(w.data[`param${i}`]);
-    setOwn(w.data, 'Data', list);
+    for (let i = 1; Object.hasOwn(f, `param${i}`); i++) list.push(f[`param${i}`]);
+    setOwn(f, 'Data', list);
   }
 
   const out = w.rest;

@@ -130,6 +130,7 @@ describe('PowerShell classic: unnamed EventData values read as Sigma\'s Data lis
   const samples: [string, unknown][] = [
     ['evtx', { Event: { System: system, EventData: { Data: { '#text': ['Environment', 'Started', host] }, Binary: null } } }],
     ['winlogbeat', { winlog: { channel: 'Windows PowerShell', provider_name: 'PowerShell', event_id: '600', event_data: { param1: 'Environment', param2: 'Started', param3: host } } }],
+    ['flat', { EventID: 600, Channel: 'Windows PowerShell', Provider_Name: 'PowerShell', param1: 'Environment', param2: 'Started', param3: host }],
   ];
   test.each(samples)('%s', (_shape, payload) => {
     expect(fires('posh_pc_set_mppreference.yml', norm(payload))).toBe(true);
