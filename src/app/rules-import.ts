@@ -13,6 +13,7 @@ import { parseAllDocuments } from 'yaml';
 import type { FrozenConfig } from '../config/load.js';
 import { compileSigmaCollection, isSigmaDoc, type SigmaDocInput } from '../core/rules/sigma/index.js';
 import { coverageReport, type CoverageReport } from '../core/rules/sigma/coverage-report.js';
+import { LogaggError } from '../errors.js';
 import { readRuleFiles } from '../rules/rule-files.js';
 import { ruleContextBase } from './detection-rules.js';
 
@@ -45,7 +46,8 @@ const RULE_EXT = new Set(['.yml', '.yaml']);
 async function collect(paths: readonly string[]): Promise<{ file: string; rel: string }[]> {
   const out: { file: string; rel: string }[] = [];
   for (const p of paths) {
-    const st = await stat(p);
+    const st = await stat(p).catch(() => null);
+    if (st === null) throw new LogaggError('USAGE', `no such file or folder: ${p}`, { details: { path: p } });
     const base = path.basename(path.resolve(p));
     if (st.isFile()) {
       out.push({ file: p, rel: base });

@@ -78,4 +78,11 @@ describe('logagg rules import', () => {
     expect(r.stdout).not.toContain('refused');
     expect(existsSync(path.join(rules, 'sigma'))).toBe(false);
   });
+
+  test('a path that does not exist: exit 2, named', async () => {
+    const { config, dir } = setup();
+    const r = await cli(['-c', config, 'rules', 'import', path.join(dir, 'nope')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`no such file or folder: ${path.join(dir, 'nope')}`);
+  });
 });

@@ -3,11 +3,11 @@ import { compileDetection } from './detection.js';
 import { compileScope, type LogsourceScope } from './logsource-scope.js';
 import { EventMemo, FieldCache } from './field-cache.js';
 import { fieldSlot } from './field-check.js';
-import { allOf, guardPositions, type Guard } from './guard.js';
+import { allOf, guardPositions } from './guard.js';
 import { sigmaFieldMap } from './field-map.js';
 import type { SigmaContext } from './options.js';
 import type { SigmaLogsource } from './rule-meta.js';
-import { andAll, type MemoTest } from './value-tests.js';
+import { andAll } from './value-tests.js';
 
 /**
  * A Sigma detection rule's logic over single events: the logsource's condition (presets and config)
@@ -63,4 +63,3 @@ export function compileEventMatcher(
     },
   };
 }
-

@@ -88,14 +88,8 @@ function readEntry(keyText: string, key: LogsourceKey, value: unknown): ConfigEn
 
 /** The scope of a rule with this logsource. Throws SigmaProblem for a bad configured entry. */
 export function compileScope(logsource: SigmaLogsource, ctx: SigmaContext, cache: FieldCache, globalMap: Readonly<Record<string, string>>): CompiledScope {
-  let table: readonly LogsourcePreset[];
-  try {
-    table = presetTable(ctx);
-  } catch (e) {
-    // Not memoized: every rule reports the configuration problem.
-    TABLES.delete(ctx);
-    throw e;
-  }
+  // A bad configured entry throws here, for every rule (the table is memoized only when built).
+  const table = presetTable(ctx);
   const rule: LogsourceKey = {};
   for (const p of ['product', 'service', 'category'] as const) if (typeof logsource[p] === 'string') rule[p] = logsource[p];
   const matched = table
