@@ -11,6 +11,7 @@ import type { NormalizedEvent } from '../../../../src/core/event.js';
 import { normalizeMessage } from '../../../../src/core/normalize.js';
 import { compileSigmaCollection, type SigmaDocInput } from '../../../../src/core/rules/sigma/collection.js';
 import type { SigmaCompiledRule } from '../../../../src/core/rules/sigma/compile-rule.js';
+import { logsourceCovers, parseLogsourceKey, SYSMON_CATEGORY_EVENTS, WINDOWS_SERVICE_CHANNELS } from '../../../../src/core/rules/sigma/logsource-presets.js';
 import type { SigmaContext } from '../../../../src/core/rules/sigma/options.js';
 import { sigmaCtx } from './sigma-kit.js';
 
@@ -265,5 +266,51 @@ describe('coverage, skip, overrides, placeholders', () => {
     expect(r.evaluate([logon('bob')], null)).toHaveLength(0);
     const missing = compileSigmaCollection([{ file: 'x.yml', index: 0, doc: expandRule }], sigmaCtx({ sigmaPresets: true }));
     expect(missing.errors[0]?.message).toContain('placeholder %Administrators% has no list: set detection.sigma.placeholders.Administrators');
+  });
+});
+
+describe('the preset table, row by row', () => {
+  const marker = { detection: { selection: { Marker: 'x' }, condition: 'selection' }, level: 'low' };
+  const ruleFor = (logsource: Record<string, string>) => {
+    const out = compileSigmaCollection([{ file: 'r.yml', index: 0, doc: { title: 'row', logsource, ...marker } }], sigmaCtx({ sigmaPresets: true }));
+    expect(out.errors).toEqual([]);
+    return out.rules[0]!;
+  };
+  const flat = (Channel: string, EventID: number) => norm({ EventID, Channel, Provider_Name: 'P', Computer: 'h', Marker: 'x' });
+  const sees = (r: SigmaCompiledRule, e: NormalizedEvent) => r.evaluate([e], null).length === 1;
+
+  test.each(Object.entries(SYSMON_CATEGORY_EVENTS))('category %s: Sysmon event id %s, no other id, no other channel', (category, ids) => {
+    const r = ruleFor({ product: 'windows', category });
+    expect(r.scope?.coverage).toBe('mapped');
+    for (const id of [ids].flat()) {
+      expect(sees(r, flat('Microsoft-Windows-Sysmon/Operational', id))).toBe(true);
+      expect(sees(r, flat('Security', id))).toBe(category === 'process_creation' && id === 4688);
+    }
+    expect(sees(r, flat('Microsoft-Windows-Sysmon/Operational', 254))).toBe(false);
+  });
+
+  test.each(Object.entries(WINDOWS_SERVICE_CHANNELS))('service %s: its channel only', (service, channels) => {
+    const r = ruleFor({ product: 'windows', service });
+    for (const c of [channels].flat()) expect(sees(r, flat(c, 1))).toBe(true);
+    expect(sees(r, flat('Some-Other/Operational', 1))).toBe(false);
+    // Sysmon for Linux shares the shape, not the product.
+    expect(sees(r, flat('Linux-Sysmon/Operational', 1))).toBe(false);
+  });
+
+  test.each([
+    ['product:windows', { product: 'windows' }],
+    ['product:linux,service:sshd', { product: 'linux', service: 'sshd' }],
+    [' category:webserver , product:apache ', { category: 'webserver', product: 'apache' }],
+    ['os:linux', null],
+    ['product:linux,product:windows', null],
+    ['product:', null],
+    ['', null],
+  ] as const)('parseLogsourceKey(%j)', (text, want) => {
+    expect(parseLogsourceKey(text)).toEqual(want);
+  });
+
+  test('logsource parts compare case-insensitively', () => {
+    expect(logsourceCovers({ product: 'Windows', category: 'Process_Creation' }, { product: 'windows', category: 'process_creation' })).toBe(true);
+    expect(logsourceCovers({ product: 'windows' }, { product: 'windows', category: 'process_creation' })).toBe(false);
   });
 });
