@@ -154,6 +154,8 @@ const PROCESS_CREATION_FIELDS: Readonly<Record<string, string>> = {
   ParentImage: 'attributes.ParentImage|attributes.ParentProcessName',
   LogonId: 'attributes.LogonId|attributes.SubjectLogonId',
   User: 'attributes.User|@windows.subject_user',
+  // 4688 carries the label's SID (S-1-16-12288); SigmaHQ's rules list the SIDs beside the words.
+  IntegrityLevel: 'attributes.IntegrityLevel|attributes.MandatoryLabel',
 };
 
 /** auditd's argv (EXECVE a0 … aN) and the image (SYSCALL exe, else EXECVE a0) for process_creation. */

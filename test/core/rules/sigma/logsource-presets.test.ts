@@ -82,7 +82,15 @@ const WIN: Record<string, Win> = {
   sec4688Whoami: {
     ...SECURITY,
     id: 4688,
-    data: { NewProcessName: 'C:\\Windows\\System32\\whoami.exe', CommandLine: 'whoami /all', ParentProcessName: 'C:\\Windows\\System32\\cmd.exe', SubjectUserName: 'bob', SubjectDomainName: 'CORP', NewProcessId: '0x1a2c' },
+    data: {
+      NewProcessName: 'C:\\Windows\\System32\\whoami.exe',
+      CommandLine: 'whoami /all',
+      ParentProcessName: 'C:\\Windows\\System32\\cmd.exe',
+      SubjectUserName: 'bob',
+      SubjectDomainName: 'CORP',
+      NewProcessId: '0x1a2c',
+      MandatoryLabel: 'S-1-16-12288',
+    },
   },
   // A logon whose ProcessName holds whoami.exe: the same image-like field, another logsource.
   sec4624Whoami: { ...SECURITY, id: 4624, data: { TargetUserName: 'bob', LogonType: '3', IpAddress: '203.0.113.9', ProcessName: 'C:\\Windows\\System32\\whoami.exe', Image: 'C:\\Windows\\System32\\whoami.exe' } },
@@ -123,6 +131,27 @@ describe.each(Object.keys(SHAPES))('Windows, %s shape', (shape) => {
   ] as const)('%s on %s: %s', (file, name, want) => {
     expect(fires(file, e(name))).toBe(want);
   });
+});
+
+test('Security 4688 under Sysmon 1 names: User is DOMAIN\\name, IntegrityLevel the label SID', () => {
+  const out = compileSigmaCollection(
+    [
+      {
+        file: 'x.yml',
+        index: 0,
+        doc: {
+          title: 'High integrity whoami by CORP users',
+          logsource: { product: 'windows', category: 'process_creation' },
+          detection: { selection: { 'Image|endswith': '\\whoami.exe', 'User|startswith': 'CORP\\', IntegrityLevel: ['High', 'S-1-16-12288'] }, condition: 'selection' },
+        },
+      },
+    ],
+    sigmaCtx({ sigmaPresets: true }),
+  );
+  const r = out.rules[0]!;
+  for (const shape of Object.values(SHAPES)) expect(r.evaluate([norm(shape(WIN.sec4688Whoami!))], null)).toHaveLength(1);
+  const low = { ...WIN.sec4688Whoami!, data: { ...WIN.sec4688Whoami!.data, MandatoryLabel: 'S-1-16-8192' } };
+  expect(r.evaluate([norm(SHAPES.evtx!(low))], null)).toHaveLength(0);
 });
 
 describe('PowerShell classic: unnamed EventData values read as Sigma\'s Data list', () => {
