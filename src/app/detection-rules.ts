@@ -27,6 +27,9 @@ export function ruleContextBase(cfg: DetectionSettings): RuleContextBase & Sigma
     maxGroups: cfg.max_groups,
     sigmaInformational: cfg.sigma.informational,
     sigmaLogsources: cfg.sigma.logsources as SigmaOptions['sigmaLogsources'],
+    sigmaPresets: cfg.sigma.presets,
+    sigmaUnmappedLogsource: cfg.sigma.unmapped_logsource,
+    sigmaPlaceholders: cfg.sigma.placeholders,
   };
 }
 

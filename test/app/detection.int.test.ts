@@ -129,7 +129,7 @@ describeKafka('detection in the appliance (real broker, real SQLite)', () => {
         ['refused', null],
         ['refused', 'Admin logon'],
       ]);
-      expect(rules.items[2]!.reason).toMatch(/"expand" is not supported/);
+      expect(rules.items[2]!.reason).toMatch(/placeholder %admins% has no list/);
       const ready = await get('/readyz', ['viewer']);
       expect(ready.status).toBe(200);
       expect(await ready.json()).toMatchObject({ status: 'degraded', rules_refused: 2 });
@@ -148,7 +148,7 @@ describeKafka('detection in the appliance (real broker, real SQLite)', () => {
 
     const strict = startCli(['serve'], { ...e, LOGAGG_STORAGE_PATH: path.join(tempDir(), 'strict.db'), LOGAGG_DETECTION_STRICT: 'true' });
     expect((await strict.exited).code).toBe(2);
-    expect(strict.output()).toMatch(/expand\.yml: rule "Admin logon": .*"expand" is not supported/);
+    expect(strict.output()).toMatch(/expand\.yml: rule "Admin logon": .*placeholder %admins% has no list/);
     expect(strict.output()).toMatch(/broken\.yaml: document 1: not valid YAML/);
   });
 

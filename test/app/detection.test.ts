@@ -48,7 +48,7 @@ match:
   attributes.marker: quick
 `;
 
-/** A Sigma rule in SigmaHQ's format using `|expand`, which logagg does not support. */
+/** A Sigma rule in SigmaHQ's format using `|expand` with a placeholder the config has no list for. */
 const SIGMA_EXPAND = `title: Admin logon from an unexpected host
 id: f1a2b3c4-0000-4000-8000-00000000e4a1
 status: test
@@ -154,7 +154,7 @@ describe('loading the rules', () => {
     expect(r.detection.refusedRules()).toEqual([
       { file: path.join(dir, 'broken.yaml'), id: null, reason: expect.stringMatching(/^document 1: not valid YAML/) },
       // Sigma's compiler names a rule by its title; the reason carries the id.
-      { file: path.join(dir, 'expand.yml'), id: 'Admin logon from an unexpected host', reason: expect.stringMatching(/\(f1a2b3c4-0000-4000-8000-00000000e4a1\).*"expand" is not supported/) },
+      { file: path.join(dir, 'expand.yml'), id: 'Admin logon from an unexpected host', reason: expect.stringMatching(/\(f1a2b3c4-0000-4000-8000-00000000e4a1\).*placeholder %admin_accounts% has no list/) },
     ]);
     const refusals = lines.filter((l) => l.msg.startsWith('rule refused'));
     expect(refusals.map((l) => [l.level, l.file, l.rule])).toEqual([

@@ -138,7 +138,7 @@ describe('rules refused at start (detection.strict off), on every surface of the
       ['refused', 'Admin logon'],
     ]);
     expect(r.body.items[1]).toEqual({ state: 'refused', id: null, file: path.join(dir, 'broken.yaml'), reason: expect.stringMatching(/not valid YAML/) });
-    expect(r.body.items[2].reason).toMatch(/modifier "expand" is not supported/);
+    expect(r.body.items[2].reason).toMatch(/placeholder %admins% has no list/);
   });
 
   test('/readyz: degraded, still 200, saying how many; /metrics: the gauge', async () => {

@@ -32,10 +32,23 @@ const sigmaSchema = z
     field_map: z.record(z.string().min(1), z.string().min(1)).default({}),
     /** `level: informational` rules: skip (loaded disabled) or LOW (alert at LOW). */
     informational: z.enum(['skip', 'LOW']).default('skip'),
-    /** `category:NAME` / `product:NAME` / `service:NAME` → a Sigma selection an event must match. */
+    /** The built-in logsource presets (docs/sigma.md): a rule's logsource selects the events it sees, and maps its fields. */
+    presets: z.boolean().default(true),
+    /**
+     * Entries over the presets: `product:NAME`, `service:NAME`, `category:NAME` or several joined
+     * by commas → `{ when, fields }` (a selection over logagg fields or null; Sigma name → logagg
+     * field), or just the selection. Checked when rules compile.
+     */
     logsources: z
-      .record(z.string().regex(/^(category|product|service):\S+$/, 'keys are category:NAME, product:NAME or service:NAME'), z.record(z.string(), z.unknown()))
+      .record(
+        z.string().regex(/^(category|product|service):[^\s,]+(,(category|product|service):[^\s,]+)*$/, 'keys are category:NAME, product:NAME, service:NAME, or several joined by commas'),
+        z.record(z.string(), z.unknown()),
+      )
       .default({}),
+    /** Rules whose logsource no preset covers: all (they see every event) or skip (loaded disabled). */
+    unmapped_logsource: z.enum(['all', 'skip']).default('all'),
+    /** Lists for the `expand` modifier's placeholders: `%Administrators%` → placeholders.Administrators. */
+    placeholders: z.record(z.string().min(1), z.array(z.string())).default({}),
   })
   .prefault({});
 

@@ -33,6 +33,9 @@ const ACTIONS: Record<string, string> = {
   SERVICE_START: 'service-start', SERVICE_STOP: 'service-stop', AVC: 'access-check', USER_AVC: 'access-check',
 };
 
+/** An EXECVE argument: `a0`, or a part of a long one, `a1[0]`. */
+const ARG = /^a\d{1,4}(?:\[\d{1,5}\])?$/;
+
 /** At most this many pairs are kept from one record. */
 const MAX_PAIRS = 128;
 
@@ -73,7 +76,7 @@ function decodeAuditFields(type: string, serial: string | null, text: string, dr
     enriched = body.slice(gs + 1);
     body = body.slice(0, gs);
   }
-  scanAuditPairs(body, data);
+  scanAuditPairs(body, data, 0, type === 'EXECVE');
   if (enriched.length > 0) scanAuditPairs(enriched, data);
   setAttr(draft, 'auditd.type', type);
   if (serial !== null) setAttr(draft, 'auditd.serial', serial);
@@ -110,7 +113,7 @@ function outcomeOf(type: string, data: Record<string, string>, body: string): Ou
  * `msg='…'` of user-space records is itself a list of pairs, read into the same map. Bare values
  * of HEX_FIELDS that are all hex digits are decoded (auditd's audit_encode_value).
  */
-function scanAuditPairs(s: string, out: Record<string, string>, depth = 0): void {
+function scanAuditPairs(s: string, out: Record<string, string>, depth = 0, argv = false): void {
   let i = 0;
   const n = s.length;
   let count = Object.keys(out).length;
@@ -139,7 +142,8 @@ function scanAuditPairs(s: string, out: Record<string, string>, depth = 0): void
       let k = j + 1;
       while (k < n && s.charCodeAt(k) !== 32) k++;
       value = s.slice(j + 1, k);
-      if (HEX_FIELDS.has(key)) value = decodeHex(value, key === 'proctitle');
+      // EXECVE's arguments (a0, a1[0] …) are hex-encoded like HEX_FIELDS when not quoted.
+      if (HEX_FIELDS.has(key) || (argv && ARG.test(key))) value = decodeHex(value, key === 'proctitle');
       i = k;
     }
     if (key !== '__proto__' && !(key in out)) {

@@ -208,6 +208,15 @@ function fill(w: WinEvent, draft: Draft, ctx: DecodeContext): void {
   if (dport !== null) draft.dst_port = dport;
   if (draft.message === null || w.message !== null) draft.message = w.message ?? summary(w);
 
+  // Unnamed EventData values (PowerShell classic's 400/600/800, many providers' events) are
+  // param1 … paramN; SigmaHQ's rules read them as one list named `Data` (`Data|contains: …`).
+  const f = w.fields;
+  if (!Object.hasOwn(f, 'Data') && Object.hasOwn(f, 'param1')) {
+    const list: unknown[] = [];
+    for (let i = 1; Object.hasOwn(f, `param${i}`); i++) list.push(f[`param${i}`]);
+    setOwn(f, 'Data', list);
+  }
+
   const out = w.rest;
   for (const [k, v] of Object.entries(w.system)) setOwn(out, k, v);
   if (w.eventId !== null) setOwn(out, 'EventID', w.eventId);

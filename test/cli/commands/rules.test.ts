@@ -183,6 +183,7 @@ describe('logagg rules list', () => {
       file: path.join(rulesDir, 'system.yaml'),
       description: '',
       tags: [],
+      logsource: null,
     });
     expect(v.rules.find((x: { id: string }) => x.id === 'quiet')).toMatchObject({ enabled: true, enabled_in_file: false, override: { by: 'ana' } });
     // Read-only: listing wrote nothing.

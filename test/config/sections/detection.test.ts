@@ -26,7 +26,7 @@ describe('detection config', () => {
       max_groups: 10_000,
       state: { save: true, every_events: 100_000, every: 60_000, max_replay: 2_000_000 },
       critical_asset_raise: { steps: 1, criticalities: ['critical'] },
-      sigma: { field_map: {}, informational: 'skip', logsources: {} },
+      sigma: { field_map: {}, informational: 'skip', presets: true, logsources: {}, unmapped_logsource: 'all', placeholders: {} },
       builtin_thresholds: { cpu_pct: null, mem_pct: null, disk_pct: null, net_in: null, net_out: null, severity: 'HIGH', for: null, suppress: null },
       anomaly: { metrics: [], method: 'ewma', k: null, warmup: 30, half_life: 1_800_000, window: 60, min_stddev: 1, direction: 'high', severity: 'MEDIUM' },
       maintenance_windows: [],

@@ -11,6 +11,8 @@ import { iso, isoOrNull } from '../../../query/render.js';
 import type { Severity } from '../../../core/event.js';
 import { formatRuleError } from '../../../core/rules/compile.js';
 import type { CompiledRule } from '../../../core/rules/types.js';
+import { coverageOf } from '../../../core/rules/sigma/coverage-report.js';
+import type { LogsourceCoverage } from '../../../core/rules/sigma/logsource-scope.js';
 import { emptyRuleStats, readRuleStats, type RuleOverride, type RuleStats } from '../../../store/rule-state.js';
 import { cliContext } from '../../context.js';
 import { OutputSink } from '../../output/sink.js';
@@ -33,6 +35,8 @@ export interface RuleListItem {
   file: string | null;
   description: string;
   tags: string[];
+  /** Sigma detection rules: the logsource key and how the presets cover it (null for other rules). */
+  logsource: { logsource: string; coverage: LogsourceCoverage } | null;
 }
 
 export function listItems(rules: readonly CompiledRule[], stats: ReadonlyMap<string, RuleStats>, overrides: ReadonlyMap<string, RuleOverride>): RuleListItem[] {
@@ -50,8 +54,14 @@ export function listItems(rules: readonly CompiledRule[], stats: ReadonlyMap<str
       file: r.meta.file ?? null,
       description: r.meta.description,
       tags: [...r.meta.tags],
+      logsource: logsourceOf(r),
     };
   });
+}
+
+function logsourceOf(r: CompiledRule): RuleListItem['logsource'] {
+  const c = coverageOf(r);
+  return c === null ? null : { logsource: c.key, coverage: c.coverage };
 }
 
 /** `yes` / `no`, marked `(api)` when an override made through the API decides it. */
@@ -122,6 +132,8 @@ Exit codes: 0 ok, 1 runtime error, 2 config error (rules that do not compile, li
         db.store?.close();
       }
       const problems = set.problems.map(formatRuleError);
+      const unmapped = items.filter((x) => x.logsource !== null && x.logsource.coverage !== 'mapped').length;
+      if (unmapped > 0) process.stderr.write(`note: ${unmapped} Sigma rule${unmapped === 1 ? ' has a logsource' : 's have logsources'} without a preset: ${unmapped === 1 ? 'it sees' : 'they see'} every event (of their product when partly mapped); \`logagg rules validate\` lists them, detection.sigma.unmapped_logsource: skip turns them off\n`);
       if (db.note !== null) process.stderr.write(`note: counters and overrides unknown: ${db.note}\n`);
       if (!config.detection.enabled) process.stderr.write('note: detection is off (detection.enabled is false): the appliance runs none of these\n');
       const sink = new OutputSink(process.stdout);

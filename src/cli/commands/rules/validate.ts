@@ -9,6 +9,7 @@ import { formatRuleError, type RuleError } from '../../../core/rules/compile.js'
 import { cliContext } from '../../context.js';
 import { OutputSink } from '../../output/sink.js';
 import { loadRuleSet, type RuleSet } from '../../../app/detection-rules.js';
+import { coverageReport, renderCoverage, type CoverageReport } from '../../../core/rules/sigma/coverage-report.js';
 
 interface ValidateFlags {
   output: 'table' | 'json';
@@ -22,19 +23,22 @@ export interface ValidateResult {
   /** Built-in rules from `detection:`. */
   builtin: number;
   problems: RuleError[];
+  /** How the Sigma rules' logsources are covered by the presets (unmapped ones see every event). */
+  logsource_coverage: CoverageReport;
 }
 
 export function validateResult(set: RuleSet): ValidateResult {
-  return { dir: set.dir, files: set.files, rules: set.folder.length, builtin: set.builtins.length, problems: set.problems };
+  return { dir: set.dir, files: set.files, rules: set.folder.length, builtin: set.builtins.length, problems: set.problems, logsource_coverage: coverageReport(set.folder) };
 }
 
 export function renderValidate(r: ValidateResult): string {
   const files = `${r.files.length} file${r.files.length === 1 ? '' : 's'}`;
   if (r.problems.length === 0) {
-    return `ok: ${r.rules} rule${r.rules === 1 ? '' : 's'} in ${files} under ${r.dir}, and ${r.builtin} built-in from the config\n`;
+    return `ok: ${r.rules} rule${r.rules === 1 ? '' : 's'} in ${files} under ${r.dir}, and ${r.builtin} built-in from the config\n` + renderCoverage(r.logsource_coverage);
   }
   let out = '';
   for (const p of r.problems) out += formatRuleError(p) + '\n';
+  out += renderCoverage(r.logsource_coverage);
   out += `\n${r.problems.length} problem${r.problems.length === 1 ? '' : 's'} in ${r.dir} (${files} read; ${r.rules} rule${r.rules === 1 ? '' : 's'} compiled): the appliance would refuse this rule set\n`;
   return out;
 }

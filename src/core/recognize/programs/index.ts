@@ -10,6 +10,7 @@ import { decodeNetfilter } from './netfilter.js';
 import { decodePamPrefixed, decodePamTagged } from './pam.js';
 import { decodeSamba, DHCPD, DROPBEAR, FTPD, KLOGIND, NAMED, NTPD, PROFTPD, SNMPD, VSFTPD, XINETD } from './services.js';
 import { SSHD } from './sshd.js';
+import { decodeSysmonXml } from '../sysmon-linux.js';
 import { decodeSudo, DOAS, SU } from './sudo.js';
 import type { ProgramTable } from './table.js';
 import { applyTable, setAttr } from './table.js';
@@ -91,6 +92,8 @@ const BY_PROGRAM = new Map<string, ProgramDecoder>([
   ['auditd', audit],
   ['audispd', audit],
   ['audisp-syslog', audit],
+  // Sysmon for Linux: one Windows event XML document per message.
+  ['sysmon', { name: 'sysmon-linux', decode: decodeSysmonXml }],
 ]);
 
 const POSTFIX_DECODER = table(POSTFIX);

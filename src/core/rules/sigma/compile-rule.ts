@@ -1,6 +1,7 @@
 import type { CompiledRule, Finding, RuleMeta } from '../types.js';
 import { compileEventMatcher, type EventMatcher } from './event-matcher.js';
 import { FieldCache } from './field-cache.js';
+import type { LogsourceScope } from './logsource-scope.js';
 import type { SigmaContext } from './options.js';
 import { isMap, labelOf, readInfo, ruleIdOf, severityOf, type SigmaRuleInfo } from './rule-meta.js';
 import { refuse, SigmaError, SigmaProblem } from './sigma-error.js';
@@ -8,6 +9,8 @@ import { refuse, SigmaError, SigmaProblem } from './sigma-error.js';
 /** A compiled Sigma rule: a CompiledRule plus the Sigma attributes it came with. */
 export interface SigmaCompiledRule<State = unknown> extends CompiledRule<State> {
   sigma: SigmaRuleInfo;
+  /** What the rule's logsource applied (detection rules; correlation rules have none). */
+  scope?: LogsourceScope;
 }
 
 /**
@@ -80,10 +83,14 @@ export const MAX_SAMPLES = 5;
  */
 export function detectionRule(info: SigmaRuleInfo, matcher: EventMatcher, ctx: SigmaContext, file?: string): SigmaCompiledRule<null> {
   const meta = metaOf(info, ctx, file);
+  // detection.sigma.unmapped_logsource: skip — a rule that would see every event (or every
+  // event of its product) loads disabled rather than refused, so listings still show it.
+  if (ctx.sigmaUnmappedLogsource === 'skip' && matcher.scope.coverage !== 'mapped') meta.enabled = false;
   const sigma = Object.freeze({ id: info.id, level: info.level, status: info.status, tags: info.tags, logsource: info.logsource });
   return {
     meta,
     sigma: info,
+    scope: matcher.scope,
     initialState: () => null,
     evaluate(events) {
       const only = matcher.begin(events);

@@ -1,20 +1,22 @@
 import type { NormalizedEvent } from '../../event.js';
-import { compileDetection, compileSelection } from './detection.js';
+import { compileDetection } from './detection.js';
+import { compileScope, type LogsourceScope } from './logsource-scope.js';
 import { EventMemo, FieldCache } from './field-cache.js';
 import { fieldSlot } from './field-check.js';
-import { allOf, guardPositions, type Guard } from './guard.js';
+import { allOf, guardPositions } from './guard.js';
 import { sigmaFieldMap } from './field-map.js';
 import type { SigmaContext } from './options.js';
 import type { SigmaLogsource } from './rule-meta.js';
-import { refuse, SigmaProblem } from './sigma-error.js';
-import { andAll, type MemoTest } from './value-tests.js';
+import { andAll } from './value-tests.js';
 
 /**
- * A Sigma detection rule's logic over single events: the logsource restriction (when configured)
+ * A Sigma detection rule's logic over single events: the logsource's condition (presets and config)
  * and the detection, reading fields through a FieldCache shared with the other rules of the
  * collection. Events are passed with their index in the batch given to `begin`.
  */
 export interface EventMatcher {
+  /** What the rule's logsource applied (logsource-scope.ts). */
+  scope: LogsourceScope;
   /**
    * Call once per batch, before matching its events. Returns the ascending positions of the only
    * events that can match (the detection's guard over atoms shared by the collection, see
@@ -35,13 +37,14 @@ export function compileEventMatcher(
   ctx: SigmaContext,
   cache: FieldCache = new FieldCache(),
 ): EventMatcher {
-  const fieldMap = sigmaFieldMap(ctx.sigmaFieldMap);
-  const det = compileDetection(detection, { registry: cache, fieldMap });
-  const scope = logsourceTest(logsource, ctx, cache);
-  const test = scope ? andAll([scope.test, det.test]) : det.test;
-  const guard = scope ? allOf([scope.guard, det.guard]) : det.guard;
+  const scope = compileScope(logsource, ctx, cache, sigmaFieldMap(ctx.sigmaFieldMap));
+  const fieldMap = scope.fieldMap;
+  const det = compileDetection(detection, { registry: cache, fieldMap, placeholders: ctx.sigmaPlaceholders });
+  const test = scope.test ? andAll([scope.test, det.test]) : det.test;
+  const guard = allOf([scope.guard, det.guard]);
   const memo = new EventMemo(cache);
   return {
+    scope,
     begin(events) {
       cache.begin(events);
       return guardPositions(guard, cache, events);
@@ -59,29 +62,4 @@ export function compileEventMatcher(
       return (e, i) => cache.value(slot, i, e);
     },
   };
-}
-
-/** The configured restrictions for a rule's logsource, or null when none applies. */
-function logsourceTest(logsource: SigmaLogsource, ctx: SigmaContext, cache: FieldCache): { test: MemoTest; guard: Guard } | null {
-  const map = ctx.sigmaLogsources;
-  if (!map) return null;
-  const tests: MemoTest[] = [];
-  const guards: Guard[] = [];
-  for (const part of ['category', 'product', 'service'] as const) {
-    const value = logsource[part];
-    if (value === undefined) continue;
-    const key = `${part}:${value}`;
-    const sel = Object.hasOwn(map, key) ? map[key] : undefined;
-    if (sel === undefined) continue;
-    try {
-      // Logsource selections name logagg paths directly: no Sigma field map.
-      const s = compileSelection(sel, { registry: cache, fieldMap: {} }, `sigmaLogsources["${key}"]`);
-      tests.push(s.test);
-      guards.push(s.guard);
-    } catch (e) {
-      if (e instanceof SigmaProblem) refuse(`logsource mapping ${e.message}`, 'logsource mapping');
-      throw e;
-    }
-  }
-  return tests.length ? { test: andAll(tests), guard: allOf(guards) } : null;
 }

@@ -1,6 +1,7 @@
 import { compileCidrs } from '../../net/cidr.js';
 import { base64, base64Offsets, encodeText } from './encoding.js';
-import { asText, compileReader } from '../../fields.js';
+import { asText, compileReader, type FieldReader } from '../../fields.js';
+import { DERIVED_FIELDS } from './derived-fields.js';
 import type { EventMemo, FieldCache } from './field-cache.js';
 import { allOf, atomGuard, NO_GUARD, type Guard } from './guard.js';
 import { parseModifiers, type CompareOp, type ModifierPlan } from './modifiers.js';
@@ -20,6 +21,8 @@ export interface CheckEnv {
   registry: FieldCache;
   /** Sigma field name → logagg field path. */
   fieldMap: Readonly<Record<string, string>>;
+  /** Named lists for `expand` (`%name%` placeholders). */
+  placeholders?: Readonly<Record<string, readonly string[]>> | undefined;
 }
 
 export interface FieldCheck {
@@ -37,34 +40,60 @@ export interface FieldCheck {
 type Scalar = string | number | boolean;
 const KEYWORD_FIELDS = ['message', 'raw'] as const;
 
+/**
+ * The logagg path(s) a Sigma name reads: its entry in the map, else the map's `*` entry with
+ * `*` replaced by the name (a preset's "every other name is here"), else the name as written.
+ */
 export function mapField(name: string, fieldMap: Readonly<Record<string, string>>): string {
-  return Object.hasOwn(fieldMap, name) ? (fieldMap[name] as string) : name;
+  if (Object.hasOwn(fieldMap, name)) return fieldMap[name] as string;
+  const any = Object.hasOwn(fieldMap, '*') ? fieldMap['*'] : undefined;
+  return any === undefined ? name : any.replaceAll('*', name);
 }
 
 /**
- * The slot a Sigma field name reads: its mapped logagg path, and when that has no value, the
- * name as written (which falls back to `attributes.NAME`), so a rule works on normalized events
- * and on events that kept the source's own field names.
+ * The slot a Sigma field name reads: its mapped logagg path — or the first of `a|b|…` with a
+ * value, where `@name` is a derived value (derived-fields.ts) — and when none has one, the name
+ * as written (which falls back to `attributes.NAME`), so a rule works on normalized events and
+ * on events that kept the source's own field names.
  */
 export function fieldSlot(cache: FieldCache, name: string, fieldMap: Readonly<Record<string, string>>): number {
   const path = mapField(name, fieldMap);
   if (path === name) return cache.slot(name);
   return cache.derived(`${path}\0${name}`, () => {
-    const mapped = compileReader(path);
-    const asWritten = compileReader(name);
+    const readers = [...path.split('|').map((p) => readerOf(p.trim())), compileReader(name)];
+    if (readers.length === 2) {
+      const [mapped, asWritten] = readers as [FieldReader, FieldReader];
+      return (e) => {
+        const v = mapped(e);
+        return v === undefined || v === null ? asWritten(e) : v;
+      };
+    }
     return (e) => {
-      const v = mapped(e);
-      return v === undefined || v === null ? asWritten(e) : v;
+      for (const r of readers) {
+        const v = r(e);
+        if (v !== undefined && v !== null) return v;
+      }
+      return undefined;
     };
   });
+}
+
+function readerOf(path: string): FieldReader {
+  if (!path.startsWith('@')) return compileReader(path);
+  const d = DERIVED_FIELDS[path.slice(1)];
+  if (d === undefined) return refuse(`field map: unknown derived value "${path}" (known: ${Object.keys(DERIVED_FIELDS).map((k) => '@' + k).join(', ')})`, 'field map');
+  return d;
 }
 
 export function compileFieldCheck(key: string, value: unknown, env: CheckEnv, where: string): FieldCheck {
   const bar = key.indexOf('|');
   const field = (bar < 0 ? key : key.slice(0, bar)).trim();
   const w = `${where}: "${key}"`;
-  const plan = parseModifiers(bar < 0 ? [] : key.slice(bar + 1).split('|'), w);
-  const values = listOf(value, w);
+  const mods = bar < 0 ? [] : key.slice(bar + 1).split('|').map((m) => m.trim());
+  const expand = mods.indexOf('expand');
+  if (expand >= 0) mods.splice(expand, 1);
+  const plan = parseModifiers(mods, w);
+  const values = expand >= 0 ? expandPlaceholders(listOf(value, w), env.placeholders ?? {}, w) : listOf(value, w);
   if (field === '') return keywordCheck(values, plan, env, w);
   const slot = fieldSlot(env.registry, field, env.fieldMap);
   const present: MemoTest = (m) => !isAbsent(m.value(slot));
@@ -100,6 +129,40 @@ export function compileFieldCheck(key: string, value: unknown, env: CheckEnv, wh
       into[field] = Array.isArray(raw) ? [...raw] : (raw ?? null);
     },
   };
+}
+
+/**
+ * The `expand` modifier: each `%name%` in a value is replaced by every value of the named list
+ * (detection.sigma.placeholders), as pySigma's placeholder transformations do, so one value
+ * becomes as many as the list holds (several placeholders: every combination, at most 1000).
+ * A placeholder without a list refuses the rule: run without it, the rule would look for the
+ * literal text `%name%` and never fire.
+ */
+export function expandPlaceholders(values: readonly (Scalar | null)[], lists: Readonly<Record<string, readonly string[]>>, w: string): (Scalar | null)[] {
+  const out: (Scalar | null)[] = [];
+  for (const v of values) {
+    if (typeof v !== 'string' || !/%[^%\s]+%/.test(v)) {
+      out.push(v);
+      continue;
+    }
+    let texts = [''];
+    for (const part of v.split(/(%[^%\s]+%)/)) {
+      const m = /^%([^%\s]+)%$/.exec(part);
+      if (m === null) {
+        texts = texts.map((t) => t + part);
+        continue;
+      }
+      const name = m[1] as string;
+      const list = Object.hasOwn(lists, name) ? lists[name] : undefined;
+      if (list === undefined || list.length === 0) {
+        refuse(`${w}: placeholder %${name}% has no list: set detection.sigma.placeholders.${name} to its values`, 'modifier expand');
+      }
+      texts = texts.flatMap((t) => list.map((x) => t + x));
+      if (texts.length > 1000) refuse(`${w}: placeholders expand to more than 1000 values`, 'modifier expand');
+    }
+    out.push(...texts);
+  }
+  return out;
 }
 
 /** A keyword list (`- 'EVILSERVICE'`): each value anywhere in the message or raw text. */

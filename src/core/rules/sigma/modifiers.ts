@@ -30,7 +30,6 @@ const TYPES: ReadonlySet<string> = new Set(['re', 'cidr', 'exists', 'fieldref', 
 
 /** Modifiers of the specification logagg refuses, with the reason given to the operator. */
 const REFUSED: Readonly<Record<string, string>> = {
-  expand: 'placeholders (%name%) are not expanded by logagg; replace the placeholder with the values',
   neq: 'write the value in a separate selection and use "and not" in the condition',
   minute: 'time-part modifiers are not supported',
   hour: 'time-part modifiers are not supported',

@@ -180,7 +180,7 @@ describe('logsource restriction from config', () => {
 
   test('a bad mapping entry is reported', () => {
     const bad = sigmaCtx({ sigmaLogsources: { 'product:linux': { 'x|foo': 1 } } });
-    expect(() => compileSigma(ruleDoc(kw, { logsource: { product: 'linux' } }), bad)).toThrow('logsource mapping sigmaLogsources["product:linux"]');
+    expect(() => compileSigma(ruleDoc(kw, { logsource: { product: 'linux' } }), bad)).toThrow('logsource mapping "product:linux": detection.sel: "x|foo": unknown modifier "foo"');
   });
 });
 

@@ -249,7 +249,7 @@ describe('unsupported rules are refused at load, naming the rule and the feature
   test.each([
     ['mr_event_count_less_than.yml', 'Too Few Heartbeats', 'correlation condition "lt" is not supported'],
     ['mr_temporal_recon.yml', 'Recon Commands In Sequence', 'correlation type "temporal" is not supported'],
-    ['placeholder_expand.yml', 'Logon By Administrators Placeholder', 'modifier "expand" is not supported'],
+    ['placeholder_expand.yml', 'Logon By Administrators Placeholder', 'placeholder %Administrators% has no list: set detection.sigma.placeholders.Administrators'],
     ['regex_pcre_only.yml', 'Regex With A PCRE-Only Anchor', 'regex escape "\\Z"'],
     ['sigma1_count_aggregation.yml', 'Many Failed Logons (Sigma 1 Aggregation)', '"detection.timeframe" (Sigma 1 aggregation) is not supported'],
     ['sigma1_near_operator.yml', 'Process Followed By DLL Load (Sigma 1 Near)', 'the pipe "|" (Sigma 1 aggregation such as count() or near) is not supported'],

@@ -48,7 +48,6 @@ describe('parseModifiers refuses, naming the modifier', () => {
     [['foo'], 'unknown modifier "foo"', 'modifier foo'],
     [['contains', 'contains'], 'repeated', 'modifier contains'],
     [['contains', 'startswith'], 'cannot be combined', 'modifier startswith'],
-    [['expand'], 'placeholders', 'modifier expand'],
     [['neq'], 'not supported', 'modifier neq'],
     [['hour'], 'time-part', 'modifier hour'],
     [['i'], 'sub-modifier of "re"', 'modifier i'],
