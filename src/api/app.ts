@@ -1,7 +1,7 @@
 /**
  * The HTTP app, assembled in one place. Order matters:
  *   request id → latency metrics → security headers → problem details (catches everything
- *   below) → CORS → per-address rate limit → /healthz (public) → authentication →
+ *   below) → CORS → per-address rate limit → /healthz and the web console (public) → authentication →
  *   per-token rate limit → routers (/api/v1/… and the seed's unversioned paths).
  */
 import Router from '@koa/router';
@@ -12,6 +12,8 @@ import { LogReader } from '../store/log-reader.js';
 import { createApiMetrics, type ApiMetrics } from './api-metrics.js';
 import { authenticate, requireRole } from './auth/authenticate.js';
 import { loadVerificationKeys } from '../auth/keys.js';
+import { defaultConsoleDir, loadConsoleFiles } from './console/console-files.js';
+import { serveConsole } from './console/serve-console.js';
 import { cors } from './cors.js';
 import type { ApiDeps, RouteEnv } from './env.js';
 import { errorHandler } from './error-handler.js';
@@ -102,6 +104,7 @@ export function createApiApp(deps: ApiDeps, opts: { https?: boolean } = {}): Api
   registerHealthRoute(publicRouter);
   app.use(publicRouter.routes());
   app.use(publicRouter.allowedMethods());
+  app.use(serveConsole(deps.console ?? loadConsoleFiles(defaultConsoleDir())));
 
   app.use(authenticate({ auth: cfg.auth, keys, queryTokenPaths: new Set([STREAM_PATH]) }));
   if (rl.enabled) {

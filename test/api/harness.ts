@@ -7,6 +7,7 @@ import { createLogger, type Logger } from '../../src/logger.js';
 import { loadConfig } from '../../src/config/load.js';
 import type { NormalizedEvent } from '../../src/core/event.js';
 import type { ApiSettings } from '../../src/api/env.js';
+import type { ConsoleFiles } from '../../src/api/console/console-files.js';
 import type { AlertsPort, RulesPort, SilencesPort } from '../../src/api/ports.js';
 import { startApiServer, type ApiServer } from '../../src/api/server.js';
 import { buildOpenApi } from '../../src/api/openapi.js';
@@ -127,6 +128,8 @@ export interface StartOptions {
   stats?: IngestStats;
   consumer?: { readonly isConnected: boolean };
   clock?: () => number;
+  /** The web console's files (default: none, so API tests do not depend on the built console). */
+  console?: ConsoleFiles;
 }
 
 export async function startApi(opts: StartOptions = {}): Promise<TestApi> {
@@ -152,6 +155,7 @@ export async function startApi(opts: StartOptions = {}): Promise<TestApi> {
     ...(opts.stats ? { stats: opts.stats } : {}),
     ...(opts.consumer ? { consumer: opts.consumer } : {}),
     ...(opts.clock ? { clock: opts.clock } : {}),
+    console: opts.console ?? new Map(),
   });
   deferCleanup(() => server.close());
   const checker = new OpenApiChecker(buildOpenApi(config));
