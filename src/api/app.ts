@@ -29,6 +29,7 @@ import { registerNotificationRoutes } from './routes/notifications.js';
 import { notifyStatus } from '../store/notify-status.js';
 import { registerRuleRoutes } from './routes/rules.js';
 import { registerSilenceRoutes } from './routes/silences.js';
+import { registerStatusRoute } from './routes/status.js';
 import { registerStreamRoute, STREAM_PATH } from './routes/stream.js';
 import { registerSummaryRoutes } from './routes/summary.js';
 import { securityHeaders } from './security-headers.js';
@@ -117,6 +118,7 @@ export function createApiApp(deps: ApiDeps, opts: { https?: boolean } = {}): Api
   registerStreamRoute(v1, env);
   registerIngestRoute(v1, env);
   registerSilenceRoutes(v1, env);
+  registerStatusRoute(v1, env);
   const openapi = buildOpenApi(cfg, deps.ingest ? { ingest: { maxBodyBytes: deps.ingest.maxBodyBytes, maxLines: deps.ingest.maxLines } } : {});
   v1.get('/openapi.json', requireRole('viewer'), (ctx) => {
     new QueryReader(ctx.query as RawQuery, []);

@@ -10,6 +10,7 @@ import { ALERT_STATES } from '../core/alert.js';
 import { PROBLEM_CONTENT_TYPE } from './problem.js';
 import { BUCKETS } from './summary.js';
 import { notificationsPathItem } from './routes/notifications.js';
+import { statusPathItem } from './routes/status.js';
 import { silencePathItems } from './routes/silences.js';
 import { FTS_LIMITS } from '../store/fts-query.js';
 import { CURSOR_PATTERN } from '../store/cursor.js';
@@ -283,6 +284,7 @@ export function buildOpenApi(cfg: ApiSettings, opts: { ingest?: IngestLimits } =
     },
   };
   if (opts.ingest) paths['/api/v1/ingest'] = ingestPath(opts.ingest);
+  paths['/api/v1/status'] = statusPathItem(ERRORS);
   for (const [path, item] of Object.entries(silencePathItems(cfg, ERRORS, problem))) paths[`/api/v1${path}`] = item;
   paths['/api/v1/openapi.json'] = {
     get: { operationId: 'openapi', summary: 'This document (role viewer).', responses: { '200': { description: 'OpenAPI 3.1', content: { 'application/json': { schema: { type: 'object' } } } }, ...ERRORS } },

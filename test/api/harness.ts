@@ -8,6 +8,7 @@ import { loadConfig } from '../../src/config/load.js';
 import type { NormalizedEvent } from '../../src/core/event.js';
 import type { ApiSettings } from '../../src/api/env.js';
 import type { ConsoleFiles } from '../../src/api/console/console-files.js';
+import type { RetentionSettings } from '../../src/api/routes/status.js';
 import type { AlertsPort, RulesPort, SilencesPort } from '../../src/api/ports.js';
 import { startApiServer, type ApiServer } from '../../src/api/server.js';
 import { buildOpenApi } from '../../src/api/openapi.js';
@@ -130,6 +131,7 @@ export interface StartOptions {
   clock?: () => number;
   /** The web console's files (default: none, so API tests do not depend on the built console). */
   console?: ConsoleFiles;
+  retention?: RetentionSettings;
 }
 
 export async function startApi(opts: StartOptions = {}): Promise<TestApi> {
@@ -156,6 +158,7 @@ export async function startApi(opts: StartOptions = {}): Promise<TestApi> {
     ...(opts.consumer ? { consumer: opts.consumer } : {}),
     ...(opts.clock ? { clock: opts.clock } : {}),
     console: opts.console ?? new Map(),
+    ...(opts.retention ? { retention: opts.retention } : {}),
   });
   deferCleanup(() => server.close());
   const checker = new OpenApiChecker(buildOpenApi(config));

@@ -185,6 +185,11 @@ describe.skipIf(!HAVE_CHROMIUM)('the web console in chromium', () => {
     // Status reads as the admin sees it.
     await admin.page.getByText('Notification deliveries').waitFor();
     expect(await admin.page.locator('.card').first().innerText()).toMatch(/status\s+(ready|degraded)/);
+    // The database and retention (serveEnv keeps logs forever: LOGAGG_RETENTION_DAYS=0).
+    const db = admin.page.getByLabel('Database');
+    await db.waitFor();
+    expect(await db.innerText()).toMatch(/database size \(WAL \/ free\)\s+\d+(\.\d)? (KiB|MiB)/);
+    expect(await db.innerText()).toMatch(/retention: logs \/ 1m \/ 1h rollups\s+forever \/ 14 d \/ 400 d/);
     await admin.context.close();
 
     const analyst = await signInWithToken(browser, app.url, tokens.analyst());

@@ -5,7 +5,7 @@
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api } from '../lib/api';
-import { num, time, visible } from '../lib/format';
+import { bytes, num, time, visible } from '../lib/format';
 import { Problem } from '../components/problem';
 import { useApi } from '../components/use-api';
 
@@ -31,6 +31,11 @@ interface Ready {
   last_batch_at: string | null;
   streams: number;
   rules_refused: number | null;
+}
+
+interface StoreStatus {
+  database: { file_bytes: number; wal_bytes: number; free_bytes: number; logs_estimate: number; oldest_log: string | null; newest_log: string | null };
+  retention: { days: number; rollup_1m_days: number; rollup_1h_days: number } | null;
 }
 
 interface Notifications {
@@ -125,6 +130,7 @@ export function RulesPage() {
 
 function Status() {
   const ready = useApi<Ready>('/readyz');
+  const store = useApi<StoreStatus>('/api/v1/status');
   const notes = useApi<Notifications>('/api/v1/notifications?limit=20');
   const [prom, setProm] = useState<{ rate: number | null; lag: { topic: string; partition: string; lag: number }[]; error: unknown }>({ rate: null, lag: [], error: null });
   const last = useRef<{ at: number; total: number } | null>(null);
@@ -179,6 +185,35 @@ function Status() {
             <span class="label">schema / streams / rules refused</span>
             <span class="value">
               {r.store.schema_version} / {r.streams} / {num(r.rules_refused)}
+            </span>
+          </div>
+        </div>
+      )}
+      <Problem error={store.error} />
+      {store.data && (
+        <div class="cards" aria-label="Database">
+          <div class="card">
+            <span class="label">database size (WAL / free)</span>
+            <span class="value">
+              {bytes(store.data.database.file_bytes)} ({bytes(store.data.database.wal_bytes)} / {bytes(store.data.database.free_bytes)})
+            </span>
+          </div>
+          <div class="card">
+            <span class="label">logs stored (about)</span>
+            <span class="value">{num(store.data.database.logs_estimate)}</span>
+          </div>
+          <div class="card">
+            <span class="label">oldest → newest log</span>
+            <span class="value">
+              {time(store.data.database.oldest_log)} → {time(store.data.database.newest_log)}
+            </span>
+          </div>
+          <div class="card">
+            <span class="label">retention: logs / 1m / 1h rollups</span>
+            <span class="value">
+              {store.data.retention
+                ? [store.data.retention.days, store.data.retention.rollup_1m_days, store.data.retention.rollup_1h_days].map((d) => (d === 0 ? 'forever' : `${d} d`)).join(' / ')
+                : 'unknown'}
             </span>
           </div>
         </div>

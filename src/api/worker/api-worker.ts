@@ -156,6 +156,7 @@ export function runApiWorker(data: ApiWorkerData, parent: MessagePort): void {
       api = await startApiServer({
         config: data.api,
         store: reader,
+        ...(data.retention ? { retention: data.retention } : {}),
         stats,
         ...(consumerConnected === null
           ? {}
