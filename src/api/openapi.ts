@@ -157,6 +157,14 @@ function resourcePaths(cfg: ApiSettings): Record<string, Obj> {
         },
       },
     },
+    '/alerts/{id}/history': {
+      get: {
+        operationId: 'alertHistory',
+        summary: 'The state changes of one alert, oldest first: who, when, from and to which state, the comment (role viewer).',
+        parameters: [idParam],
+        responses: { '200': ok('AlertHistory'), '404': problem('No such alert (or outside the token’s host scope).'), ...ERRORS },
+      },
+    },
     '/rules': {
       get: { operationId: 'listRules', summary: 'Detection rules: those in force, then those refused at start with why (role analyst).', responses: { '200': ok('RuleList'), ...ERRORS } },
     },

@@ -61,6 +61,7 @@ describe('every operation, exercised against the real server', () => {
       ['GET', '/api/v1/logs/1'],
       ['GET', '/api/v1/alerts'],
       ['GET', '/api/v1/alerts/1'],
+      ['GET', '/api/v1/alerts/1/history'],
       ['PATCH', '/api/v1/alerts/1', { method: 'PATCH', token: analyst(), body: { state: 'acknowledged', comment: 'ok' } }],
       ['GET', '/api/v1/rules', { token: analyst() }],
       ['PATCH', '/api/v1/rules/r1', { method: 'PATCH', token: admin(), body: { enabled: false } }],

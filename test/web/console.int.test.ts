@@ -133,7 +133,7 @@ describe.skipIf(!HAVE_CHROMIUM)('the web console in chromium', () => {
     await view.getByRole('textbox', { name: 'Comment' }).fill('looking into it');
     await view.getByRole('button', { name: 'Acknowledge' }).click();
     await view.locator('dd.state', { hasText: 'acknowledged' }).waitFor();
-    expect(await view.locator('.history').innerText()).toMatch(/acknowledged by ana — “looking into it”/);
+    await view.locator('.history li', { hasText: 'open → acknowledged by ana — “looking into it”' }).waitFor();
     const stored = await api<{ state: string; state_changed_by: string; comment: string }>(`/api/v1/alerts/${app.seeded.alertId}`, tokens.viewer());
     expect(stored.body).toMatchObject({ state: 'acknowledged', state_changed_by: 'ana', comment: 'looking into it' });
     // The sample link leads into Logs with that event open.

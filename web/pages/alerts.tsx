@@ -128,6 +128,7 @@ export function AlertsPage() {
 
 function AlertView({ id, onChanged }: { id: string; onChanged: () => void }) {
   const alert = useApi<Alert>(`/api/v1/alerts/${encodeURIComponent(id)}`);
+  const history = useApi<{ items: { at: string; by: string; from: string; to: string; comment: string | null }[] }>(`/api/v1/alerts/${encodeURIComponent(id)}/history`);
   const [comment, setComment] = useState('');
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
@@ -139,6 +140,7 @@ function AlertView({ id, onChanged }: { id: string; onChanged: () => void }) {
       await api(`/api/v1/alerts/${encodeURIComponent(id)}`, { method: 'PATCH', body: comment ? { state, comment } : { state } });
       setComment('');
       alert.reload();
+      history.reload();
       onChanged();
     } catch (e) {
       setError(e);
@@ -191,13 +193,14 @@ function AlertView({ id, onChanged }: { id: string; onChanged: () => void }) {
             <li>
               {time(x.first_seen)}: opened by rule {visible(x.rule_id)}
             </li>
-            {x.state_changed_at && (
+            {(history.data?.items ?? []).map((h) => (
               <li>
-                {time(x.state_changed_at)}: {x.state} by {visible(x.state_changed_by ?? '?')}
-                {x.comment && <> — “{visible(x.comment)}”</>}
+                {time(h.at)}: {h.from} → {h.to} by {visible(h.by)}
+                {h.comment && <> — “{visible(h.comment)}”</>}
               </li>
-            )}
+            ))}
           </ul>
+          <Problem error={history.error} />
           <label>
             Comment
             <textarea name="comment" rows={2} maxLength={2000} value={comment} onInput={(e) => setComment(e.currentTarget.value)} />
