@@ -194,14 +194,18 @@ describe.skipIf(!HAVE_CHROMIUM)('the web console in chromium', () => {
 
     const analyst = await signInWithToken(browser, app.url, tokens.analyst());
     await analyst.page.getByRole('link', { name: 'Rules & status' }).click();
+    const refusal = analyst.page.locator('.rule-error [role=alert]');
+    await analyst.page.getByRole('switch', { name: 'Rule cpu-high enabled' }).waitFor();
+    expect(await refusal.count()).toBe(0);
     await analyst.page.getByRole('switch', { name: 'Rule cpu-high enabled' }).click();
-    await analyst.page.getByRole('alert').filter({ hasText: '403' }).first().waitFor();
-    expect(await analyst.page.getByRole('alert').filter({ hasText: 'admin' }).first().innerText()).toMatch(/^403 .*admin/);
+    await refusal.waitFor();
+    expect(await refusal.innerText()).toMatch(/^403 Forbidden: .*admin/);
+    expect(await analyst.page.getByRole('switch', { name: 'Rule cpu-high enabled' }).getAttribute('aria-checked')).toBe('true');
     await analyst.context.close();
 
     const viewer = await signInWithToken(browser, app.url, tokens.viewer());
     await viewer.page.getByRole('link', { name: 'Rules & status' }).click();
-    await viewer.page.getByRole('alert').filter({ hasText: 'analyst' }).first().waitFor();
+    await viewer.page.getByRole('alert').filter({ hasText: /^403 .*needs the analyst role/ }).waitFor();
     expect(await viewer.page.getByRole('switch').count()).toBe(0);
     await viewer.context.close();
   });

@@ -93,7 +93,7 @@ export function AlertsPage() {
           <table class="results">
             <thead>
               <tr>
-                <th>Last seen</th>
+                <th>Last seen (UTC)</th>
                 <th>Severity</th>
                 <th>Rule</th>
                 <th>Host</th>

@@ -121,8 +121,10 @@ export function LogsPage() {
     es.addEventListener('log', (ev) => {
       const item = JSON.parse((ev as MessageEvent<string>).data) as LogItem;
       if (pausedRef.current) {
+        // Held back while paused; past MAX_ROWS the oldest held ones are dropped (still counted).
         held.current.push(item);
-        setHeldCount(held.current.length);
+        if (held.current.length > MAX_ROWS) held.current.shift();
+        setHeldCount((n) => n + 1);
       } else setRows((r) => [item, ...r].slice(0, MAX_ROWS));
     });
     return () => es.close();
@@ -227,7 +229,7 @@ export function LogsPage() {
         <table class="results">
           <thead>
             <tr>
-              <th>Time</th>
+              <th>Time (UTC)</th>
               <th>Level</th>
               <th>Host</th>
               <th>Program</th>

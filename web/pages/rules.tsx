@@ -75,9 +75,12 @@ export function RulesPage() {
   };
   return (
     <section class="rules">
+      <Status />
       <h2>Rules</h2>
       <Problem error={rules.error} />
-      <Problem error={error} />
+      <div class="rule-error" aria-label="Rule change">
+        <Problem error={error} />
+      </div>
       <div class="table-wrap">
         <table class="results">
           <thead>
@@ -123,7 +126,6 @@ export function RulesPage() {
           </tbody>
         </table>
       </div>
-      <Status />
     </section>
   );
 }
