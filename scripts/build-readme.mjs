@@ -20,6 +20,7 @@ const CHAPTERS = [
   'sigma.md',
   'alerts.md',
   'api.md',
+  'console.md',
   'encryption.md',
   'cli.md',
   'tail.md',

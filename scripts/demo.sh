@@ -62,10 +62,24 @@ CONSOLE_PW=$(node -e 'process.stdout.write(require("crypto").randomBytes(12).toS
 bin/logagg user del demo >/dev/null 2>&1 || true
 printf '%s\n' "$CONSOLE_PW" | bin/logagg user add demo --role admin --password-stdin 2>/dev/null
 
+# The web console's sign-in: a local account `demo` (admin) with a fresh password when this
+# logagg has accounts (`logagg user`), else the token above, pasted under "Or paste a token".
+SIGNIN="paste this admin token under \"Or paste a token\" (also in .demo/env as LOGAGG_TOKEN):
+                $TOKEN"
+if bin/logagg --help 2>/dev/null | grep -qE "^  user( |$)"; then
+  PASSWORD=$(node -e 'process.stdout.write(require("crypto").randomBytes(12).toString("base64url"))')
+  if printf '%s\n' "$PASSWORD" | bin/logagg user add demo --role admin --password-stdin >/dev/null 2>&1 \
+    || printf '%s\n' "$PASSWORD" | bin/logagg user passwd demo --password-stdin >/dev/null 2>&1; then
+    SIGNIN="user name demo, password $PASSWORD   (or paste \$LOGAGG_TOKEN under \"Or paste a token\")"
+  fi
+fi
+
 cat <<MSG
 
 logagg demo is running:
   Kafka         $BROKERS   (topics system-metrics, threat-logs; $RATE msg/s from the sample producer)
+  Web console   http://127.0.0.1:$PORT/
+                sign in: $SIGNIN
   API           http://127.0.0.1:$PORT   (log: .demo/serve.log)
   database      .demo/logagg.db
   sign in       user demo, password $CONSOLE_PW   (POST /api/v1/auth/login; the web console's sign-in)

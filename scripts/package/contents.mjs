@@ -20,7 +20,11 @@ export const ADDONS = [
  * back-ups), `dir` where it is unpacked inside the cache dir (the same layout as the package).
  * @type {{ name: string, from: string, dir: string }[]}
  */
-export const EMBEDDED_DIRS = [{ name: 'rules', from: 'config/rules', dir: 'config/rules' }];
+export const EMBEDDED_DIRS = [
+  { name: 'rules', from: 'config/rules', dir: 'config/rules' },
+  // the web console built by `npm run build` (scripts/build-web.mjs); served from memory by the API thread
+  { name: 'console', from: 'lib/web', dir: 'lib/web' },
+];
 
 /**
  * Modules the app bundle must not contain, replaced by a local file.

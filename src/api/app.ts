@@ -1,10 +1,10 @@
 /**
  * The HTTP app, assembled in one place. Order matters:
  *   request id → latency metrics → security headers → problem details (catches everything
- *   below) → CORS → per-address rate limit → /healthz, sign-in and sign-out (public) → shipper
- *   credentials on the OTLP, Loki and Elasticsearch paths → authentication (Bearer or the
- *   session cookie; the CSRF header on the cookie's unsafe methods) → per-token rate limit →
- *   routers (Elasticsearch's /_bulk…, /api/v1/… and the seed's unversioned paths).
+ *   below) → CORS → per-address rate limit → /healthz, the web console, sign-in and sign-out
+ *   (public) → shipper credentials on the OTLP, Loki and Elasticsearch paths → authentication
+ *   (Bearer or the session cookie; the CSRF header on the cookie's unsafe methods) → per-token
+ *   rate limit → routers (Elasticsearch's /_bulk…, /api/v1/… and the seed's unversioned paths).
  */
 import Router from '@koa/router';
 import Koa from 'koa';
@@ -15,6 +15,8 @@ import { createApiMetrics, type ApiMetrics } from './api-metrics.js';
 import { readForwardStatus } from '../store/forward-cursors.js';
 import { authenticate, requireRole } from './auth/authenticate.js';
 import { loadVerificationKeys } from '../auth/keys.js';
+import { defaultConsoleDir, loadConsoleFiles } from './console/console-files.js';
+import { serveConsole } from './console/serve-console.js';
 import { cors } from './cors.js';
 import type { ApiDeps, RouteEnv } from './env.js';
 import { errorHandler } from './error-handler.js';
@@ -34,6 +36,7 @@ import { registerRuleRoutes } from './routes/rules.js';
 import { registerSilenceRoutes } from './routes/silences.js';
 import { registerShipperRoutes, SHIPPER_PATHS } from './routes/shipper-push.js';
 import { shipperCredentials } from './auth/shipper-credentials.js';
+import { registerStatusRoute } from './routes/status.js';
 import { registerStreamRoute, STREAM_PATH } from './routes/stream.js';
 import { registerSummaryRoutes } from './routes/summary.js';
 import { securityHeaders } from './security-headers.js';
@@ -110,6 +113,7 @@ export function createApiApp(deps: ApiDeps, opts: { https?: boolean } = {}): Api
   registerPublicAuthRoutes(publicRouter, env);
   app.use(publicRouter.routes());
   app.use(publicRouter.allowedMethods());
+  app.use(serveConsole(deps.console ?? loadConsoleFiles(defaultConsoleDir())));
 
   app.use(shipperCredentials(SHIPPER_PATHS));
   app.use(elasticsearchCompat());
@@ -131,6 +135,7 @@ export function createApiApp(deps: ApiDeps, opts: { https?: boolean } = {}): Api
   registerIngestRoute(v1, env);
   registerSilenceRoutes(v1, env);
   registerAuthRoutes(v1);
+  registerStatusRoute(v1, env);
   const openapi = buildOpenApi(cfg, deps.ingest ? { ingest: { maxBodyBytes: deps.ingest.maxBodyBytes, maxLines: deps.ingest.maxLines } } : {});
   v1.get('/openapi.json', requireRole('viewer'), (ctx) => {
     new QueryReader(ctx.query as RawQuery, []);

@@ -9,6 +9,8 @@ import type { Logger } from '../logger.js';
 import type { LogReader } from '../store/log-reader.js';
 import type { Store } from '../store/store.js';
 import type { ApiMetrics } from './api-metrics.js';
+import type { ConsoleFiles } from './console/console-files.js';
+import type { RetentionSettings } from './routes/status.js';
 import type { AccountsPort, AlertsPort, RulesPort, SilencesPort } from './ports.js';
 import type { StreamHub } from './stream-hub.js';
 
@@ -37,6 +39,10 @@ export interface ApiDeps {
   /** Direct ingest (POST /api/v1/ingest) when the writer runs in this process; absent = no such route. */
   ingest?: IngestPort;
   logger: Logger;
+  /** Retention in force, for GET /api/v1/status; absent = shown as unknown (null). */
+  retention?: RetentionSettings;
+  /** The web console's files; default the built console (lib/web, or the executable's copy). Empty = not served. */
+  console?: ConsoleFiles;
   /** Epoch ms; defaults to Date.now. */
   clock?: () => number;
 }

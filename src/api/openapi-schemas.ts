@@ -120,6 +120,19 @@ export const SCHEMAS: Record<string, Schema> = {
     by_threat_severity: { type: 'array', items: closed({ severity: { enum: [...SEVERITIES, null] }, count: int }) },
   }),
   Alert: closed(alertProperties),
+  AlertHistory: closed({
+    items: {
+      type: 'array',
+      description: 'State changes, oldest first.',
+      items: closed({
+        at: time,
+        by: { type: 'string', description: 'The `sub` of the token that made the change.' },
+        from: { type: 'string', enum: [...ALERT_STATES] },
+        to: { type: 'string', enum: [...ALERT_STATES] },
+        comment: { type: ['string', 'null'] },
+      }),
+    },
+  }),
   AlertPage: closed({ items: { type: 'array', items: ref('Alert') }, next_cursor: strOrNull, limit: int }),
   AlertPatch: closed({ state: { type: 'string', enum: [...ALERT_STATES] }, comment: { type: ['string', 'null'], maxLength: 2000 } }, ['comment']),
   Rule: closed({

@@ -10,6 +10,7 @@ import { ALERT_STATES } from '../core/alert.js';
 import { PROBLEM_CONTENT_TYPE } from './problem.js';
 import { BUCKETS } from './summary.js';
 import { notificationsPathItem } from './routes/notifications.js';
+import { statusPathItem } from './routes/status.js';
 import { silencePathItems } from './routes/silences.js';
 import { authPathItems } from './routes/auth.js';
 import { FTS_LIMITS } from '../store/fts-query.js';
@@ -159,6 +160,14 @@ function resourcePaths(cfg: ApiSettings): Record<string, Obj> {
         },
       },
     },
+    '/alerts/{id}/history': {
+      get: {
+        operationId: 'alertHistory',
+        summary: 'The state changes of one alert, oldest first: who, when, from and to which state, the comment (role viewer).',
+        parameters: [idParam],
+        responses: { '200': ok('AlertHistory'), '404': problem('No such alert (or outside the token’s host scope).'), ...ERRORS },
+      },
+    },
     '/rules': {
       get: { operationId: 'listRules', summary: 'Detection rules: those in force, then those refused at start with why (role analyst).', responses: { '200': ok('RuleList'), ...ERRORS } },
     },
@@ -288,6 +297,7 @@ export function buildOpenApi(cfg: ApiSettings, opts: { ingest?: IngestLimits } =
   if (opts.ingest) paths['/api/v1/ingest'] = ingestPath(opts.ingest);
   if (opts.ingest) Object.assign(paths, shipperPathItems(opts.ingest, ERRORS, problem));
   if (opts.ingest) Object.assign(paths, elasticsearchPaths(opts.ingest, ERRORS, problem));
+  paths['/api/v1/status'] = statusPathItem(ERRORS);
   for (const [path, item] of Object.entries(silencePathItems(cfg, ERRORS, problem))) paths[`/api/v1${path}`] = item;
   Object.assign(paths, authPathItems(ERRORS, problem));
   paths['/api/v1/openapi.json'] = {

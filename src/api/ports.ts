@@ -4,7 +4,7 @@
  * passes them to createApp. Times are epoch milliseconds UTC; the API renders them as ISO 8601.
  * The alert vocabulary (states, record, filter, change) is the domain's: src/core/alert.ts.
  */
-import type { AlertChange, Alert, AlertFeed, AlertFilter, AlertPage, AlertState } from '../core/alert.js';
+import type { AlertChange, Alert, AlertFeed, AlertFilter, AlertHistoryEntry, AlertPage, AlertState } from '../core/alert.js';
 import type { Severity } from '../core/event.js';
 import type { RefusedRule, RuleInfo } from '../core/rules/rule-info.js';
 import type { NewSilence, Silence } from '../core/silence.js';
@@ -27,6 +27,8 @@ export interface AlertsPort {
    * ingest writer on the main thread (src/api/worker/).
    */
   transition(id: number, change: AlertChange, hostScope?: readonly string[]): Promise<Alert | null>;
+  /** The alert's state changes, oldest first; null when the alert is absent or outside hostScope. */
+  history(id: number, hostScope?: readonly string[]): AlertHistoryEntry[] | null;
   /** Alert counts per severity and state, for /metrics and /metrics/summary. */
   counts(filter: AlertFilter): { severity: Severity; state: AlertState; count: number }[];
   /**

@@ -27,6 +27,8 @@ export interface SeaWorkerRuntime {
   bundleFile: string;
   /** Addon name -> its unpacked file. */
   addons: Record<string, string>;
+  /** Embedded folder name -> its unpacked folder (the web console, the default rules). */
+  embedded?: Record<string, string>;
 }
 
 let installed: SeaRuntime | undefined;

@@ -64,6 +64,8 @@ export function createSeaRuntime(opts: SeaRuntimeOptions): SeaRuntime {
       cacheDir,
       bundleFile: materialize(cacheDir, manifest.entry, readAsset),
       addons: Object.fromEntries(manifest.addons.map((a) => [a.name, materialize(cacheDir, a.file, readAsset)])),
+      // Unpacked here, on the main thread: the API thread serves the console from its folder.
+      embedded: Object.fromEntries(manifest.embedded.map((d) => [d.name, folders.get(d.name)!()])),
     }),
   };
 }
@@ -71,7 +73,7 @@ export function createSeaRuntime(opts: SeaRuntimeOptions): SeaRuntime {
 /**
  * The runtime of a worker thread started from the executable (the API thread of `serve`):
  * addons are loaded from the files the main thread unpacked (process.dlopen again in this
- * thread: better-sqlite3 is context-aware). Embedded folders are not offered there.
+ * thread: better-sqlite3 is context-aware). Embedded folders are those the main thread unpacked.
  */
 export function workerSeaRuntime(w: SeaWorkerRuntime, loadAddon: AddonLoader = dlopenExports): SeaRuntime {
   const addons = new Map<string, () => unknown>();
@@ -79,7 +81,7 @@ export function workerSeaRuntime(w: SeaWorkerRuntime, loadAddon: AddonLoader = d
   return {
     cacheDir: w.cacheDir,
     nativeBinding: (name) => addons.get(name)?.(),
-    embeddedDir: () => undefined,
+    embeddedDir: (name) => (w.embedded && Object.hasOwn(w.embedded, name) ? w.embedded[name] : undefined),
   };
 }
 

@@ -7,10 +7,10 @@
  * API runs on a worker thread (`serve`), the worker's port sends changes to this port on the
  * main thread instead (src/api/worker/).
  */
-import type { Alert, AlertChange, AlertFeed, AlertFilter, AlertPage, AlertState } from '../core/alert.js';
+import type { Alert, AlertChange, AlertFeed, AlertFilter, AlertHistoryEntry, AlertPage, AlertState } from '../core/alert.js';
 import type { Severity } from '../core/event.js';
 import { LogaggError } from '../errors.js';
-import { alertFeed, countAlerts, getAlert, listAlerts, toAlert } from './alert-reader.js';
+import { alertFeed, alertHistory, countAlerts, getAlert, listAlerts, toAlert } from './alert-reader.js';
 import { transitionAlert, type TransitionHook } from './alert-store.js';
 import type { Store } from './store.js';
 
@@ -49,6 +49,10 @@ export class SqliteAlertsPort {
     // Read back on the connection that wrote: it sees its own commit whatever the reader's snapshot.
     const r = getAlert(this.writer, id);
     return r === null ? null : toAlert(r);
+  }
+
+  history(id: number, hostScope?: readonly string[]): AlertHistoryEntry[] | null {
+    return getAlert(this.reader, id, hostScope) === null ? null : alertHistory(this.reader, id);
   }
 
   counts(filter: AlertFilter): { severity: Severity; state: AlertState; count: number }[] {

@@ -7,6 +7,8 @@ import { createLogger, type Logger } from '../../src/logger.js';
 import { loadConfig } from '../../src/config/load.js';
 import type { NormalizedEvent } from '../../src/core/event.js';
 import type { ApiSettings } from '../../src/api/env.js';
+import type { ConsoleFiles } from '../../src/api/console/console-files.js';
+import type { RetentionSettings } from '../../src/api/routes/status.js';
 import type { AlertsPort, RulesPort, SilencesPort } from '../../src/api/ports.js';
 import { startApiServer, type ApiServer } from '../../src/api/server.js';
 import { buildOpenApi } from '../../src/api/openapi.js';
@@ -130,6 +132,9 @@ export interface StartOptions {
   clock?: () => number;
   /** Serve no account store (sign-in answers 503). */
   noAccounts?: boolean;
+  /** The web console's files (default: none, so API tests do not depend on the built console). */
+  console?: ConsoleFiles;
+  retention?: RetentionSettings;
 }
 
 export async function startApi(opts: StartOptions = {}): Promise<TestApi> {
@@ -156,6 +161,8 @@ export async function startApi(opts: StartOptions = {}): Promise<TestApi> {
     ...(opts.consumer ? { consumer: opts.consumer } : {}),
     ...(opts.clock ? { clock: opts.clock } : {}),
     ...(opts.noAccounts ? {} : { accounts: new SqliteAccountsPort(readStore, writerStore) }),
+    console: opts.console ?? new Map(),
+    ...(opts.retention ? { retention: opts.retention } : {}),
   });
   deferCleanup(() => server.close());
   const checker = new OpenApiChecker(buildOpenApi(config));

@@ -12,11 +12,13 @@ import { VERSION } from '../../src/version.js';
 import { countRows, waitFor } from '../helpers/cli.js';
 import { createTopic, describeKafka, produce, requireKafka, uniqueTopic } from '../helpers/kafka.js';
 import { deferCleanup, tempDir } from '../helpers/temp.js';
+import { HAVE_CHROMIUM, launchBrowser, signInWithToken } from '../web/browser-harness.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const DIST = path.join(ROOT, 'dist', 'logagg');
 /** What the binary is built from: when any is newer than it, it is built again. */
 const INPUTS = ['lib', 'scripts/package', 'config/rules'];
+const WEB = path.join(ROOT, 'lib', 'web');
 
 function newestMtime(p: string): number {
   const st = statSync(p, { throwIfNoEntry: false });
@@ -170,6 +172,53 @@ describe('dist/logagg from an empty folder', () => {
     const r = await run(m, ['version'], { XDG_CACHE_HOME: path.join(m.home, 'not-a-dir') });
     expect(r.code).toBe(0);
     expect(m.cacheDirs()).toHaveLength(1);
+  });
+});
+
+describe('dist/logagg serve: the web console from an empty folder', () => {
+  test('the console embedded in the binary is served (the same files as lib/web) and works in chromium', async () => {
+    const m = machine();
+    const secretFile = path.join(m.cwd, 'jwt.secret');
+    writeFileSync(secretFile, 'a-test-secret-that-is-long-enough-for-hs256-0123456789', { mode: 0o600 });
+    const env = {
+      LOGAGG_KAFKA_ENABLED: 'false',
+      LOGAGG_LISTENERS_HTTP_ENABLED: 'true',
+      LOGAGG_STORAGE_PATH: 'data/logagg.db',
+      LOGAGG_API_PORT: '0',
+      LOGAGG_API_AUTH_SECRET_FILE: secretFile,
+      LOGAGG_API_RATE_LIMIT_ENABLED: 'false',
+    };
+    const serve = start(m, ['serve'], env);
+    await waitFor('API listening', () => /API listening url=/.test(serve.output()), 30_000, 50).catch((err: Error) => {
+      throw new Error(`${err.message}; the binary said:\n${serve.output().slice(-3000)}`);
+    });
+    const url = /API listening url=(\S+)/.exec(serve.output())![1]!;
+
+    const index = await fetch(`${url}/`);
+    expect(index.status).toBe(200);
+    const html = await index.text();
+    expect(html).toBe(readFileSync(path.join(WEB, 'index.html'), 'utf8'));
+    for (const asset of readdirSync(path.join(WEB, 'assets'))) {
+      const res = await fetch(`${url}/ui/assets/${asset}`);
+      expect(res.status).toBe(200);
+      expect(Buffer.from(await res.arrayBuffer()).equals(readFileSync(path.join(WEB, 'assets', asset)))).toBe(true);
+    }
+    // Unpacked once into the private cache dir, nothing written to the working folder but data/.
+    expect(readdirSync(m.cwd).sort()).toEqual(['data', 'jwt.secret']);
+    expect(m.cacheDirs().some((d) => existsSync(path.join(d, 'lib', 'web', 'index.html')))).toBe(true);
+    if (!HAVE_CHROMIUM) return;
+
+    const ingest = (await run(m, ['token', '--role', 'ingest', '--ttl', '10m'], env)).stdout.trim();
+    const res = await fetch(`${url}/api/v1/ingest`, { method: 'POST', headers: { Authorization: `Bearer ${ingest}`, 'Content-Type': 'text/plain' }, body: 'from-the-binary console check on sea-1\n' });
+    expect(res.status).toBe(200);
+    const viewer = (await run(m, ['token', '--role', 'viewer', '--ttl', '10m'], env)).stdout.trim();
+    const browser = await launchBrowser();
+    const s = await signInWithToken(browser, url, viewer);
+    await s.page.getByText('from-the-binary console check on sea-1').waitFor();
+    expect(s.errors).toEqual([]);
+    await s.context.close();
+    serve.proc.kill('SIGTERM');
+    expect((await serve.exited).code).toBe(0);
   });
 });
 

@@ -120,14 +120,16 @@ describe('createSeaRuntime', () => {
 });
 
 describe('the runtime of a worker thread (the API thread of `serve`)', () => {
-  test('forWorker unpacks the bundle and the addons; a worker thread loads the SQLite addon from there and FTS5 works', async () => {
+  test('forWorker unpacks the bundle, the addons and the embedded folders; a worker thread loads the SQLite addon from there and FTS5 works, and finds the folders', async () => {
     const { rt, cacheDir } = runtime();
     const w = rt.forWorker!();
     expect(w).toEqual({
       cacheDir,
       bundleFile: path.join(cacheDir, 'lib', 'cli', 'logagg.mjs'),
       addons: { 'better-sqlite3': path.join(cacheDir, 'addons', 'better-sqlite3.node'), broken: path.join(cacheDir, 'addons', 'broken.node') },
+      embedded: { rules: path.join(cacheDir, 'config', 'rules'), nothing: expect.any(String) },
     });
+    expect(readFileSync(path.join(w.embedded!.rules!, 'a.yaml'), 'utf8')).toBe('id: a\n');
     expect(readFileSync(w.bundleFile, 'utf8')).toBe('export {};\n');
     // A real thread: workerSeaRuntime (built lib/) dlopens the addon again there.
     const lib = new URL('../../lib/sea/sea-runtime.js', import.meta.url).href;
@@ -139,7 +141,7 @@ describe('the runtime of a worker thread (the API thread of `serve`)', () => {
       const rt = workerSeaRuntime(workerData);
       const db = new Database(':memory:', { nativeBinding: rt.nativeBinding('better-sqlite3') });
       db.exec("CREATE VIRTUAL TABLE t USING fts5(msg); INSERT INTO t VALUES ('disk full'), ('fine')");
-      parentPort.postMessage({ hits: db.prepare("SELECT count(*) FROM t WHERE t MATCH 'disk'").pluck().get(), other: rt.nativeBinding('nope') ?? null, dir: rt.embeddedDir('rules') ?? null });
+      parentPort.postMessage({ hits: db.prepare("SELECT count(*) FROM t WHERE t MATCH 'disk'").pluck().get(), other: rt.nativeBinding('nope') ?? null, dir: rt.embeddedDir('rules') ?? null, none: rt.embeddedDir('toString') ?? null });
       db.close();
     `;
     const worker = new Worker(new URL(`data:text/javascript,${encodeURIComponent(code)}`), { workerData: w });
@@ -148,6 +150,6 @@ describe('the runtime of a worker thread (the API thread of `serve`)', () => {
       worker.once('error', reject);
     });
     await worker.terminate();
-    expect(answer).toEqual({ hits: 1, other: null, dir: null });
+    expect(answer).toEqual({ hits: 1, other: null, dir: path.join(cacheDir, 'config', 'rules'), none: null });
   });
 });

@@ -1,5 +1,6 @@
 /**
- * GET /alerts, GET /alerts/:id, PATCH /alerts/:id (acknowledge, resolve, reopen; analyst).
+ * GET /alerts, GET /alerts/:id, GET /alerts/:id/history (its state changes), PATCH /alerts/:id
+ * (acknowledge, resolve, reopen; analyst).
  * Served through the AlertsPort; 503 when the detection engine is not wired in.
  */
 import type Router from '@koa/router';
@@ -12,7 +13,7 @@ import { QueryReader, type RawQuery } from '../../query/params.js';
 import { ALERT_STATES, canTransition, type AlertState } from '../../core/alert.js';
 import type { AlertsPort } from '../ports.js';
 import { HttpProblem } from '../problem.js';
-import { toApiAlert } from '../../query/render.js';
+import { iso, toApiAlert } from '../../query/render.js';
 import { pathId } from './logs.js';
 
 const MAX_COMMENT = 2000;
@@ -40,6 +41,14 @@ export function registerAlertRoutes(router: Router, env: RouteEnv): void {
     const alert = port(env).get(id, principalOf(ctx).hostScope);
     if (!alert) throw new LogaggError('NOT_FOUND', `no alert with id ${id}`, { details: { param: 'id' } });
     ctx.body = toApiAlert(alert);
+  });
+
+  router.get('/alerts/:id/history', requireRole('viewer'), (ctx) => {
+    new QueryReader(ctx.query as RawQuery, []);
+    const id = pathId(ctx.params.id);
+    const history = port(env).history(id, principalOf(ctx).hostScope);
+    if (!history) throw new LogaggError('NOT_FOUND', `no alert with id ${id}`, { details: { param: 'id' } });
+    ctx.body = { items: history.map((h) => ({ at: iso(h.at), by: h.by, from: h.from, to: h.to, comment: h.comment })) };
   });
 
   router.patch('/alerts/:id', requireRole('analyst'), async (ctx) => {

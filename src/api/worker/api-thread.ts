@@ -28,7 +28,7 @@ import { fromWireError, serveRpc } from '../../runtime/thread-rpc.js';
 
 /** Known before ingest starts. */
 export interface ApiThreadSettings {
-  config: Pick<FrozenConfig, 'api' | 'storage' | 'log'>;
+  config: Pick<FrozenConfig, 'api' | 'storage' | 'log'> & Partial<Pick<FrozenConfig, 'retention'>>;
   logger: Logger;
   /** The file the thread runs; default: the API worker entry (tests give another). */
   entry?: URL;
@@ -90,6 +90,7 @@ export function spawnApiThread(settings: ApiThreadSettings): SpawnedApiThread {
     kind: API_WORKER_KIND,
     api: config.api,
     storage: config.storage,
+    ...(config.retention ? { retention: { days: config.retention.days, rollup_1m_days: config.retention.rollup_1m_days, rollup_1h_days: config.retention.rollup_1h_days } } : {}),
     log: { level: config.log.level, format: config.log.format },
     rpc: port2,
     ...(seaWorker ? { seaRuntime: seaWorker } : {}),

@@ -21,7 +21,7 @@ import type { ExpireResult, SilenceListFilter, SilencePage } from '../../store/s
 import type { NewSilence, Silence } from '../../core/silence.js';
 import { openStore, type Store } from '../../store/store.js';
 import type { IngestPort } from '../env.js';
-import type { Alert, AlertChange, AlertFeed, AlertFilter, AlertPage, AlertState } from '../../core/alert.js';
+import type { Alert, AlertChange, AlertFeed, AlertFilter, AlertHistoryEntry, AlertPage, AlertState } from '../../core/alert.js';
 import type { AccountsPort, AlertsPort, RulesPort, SilencesPort } from '../ports.js';
 import type { RefusedRule, RuleInfo } from '../../core/rules/rule-info.js';
 import { startApiServer, type ApiServer } from '../server.js';
@@ -59,6 +59,9 @@ class WorkerAlertsPort implements AlertsPort {
   }
   transition(id: number, change: AlertChange, hostScope?: readonly string[]): Promise<Alert | null> {
     return this.calls.call('alertTransition', [id, change, hostScope]);
+  }
+  history(id: number, hostScope?: readonly string[]): AlertHistoryEntry[] | null {
+    return this.local.history(id, hostScope);
   }
   counts(filter: AlertFilter): { severity: Severity; state: AlertState; count: number }[] {
     return this.local.counts(filter);
@@ -180,6 +183,7 @@ export function runApiWorker(data: ApiWorkerData, parent: MessagePort): void {
       api = await startApiServer({
         config: data.api,
         store: reader,
+        ...(data.retention ? { retention: data.retention } : {}),
         stats,
         ...(consumerConnected === null
           ? {}

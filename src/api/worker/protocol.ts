@@ -42,6 +42,8 @@ export interface ApiWorkerData {
   kind: typeof API_WORKER_KIND;
   api: FrozenConfig['api'];
   storage: FrozenConfig['storage'];
+  /** For GET /api/v1/status. */
+  retention?: Pick<FrozenConfig['retention'], 'days' | 'rollup_1m_days' | 'rollup_1h_days'>;
   log: { level: LogLevel; format: 'json' | 'text' };
   /** The RPC port (src/runtime/thread-rpc.ts), transferred. */
   rpc: MessagePort;

@@ -110,6 +110,30 @@ describe('PATCH /alerts/:id', () => {
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ state: 'resolved', state_changed_by: 'adam', comment: null });
     expect(api.log.some((l) => l.msg === 'alert state changed' && l.fields.by === 'adam')).toBe(true);
+
+    // Every change stays in the history, oldest first, on both paths.
+    const at = new Date(NOW).toISOString();
+    for (const p of ['/api/v1/alerts/1/history', '/alerts/1/history']) {
+      const h = await api.call(p);
+      expect(h.status).toBe(200);
+      expect(h.body).toEqual({
+        items: [
+          { at, by: 'ana', from: 'open', to: 'acknowledged', comment: 'looking into it' },
+          { at, by: 'adam', from: 'acknowledged', to: 'resolved', comment: null },
+        ],
+      });
+    }
+  });
+
+  test.each([
+    ['an alert never changed', '/api/v1/alerts/2/history', () => analyst(), 200, { items: [] }],
+    ['an absent alert', '/api/v1/alerts/77/history', () => analyst(), 404, { param: 'id' }],
+    ['an alert outside the host scope (reads as absent)', '/api/v1/alerts/2/history', () => token({ roles: ['viewer'], hosts: ['web-*'] }), 404, { param: 'id' }],
+    ['a bad id', '/api/v1/alerts/0/history', () => analyst(), 400, { param: 'id' }],
+  ])('history of %s', async (_what, p, tok, status, body) => {
+    const r = await api.call(p, { token: tok() });
+    expect(r.status).toBe(status);
+    expect(r.body).toMatchObject(body);
   });
 
   test('a resolved alert must be reopened before it is acknowledged: 409', async () => {
