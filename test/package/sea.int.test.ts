@@ -194,7 +194,7 @@ describe('dist/logagg serve: the web console from an empty folder', () => {
     });
     const url = /API listening url=(\S+)/.exec(serve.output())![1]!;
 
-    const index = await fetch(`${url}/`);
+    const index = await fetch(`${url}/`, { headers: { Accept: 'text/html' } });
     expect(index.status).toBe(200);
     const html = await index.text();
     expect(html).toBe(readFileSync(path.join(WEB, 'index.html'), 'utf8'));

@@ -38,6 +38,9 @@ export function consolePath(files: ConsoleFiles, p: string): string | undefined 
 export function serveConsole(files: ConsoleFiles): Middleware {
   return async (ctx: Context, next: Next) => {
     if ((ctx.method !== 'GET' && ctx.method !== 'HEAD') || files.size === 0) return next();
+    // `/` is shared with the Elasticsearch probe (GET and HEAD / of Beats, Logstash and the
+    // clients): the console answers it only to a browser asking for a page.
+    if (ctx.path === '/' && !/\btext\/html\b/.test(ctx.get('Accept'))) return next();
     const key = consolePath(files, ctx.path);
     const file = key === undefined ? undefined : files.get(key);
     if (file) return send(ctx, file);

@@ -26,8 +26,9 @@ beforeAll(async () => {
   api = await startApi({ console: loadConsoleFiles(builtConsole()) });
 });
 
+/** As a browser asks for a page (Accept: text/html, …), unless the test says otherwise. */
 async function get(p: string, headers: Record<string, string> = {}, method = 'GET') {
-  const res = await fetch(api.url + p, { method, headers });
+  const res = await fetch(api.url + p, { method, headers: { Accept: 'text/html,application/xhtml+xml,*/*;q=0.8', ...headers } });
   return { status: res.status, headers: res.headers, body: Buffer.from(await res.arrayBuffer()) };
 }
 
@@ -46,6 +47,16 @@ describe('paths', () => {
     expect(r.headers.get('cache-control')).toBe('no-cache');
     expect(r.headers.get('content-security-policy')).toBe(CONSOLE_CSP);
     expect(r.headers.get('x-frame-options')).toBe('DENY');
+  });
+
+  test.each([
+    ['application/json', 'a client of the Elasticsearch probe'],
+    ['*/*', 'a tool that accepts anything'],
+    ['', 'no Accept at all'],
+  ])('GET / with Accept %j (%s) is not the page: it goes on to the API (here: 401 without a token)', async (accept) => {
+    const r = await get('/', { Accept: accept });
+    expect(r.status).toBe(401);
+    expect(r.headers.get('content-type')).toMatch(/application\/problem\+json/);
   });
 
   test.each([
