@@ -3,7 +3,7 @@
  * current page (from the URL). Keys: g then l / a / m / r switch pages; / focuses the query box.
  */
 import { signal } from '@preact/signals';
-import { useEffect } from 'preact/hooks';
+import { useEffect, useRef } from 'preact/hooks';
 import { logout, session } from './lib/api';
 import { href, navigate, onLinkClick, PAGES, route, type Page } from './lib/router';
 import { AlertsPage } from './pages/alerts';
@@ -43,10 +43,23 @@ export function App() {
     return () => removeEventListener('keydown', keys);
   }, []);
 
+  // The side views (event, alert) open below the navigation, never over it: its height (it
+  // wraps at phone width) is kept in --nav-h for the stylesheet.
+  const nav = useRef<HTMLElement>(null);
+  useEffect(() => {
+    const el = nav.current;
+    if (!el) return;
+    const set = () => document.documentElement.style.setProperty('--nav-h', `${el.getBoundingClientRect().height}px`);
+    set();
+    const ro = new ResizeObserver(set);
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, [s]);
+
   if (!s) return <SignIn />;
   return (
     <div class="shell" onClick={onLinkClick}>
-      <nav aria-label="Main">
+      <nav aria-label="Main" ref={nav}>
         <span class="brand">logagg</span>
         {PAGES.map((p) => (
           <a href={href(p)} aria-current={p === page ? 'page' : undefined}>
