@@ -34,13 +34,13 @@ export interface IngestWithDetection {
  * first too (a missing secret is a ConfigError), and their sender runs on the writer connection.
  * `env` is where the channels' `*_env` secrets are read (the process environment, from config).
  */
-export async function startIngestWithDetection(config: FrozenConfig, logger: Logger, env: Env): Promise<IngestWithDetection> {
+export async function startIngestWithDetection(config: FrozenConfig, logger: Logger, env: Env, opts: { deferSource?: boolean } = {}): Promise<IngestWithDetection> {
   const notify = createNotifyService(config.notify, { logger, secretEnv: notifySecretEnv(config.notify, env) });
   const forward = createForwardService(config, logger);
   const detection = config.detection.enabled ? await DetectionService.load(config.detection, { logger }) : null;
   let service: IngestService;
   try {
-    service = await startIngest({ config, logger, notify, ...(detection ? { detector: (store) => detection.attach(store) } : {}) });
+    service = await startIngest({ config, logger, notify, ...(opts.deferSource ? { deferSource: true } : {}), ...(detection ? { detector: (store) => detection.attach(store) } : {}) });
   } catch (e) {
     detection?.close();
     throw e;

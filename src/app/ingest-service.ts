@@ -39,6 +39,11 @@ export interface IngestService {
   readonly pipeline: IngestPipeline;
   /** null when kafka.enabled is false. */
   readonly source: KafkaSource | null;
+  /**
+   * Starts consuming (joins the group) when startIngest was told to defer it; otherwise it has
+   * started already and this does nothing. On failure the caller stops the service.
+   */
+  startSource(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -56,6 +61,12 @@ export interface IngestServiceOptions {
   clock?: () => number;
   /** The writer thread's entry (tests give another). */
   writerEntry?: URL;
+  /**
+   * Do not start consuming yet: the caller calls startSource() when it is ready (serve starts
+   * its API first, so /healthz and /readyz answer while the group join waits out a killed
+   * member's session, up to kafka.session_timeout).
+   */
+  deferSource?: boolean;
 }
 
 export async function startIngest(opts: IngestServiceOptions): Promise<IngestService> {
@@ -128,13 +139,24 @@ export async function startIngest(opts: IngestServiceOptions): Promise<IngestSer
       .catch((e: unknown) => logger.warn('retention failed; will retry at the next interval', { err: e }));
   };
 
-  try {
-    await source?.start();
-  } catch (e) {
-    await source?.stop().catch(() => undefined);
-    await committer.close();
-    store.close();
-    throw e;
+  let sourceStarted: Promise<void> | null = null;
+  const startSource = (): Promise<void> =>
+    (sourceStarted ??= (async () => {
+      try {
+        await source?.start();
+      } catch (e) {
+        await source?.stop().catch(() => undefined);
+        throw e;
+      }
+    })());
+  if (!opts.deferSource) {
+    try {
+      await startSource();
+    } catch (e) {
+      await committer.close();
+      store.close();
+      throw e;
+    }
   }
   runRetention();
   retentionTimer = setInterval(runRetention, config.retention.interval);
@@ -153,6 +175,7 @@ export async function startIngest(opts: IngestServiceOptions): Promise<IngestSer
     stats,
     pipeline,
     source,
+    startSource,
     async stop() {
       if (retentionTimer) clearInterval(retentionTimer);
       clearInterval(budgetTimer);

@@ -85,7 +85,9 @@ export class KafkaSource {
       minBytes: config.batch.min_bytes,
       maxWaitTimeInMs: config.batch.linger,
       allowAutoTopicCreation: false,
-      retry: { retries: 10 },
+      // A stop during the group join (serve joins while its API already answers) disconnects
+      // under kafkajs' feet: it must not restart the consumer it was told to stop.
+      retry: { retries: 10, restartOnFailure: async () => !this.stopping },
     });
     this.consumer = consumer;
     consumer.on(consumer.events.GROUP_JOIN, (e) => {

@@ -32,7 +32,8 @@ Examples:
     const thread = config.api.enabled ? spawnApiThread({ config, logger }) : null;
     let ingest: IngestWithDetection;
     try {
-      ingest = await startIngestWithDetection(config, logger, env.vars);
+      // Kafka is joined last (below): the API answers /healthz and /readyz meanwhile.
+      ingest = await startIngestWithDetection(config, logger, env.vars, { deferSource: true });
     } catch (e) {
       await thread?.abort();
       throw e;
@@ -63,15 +64,25 @@ Examples:
       await ingest.stop();
       throw e;
     }
+    // Kafka is joined while the API already answers (a join can wait out a killed member's
+    // session); a signal meanwhile stops serve as usual, and a join that fails stops it with the
+    // error, like a crash.
+    let stopping = false;
+    const never = new Promise<never>(() => {});
+    const joinFailed = service.startSource().then(
+      () => never,
+      (e: unknown) => (stopping ? never : Promise.reject(e)),
+    );
     await runUntilSignal(
       async () => {
+        stopping = true;
         await api?.close();
         await listeners?.stop();
         await ingest.stop();
       },
       logger,
-      // The API thread or the writer thread dying stops serve (exit non-zero).
-      Promise.race(api ? [service.crashed, api.crashed] : [service.crashed]),
+      // The API thread or the writer thread dying, or the Kafka join failing, stops serve (exit non-zero).
+      Promise.race(api ? [service.crashed, api.crashed, joinFailed] : [service.crashed, joinFailed]),
     );
   });
 }
