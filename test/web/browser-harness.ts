@@ -137,6 +137,7 @@ export interface Session {
 /** A fresh browser context signed in through the paste-a-token form. */
 export async function signInWithToken(browser: Browser, url: string, jwt: string, viewport = { width: 1280, height: 800 }): Promise<Session> {
   const context = await browser.newContext({ viewport });
+  context.setDefaultTimeout(90_000);
   const page = await context.newPage();
   const s: Session = { context, page, errors: [], dialogs: [], requests: [] };
   page.on('pageerror', (e) => s.errors.push(e.message));

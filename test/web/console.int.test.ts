@@ -25,7 +25,8 @@ async function api<T>(path: string, jwt: string, init: RequestInit = {}): Promis
   return { status: res.status, body: (await res.json()) as T };
 }
 
-describe.skipIf(!HAVE_CHROMIUM)('the web console in chromium', () => {
+// Generous limits: on two busy cores (CI runs the suites in parallel) a 1 MB event takes a while to draw.
+describe.skipIf(!HAVE_CHROMIUM)('the web console in chromium', { timeout: 240_000 }, () => {
   beforeAll(async () => {
     [app, browser] = await Promise.all([startAppliance(), launchBrowser()]);
   }, 120_000);
@@ -260,6 +261,7 @@ describe.skipIf(!HAVE_CHROMIUM)('the web console in chromium', () => {
     expect(added.code, added.out).toBe(0);
 
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    context.setDefaultTimeout(90_000);
     const page = await context.newPage();
     await page.goto(`${app.url}/`);
     await page.getByRole('textbox', { name: 'User name' }).fill('alice');
