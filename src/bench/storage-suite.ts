@@ -61,11 +61,11 @@ export interface StorageReport {
   codecs: CodecResult[];
 }
 
-/** The candidate codecs, the stored one (deflate 6) first. */
+/** The candidate codecs, the stored one (brotli 4, log-block.ts STORED_CODEC) first. */
 const CODECS: { codec: BlockCodec; inflate: (b: Buffer) => Buffer }[] = [
+  { codec: brotliCodec(4), inflate: (b) => brotliDecompressSync(b) },
   { codec: deflateCodec(6), inflate: (b) => inflateRawSync(b) },
   { codec: deflateCodec(9), inflate: (b) => inflateRawSync(b) },
-  { codec: brotliCodec(4), inflate: (b) => brotliDecompressSync(b) },
   { codec: brotliCodec(9), inflate: (b) => brotliDecompressSync(b) },
 ];
 

@@ -12,8 +12,10 @@
  * holds it, the text otherwise.
  *
  * The codec byte of each block says how its payload was compressed, so another codec can be
- * added without rewriting old blocks. deflate level 6 was chosen by measurement (the storage
- * bench): brotli 9 is ~10 % smaller and several times slower to compress.
+ * added without rewriting old blocks. Brotli quality 4 (codec 2) was chosen by measurement (the
+ * storage bench, docs/90-bench.md): on these payloads it is 1–12 % smaller than raw deflate 6
+ * (codec 1, still read) and faster both ways; brotli 9 is another 15 % smaller but ~10× slower
+ * to compress, which the ingest path cannot afford.
  */
 import { brotliCompressSync, brotliDecompressSync, constants as zlibConstants, deflateRawSync, inflateRawSync } from 'node:zlib';
 import type { Format, LevelName, StoredEvent } from '../core/event.js';
@@ -145,10 +147,19 @@ export function encodeBlockJson(events: readonly BlockInput[]): string {
   return '{' + parts.join(',') + '}';
 }
 
+/** The codec new blocks are written with. */
+export const STORED_CODEC: Codec = CODEC_BROTLI;
+
 export function compress(json: string, codec: Codec): Buffer {
   const buf = Buffer.from(json, 'utf8');
   if (codec === CODEC_DEFLATE) return deflateRawSync(buf, { level: 6 });
-  return brotliCompressSync(buf, { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 9, [zlibConstants.BROTLI_PARAM_SIZE_HINT]: buf.length } });
+  return brotliCompressSync(buf, {
+    params: {
+      [zlibConstants.BROTLI_PARAM_QUALITY]: 4,
+      [zlibConstants.BROTLI_PARAM_MODE]: zlibConstants.BROTLI_MODE_TEXT,
+      [zlibConstants.BROTLI_PARAM_SIZE_HINT]: buf.length,
+    },
+  });
 }
 
 export function decompress(payload: Uint8Array, codec: number): string {
