@@ -25,6 +25,7 @@ import { registerIngestRoute } from './routes/ingest.js';
 import { registerLogRoutes } from './routes/logs.js';
 import { registerNotificationRoutes } from './routes/notifications.js';
 import { notifyStatus } from '../store/notify-status.js';
+import { blockCacheStats } from '../store/block-reader.js';
 import { registerRuleRoutes } from './routes/rules.js';
 import { registerSilenceRoutes } from './routes/silences.js';
 import { registerStreamRoute, STREAM_PATH } from './routes/stream.js';
@@ -62,7 +63,14 @@ export function createApiApp(deps: ApiDeps, opts: { https?: boolean } = {}): Api
   }
   const keys = loadVerificationKeys(cfg.auth);
   const clock = deps.clock ?? Date.now;
-  const metrics = createApiMetrics({ stats: deps.stats, alerts: deps.alerts, consumer: deps.consumer, rules: deps.rules, notifications: () => notifyStatus(deps.store) });
+  const metrics = createApiMetrics({
+    stats: deps.stats,
+    alerts: deps.alerts,
+    consumer: deps.consumer,
+    rules: deps.rules,
+    notifications: () => notifyStatus(deps.store),
+    blockCache: () => blockCacheStats(deps.store),
+  });
   const hub = new StreamHub({
     store: deps.store,
     pollMs: Math.max(10, cfg.stream.poll_interval),

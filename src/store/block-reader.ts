@@ -15,6 +15,7 @@ import type { StoredEvent } from '../core/event.js';
 import { attributesTextAt, decodeBlock, eventAt, ftsText, messageAt, slotOf, type DecodedBlock } from './log-block.js';
 import { ftsMatches } from './fts-text.js';
 import { parseFtsQuery, type FtsNode } from './fts-query.js';
+import { sqlOf, type Store } from './connection.js';
 import type { SqlDb, SqlStatement } from './sqlite.js';
 
 export const DEFAULT_BLOCK_CACHE = 32;
@@ -178,6 +179,11 @@ export class BlockReader {
       return ftsMatches(tree, ftsText(messageAt(b, slot), process, (host ?? null) as string | null)) ? 1 : 0;
     });
   }
+}
+
+/** The block cache counters of an open store's connection. */
+export function blockCacheStats(store: object): BlockCacheStats {
+  return blockReaderOf(sqlOf(store as Store)).stats();
 }
 
 /** Keyed by the driver handle, which every wrapper of a connection shares. */
