@@ -240,6 +240,30 @@ describe('LogWriter.writeBatch', () => {
     expect(count(s, 'SELECT count(*) FROM logs')).toBe(0);
   });
 
+  test('after a rolled-back batch, its ids, dictionary entries and blocks are given again, and read right', () => {
+    const s = openTemp();
+    const w = new LogWriter(s);
+    const r = new LogReader(s);
+    const first = makeEvent({ host: 'rolled-back-host', tags: ['only-then'], message: 'never stored' });
+    caught(() =>
+      w.writeBatch({
+        events: [first],
+        offsets: [],
+        inTransaction: (tx) => {
+          // Read inside the transaction (as alert samples may): the block is cached, then rolled back.
+          expect(r.getLog(tx.ids[0]!)?.message).toBe('never stored');
+          throw new Error('hook failed');
+        },
+      }),
+    );
+    const { ids } = w.writeBatch({ events: [makeEvent({ host: 'rolled-back-host', tags: ['only-then'], message: 'stored' })], offsets: [] });
+    const got = r.getLog(ids[0]!)!;
+    expect(got).toMatchObject({ message: 'stored', host: 'rolled-back-host', tags: ['only-then'] });
+    expect(r.countLogs({ hosts: ['rolled-back-host'], tags: ['only-then'] })).toBe(1);
+    // The rolled-back event's offset was not stored: a redelivery of it is new.
+    expect(w.writeBatch({ events: [first], offsets: [] }).inserted).toBe(1);
+  });
+
   test('a locked database is STORE_UNAVAILABLE with canRetry, and nothing is stored', () => {
     const file = tempDbPath();
     const s = openTemp(file, { busyTimeoutMs: 50 });
