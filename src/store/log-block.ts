@@ -198,6 +198,11 @@ export function decodeBlock(firstId: number, lastId: number, codec: number, payl
   } else {
     offsets = new Array(cols.n).fill(null);
   }
+  // The differences are not needed once summed: a cached block holds one copy.
+  delete cols.id;
+  delete cols.received_at;
+  delete cols.offset;
+  delete cols.offset_text;
   return { firstId, lastId, ids, cols, receivedAt, offsets };
 }
 
