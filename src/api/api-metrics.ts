@@ -9,6 +9,7 @@ import { registerListenerMetrics } from '../listen/listener-metrics.js';
 import type { AlertsPort, RulesPort } from './ports.js';
 import type { ChannelStatus } from '../store/notify-status.js';
 import type { ForwardOutputStatus } from '../store/forward-cursors.js';
+import type { BlockCacheStats } from '../store/block-reader.js';
 
 export interface ApiMetrics {
   registry: Registry;
@@ -32,6 +33,8 @@ export function createApiMetrics(src: {
   notifications?: () => ChannelStatus[];
   /** Forwarding outputs, read at scrape time (src/store/forward-cursors.ts). */
   forwarding?: () => ForwardOutputStatus[];
+  /** The decoded-block cache of the API's database connection (storage v2), read at scrape time. */
+  blockCache?: () => BlockCacheStats;
   processMetrics?: boolean;
 }): ApiMetrics {
   const registry = new Registry();
@@ -48,6 +51,31 @@ export function createApiMetrics(src: {
       registers,
       collect() {
         this.set(consumer.isConnected ? 1 : 0);
+      },
+    });
+  }
+  if (src.blockCache) {
+    const cache = src.blockCache;
+    new Gauge({
+      name: 'logagg_store_block_cache_lookups',
+      help: 'Lookups of compressed event blocks by the API connection since start, by result (hit: already decoded; miss: read and decoded).',
+      labelNames: ['result'],
+      registers,
+      collect() {
+        const s = cache();
+        this.set({ result: 'hit' }, s.hits);
+        this.set({ result: 'miss' }, s.misses);
+      },
+    });
+    new Gauge({
+      name: 'logagg_store_block_cache_blocks',
+      help: 'Decoded blocks held by the API connection, and the most it keeps (storage.block_cache).',
+      labelNames: ['kind'],
+      registers,
+      collect() {
+        const s = cache();
+        this.set({ kind: 'held' }, s.size);
+        this.set({ kind: 'capacity' }, s.capacity);
       },
     });
   }

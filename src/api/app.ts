@@ -32,6 +32,7 @@ import { elasticsearchCompat, registerElasticsearchRoutes } from './routes/elast
 import { registerLogRoutes } from './routes/logs.js';
 import { registerNotificationRoutes } from './routes/notifications.js';
 import { notifyStatus } from '../store/notify-status.js';
+import { blockCacheStats } from '../store/block-reader.js';
 import { registerRuleRoutes } from './routes/rules.js';
 import { registerSilenceRoutes } from './routes/silences.js';
 import { registerShipperRoutes, SHIPPER_PATHS } from './routes/shipper-push.js';
@@ -72,7 +73,15 @@ export function createApiApp(deps: ApiDeps, opts: { https?: boolean } = {}): Api
   }
   const keys = loadVerificationKeys(cfg.auth);
   const clock = deps.clock ?? Date.now;
-  const metrics = createApiMetrics({ stats: deps.stats, alerts: deps.alerts, consumer: deps.consumer, rules: deps.rules, notifications: () => notifyStatus(deps.store), forwarding: () => readForwardStatus(deps.store, (deps.clock ?? Date.now)()) });
+  const metrics = createApiMetrics({
+    stats: deps.stats,
+    alerts: deps.alerts,
+    consumer: deps.consumer,
+    rules: deps.rules,
+    notifications: () => notifyStatus(deps.store),
+    forwarding: () => readForwardStatus(deps.store, (deps.clock ?? Date.now)()),
+    blockCache: () => blockCacheStats(deps.store),
+  });
   const hub = new StreamHub({
     store: deps.store,
     pollMs: Math.max(10, cfg.stream.poll_interval),

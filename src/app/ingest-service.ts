@@ -1,6 +1,7 @@
 import type { FrozenConfig } from '../config/load.js';
 import type { Logger } from '../logger.js';
 import { openStore, type Store } from '../store/store.js';
+import { convertV1, pendingV1 } from '../store/convert-v1.js';
 import { LogWriter } from '../store/log-writer.js';
 import { readOffsets } from '../store/offsets.js';
 import { pruneAll, retentionCutoffs } from '../store/retention.js';
@@ -69,12 +70,36 @@ export interface IngestServiceOptions {
   deferSource?: boolean;
 }
 
+/** Converts v1 events left by an older logagg (src/store/convert-v1.ts), with log lines. */
+export async function convertStoredV1(store: Store, logger: Logger): Promise<void> {
+  const total = pendingV1(store);
+  if (total === 0) return;
+  logger.info('converting events to storage v2', { events: total });
+  let logged = 0;
+  const done = await convertV1(store, {
+    onProgress: (p) => {
+      if (p.done - logged >= 100_000 || p.done === p.total) {
+        logged = p.done;
+        logger.info('converting events to storage v2', { done: p.done, total: p.total });
+      }
+    },
+  });
+  logger.info('events converted to storage v2', { events: done.done });
+}
+
 export async function startIngest(opts: IngestServiceOptions): Promise<IngestService> {
   const { config, logger } = opts;
   const clock = opts.clock ?? Date.now;
   const enrichContext = loadEnrichContext(config.enrich);
   const store = openStore(config.storage.path, storeOptionsFromConfig(config, { nativeBinding: opts.nativeBinding }));
   logger.info('database open', { path: config.storage.path, schema: store.schemaVersion });
+  try {
+    // A database written before storage v2: convert it before anything reads (detection's replay).
+    await convertStoredV1(store, logger);
+  } catch (e) {
+    store.close();
+    throw e;
+  }
   const stats = new IngestStats();
   const disk = new DiskBudget(
     store,

@@ -21,6 +21,7 @@ import type { ProducerArgs, ProducerResult } from './api-producer.js';
 import { benchQueries, deepCursorAt, DEEP_FRACTION, DEFAULT_QUERY_INPUTS, ftsMatches, type BenchQuery } from './api-queries.js';
 import { renderReport, type ModeFigures, type Phase, type QueryFigures, type WalkFigures } from './api-report.js';
 import { batchCounters, getJson, startServer, type ServerMode, type ServerUnderTest } from './api-server.js';
+import { LogReader } from '../store/log-reader.js';
 
 export interface ApiBenchOptions {
   root: string;
@@ -61,7 +62,7 @@ function prepare(dbPath: string, start: number, end: number, only: readonly stri
   try {
     const inputs = { ...DEFAULT_QUERY_INPUTS, start, end, deepCursor: deepCursorAt(store, start, end, DEEP_FRACTION) };
     const queries = benchQueries(inputs).filter((q) => only.length === 0 || only.some((p) => q.name.startsWith(p)));
-    const filtered = Number(sqlOf(store).statement('SELECT count(*) FROM logs WHERE host = ? AND level <= 4').pluck().get(inputs.host));
+    const filtered = new LogReader(store).countLogs({ hosts: [inputs.host], minLevel: 4 });
     const matches = new Map([
       ['logs.filtered.first', filtered],
       ['logs.filtered.deep', filtered],

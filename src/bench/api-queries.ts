@@ -7,6 +7,7 @@
 import { sqlOf } from '../store/connection.js';
 import { encodeCursor } from '../store/cursor.js';
 import type { Store } from '../store/store.js';
+import { LogReader } from '../store/log-reader.js';
 
 export interface BenchQuery {
   /** Short stable name, e.g. `logs.filtered.deep`. */
@@ -68,7 +69,7 @@ export function deepCursorAt(store: Store, start: number, end: number, fraction:
   return encodeCursor({ ts: row.ts, id: row.id, order: 'desc' });
 }
 
-/** How many events a full-text MATCH expression matches, for the report. */
-export function ftsMatches(store: Store, match: string): number {
-  return Number(sqlOf(store).statement('SELECT count(*) FROM logs_fts WHERE logs_fts MATCH ?').pluck().get(match));
+/** How many events a full-text query (`GET /logs?q=`) matches, for the report. */
+export function ftsMatches(store: Store, q: string): number {
+  return new LogReader(store).countLogs({ q });
 }

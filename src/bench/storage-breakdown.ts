@@ -5,8 +5,11 @@
  */
 import type { SqlDb } from '../store/sqlite.js';
 
-/** What an object is, for grouping: the logs table, its indexes, the FTS5 index, … */
-export type ObjectGroup = 'logs' | 'logs indexes' | 'fts' | 'rollups' | 'other' | 'free pages';
+/**
+ * What an object is, for grouping: the per-event rows (`logs`), their indexes, the compressed
+ * blocks, the dictionary, the offset ranges, the FTS5 index, …
+ */
+export type ObjectGroup = 'logs' | 'logs indexes' | 'blocks' | 'dict' | 'offset ranges' | 'fts' | 'rollups' | 'other' | 'free pages';
 
 export interface ObjectSize {
   /** Table or index name (`(freelist)` for pages retention freed). */
@@ -65,6 +68,9 @@ export function objectSizes(db: SqlDb): ObjectSize[] {
     const table = s?.tbl_name ?? name;
     if (fts.some((f) => table === f || table.startsWith(`${f}_`))) return 'fts';
     if (table === 'logs') return s?.type === 'index' ? 'logs indexes' : 'logs';
+    if (table === 'log_blocks') return 'blocks';
+    if (table === 'log_dict') return 'dict';
+    if (table === 'log_offset_ranges') return 'offset ranges';
     if (table.startsWith('rollup_')) return 'rollups';
     return 'other';
   };

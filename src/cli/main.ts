@@ -14,6 +14,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   query: async () => (await import('./commands/query.js')).registerQuery,
   status: async () => (await import('./commands/status.js')).registerStatus,
   prune: async () => (await import('./commands/prune.js')).registerPrune,
+  migrate: async () => (await import('./commands/migrate.js')).registerMigrate,
   backup: async () => (await import('./commands/backup.js')).registerBackup,
   restore: async () => (await import('./commands/restore.js')).registerRestore,
   replay: async () => (await import('./commands/replay.js')).registerReplay,

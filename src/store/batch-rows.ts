@@ -3,8 +3,8 @@
  * main thread to the writer thread (storage.writer_thread) for each chunk. Structured clone of
  * one flat array of numbers, strings, bigints and nulls is several times cheaper than of the
  * same events as objects, and a Float64Array is transferred without a copy.
- *  - params: the INSERT_LOG parameters of every event, LOG_COLUMNS per event, in input order
- *    (the FTS row and the rollups read their columns from there);
+ *  - params: the column values of every event (log-row.ts COLUMNS), LOG_COLUMNS per event, in
+ *    input order (rows, blocks, full text and rollups read their columns from there);
  *  - nums: NUMS_PER_EVENT numbers per event: the exact event time (alerts' occurrence spans,
  *    rollup buckets), the four rollup metrics (NaN where the event has none) and a threat flag.
  */

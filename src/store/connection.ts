@@ -39,6 +39,8 @@ export type Statements = (sql: string) => SqlStatement;
 
 export interface Connection extends Store {
   readonly db: SqlDb;
+  /** Events per compressed block (storage.block_events) for what this connection writes. */
+  readonly blockEvents: number;
   /**
    * A prepared statement for this SQL text, prepared once per connection and shared by every
    * caller using the same text: only call pluck() on SQL whose every user wants plucked rows.

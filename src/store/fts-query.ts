@@ -29,10 +29,11 @@ export const FTS_LIMITS = {
 
 type Token = { t: 'term'; text: string; prefix: boolean } | { t: 'AND' | 'OR' | 'NOT' | '(' | ')' };
 
-type Node =
+export type FtsNode =
   | { k: 'term'; text: string; prefix: boolean }
-  | { k: 'and' | 'or'; items: Node[] }
-  | { k: 'not'; left: Node; negs: Node[] };
+  | { k: 'and' | 'or'; items: FtsNode[] }
+  | { k: 'not'; left: FtsNode; negs: FtsNode[] };
+type Node = FtsNode;
 
 /** A character the unicode61 tokenizer keeps as part of a token (letters, digits, private use). */
 const TOKEN_CHAR = /[\p{L}\p{N}\p{Co}]/u;
@@ -225,11 +226,22 @@ export function tooLong(input: string): boolean {
   return false;
 }
 
-export function toFtsMatch(input: string): string {
+/** The query's tree, validated; throws BAD_REQUEST naming `q`. */
+export function parseFtsQuery(input: string): FtsNode {
   if (tooLong(input)) throw badRequest('q', `longer than ${FTS_LIMITS.MAX_INPUT} characters`);
   // FTS5 reads the expression as a C string: a NUL, even inside quotes, would cut it short.
   const tree = new Parser(clean(lex(input.replaceAll('\0', ' ')))).parseQuery();
   if (!tree) throw badRequest('q', 'no search term: give at least one word, "phrase" or prefix*');
   if (countTerms(tree) > FTS_LIMITS.MAX_TERMS) throw badRequest('q', `more than ${FTS_LIMITS.MAX_TERMS} search terms`);
+  return tree;
+}
+
+/** The exact MATCH expression for an index with positions (detail=full). */
+export function toFtsMatch(input: string): string {
+  return renderFts(parseFtsQuery(input));
+}
+
+/** A tree rendered as a MATCH expression, every term quoted. */
+export function renderFts(tree: FtsNode): string {
   return render(tree, true);
 }

@@ -5,7 +5,8 @@
  */
 import { FORMATS, SEVERITIES, type Severity } from '../core/event.js';
 import { badRequest } from '../errors.js';
-import { toFtsMatch } from './fts-query.js';
+import { attrsExpr, blockArg } from './block-reader.js';
+import { ftsPlan } from './fts-text.js';
 import { severityRank } from './log-row.js';
 
 export interface AttrFilter {
@@ -101,6 +102,41 @@ export function hostCondition(column: string, patterns: readonly string[], param
   return parts.join(' OR ');
 }
 
+/**
+ * `host_id IN (SELECT id FROM log_dict …)` for a list of exact names and `*` patterns: hosts are
+ * dictionary-encoded (storage v2), so the names and patterns are tested once per distinct host.
+ * `forOrderedPage`: a page ordered by ts reads best by walking the ts index and filtering;
+ * SQLite would otherwise take the host index for several hosts or a pattern and sort every
+ * matching row before the LIMIT. A unary `+` keeps the host index out of it, except for one
+ * exact host, whose (host_id, ts) index range is already in ts order.
+ */
+export function hostIdCondition(column: string, patterns: readonly string[], params: unknown[], forOrderedPage = false): string {
+  if (patterns.length === 0) return '0';
+  const exact = patterns.filter((p) => !p.includes('*')).map((p) => p.toLowerCase());
+  const globs = patterns.filter((p) => p.includes('*'));
+  if (exact.length === 1 && globs.length === 0) {
+    params.push(exact[0]);
+    return `${column} = (SELECT id FROM log_dict WHERE kind = 'host' AND value = ?)`;
+  }
+  if (forOrderedPage) column = '+' + column;
+  const parts: string[] = [];
+  if (exact.length > 0) {
+    parts.push(`value IN (${exact.map(() => '?').join(', ')})`);
+    params.push(...exact);
+  }
+  for (const g of globs) {
+    parts.push('value GLOB ?');
+    params.push(hostGlob(g));
+  }
+  return `${column} IN (SELECT id FROM log_dict WHERE kind = 'host' AND (${parts.join(' OR ')}))`;
+}
+
+/** `column IN (ids of these values of a dictionary kind)`. */
+function dictCondition(column: string, kind: 'topic' | 'format', values: readonly string[], params: unknown[]): string {
+  params.push(...values);
+  return `${column} IN (SELECT id FROM log_dict WHERE kind = '${kind}' AND value IN (${values.map(() => '?').join(', ')}))`;
+}
+
 /** `attributes.a.b-c` style path → SQLite JSON path `$."a"."b-c"`; BAD_REQUEST when invalid. */
 export function attrJsonPath(path: unknown): string {
   if (typeof path !== 'string' || path.length > LIMITS.pathChars || !ATTR_PATH.test(path)) {
@@ -122,10 +158,12 @@ function attrCondition(f: AttrFilter, params: unknown[]): string {
   const text = String(v);
   const num = typeof v === 'number' ? v : typeof v === 'string' && NUMERIC.test(v) ? Number(v) : null;
   params.push(jp, jp, text, jp, num, jp, num, text, text);
-  return `CASE json_type(attributes, ?)
-    WHEN 'text' THEN json_extract(attributes, ?) = ?
-    WHEN 'integer' THEN json_extract(attributes, ?) = ?
-    WHEN 'real' THEN json_extract(attributes, ?) = ?
+  // The attributes are in the event's block: log_attrs gives them as JSON text.
+  const attributes = attrsExpr();
+  return `CASE json_type(${attributes}, ?)
+    WHEN 'text' THEN json_extract(${attributes}, ?) = ?
+    WHEN 'integer' THEN json_extract(${attributes}, ?) = ?
+    WHEN 'real' THEN json_extract(${attributes}, ?) = ?
     WHEN 'true' THEN ? = 'true'
     WHEN 'false' THEN ? = 'false'
     ELSE 0 END`;
@@ -153,7 +191,7 @@ export function compileFilter(f: LogFilter, options: CompileOptions | string | n
   const opts: CompileOptions = typeof options === 'string' || options === null ? { budgetFn: options } : options;
   const budgetFn = opts.budgetFn ?? null;
   const ordered = opts.forOrderedPage ?? false;
-  const ftsColumn = opts.ftsAsTest ? '+id' : 'id';
+  const ftsColumn = opts.ftsAsTest ? '+logs.id' : 'logs.id';
   const c: string[] = [];
   const p: unknown[] = [];
   if (f.from !== undefined) {
@@ -166,30 +204,27 @@ export function compileFilter(f: LogFilter, options: CompileOptions | string | n
   }
   // A from after to is an empty window (no row has from <= ts < to), not an error: each bound is
   // valid alone, and the API's document can only state that much (docs/api.md, the contract).
-  if (f.hostScope !== undefined) c.push(hostCondition('host', checkList('hostScope', f.hostScope, true), p, ordered));
-  if (f.hosts !== undefined) c.push(hostCondition('host', checkList('hosts', f.hosts, false), p, ordered));
+  if (f.hostScope !== undefined) c.push(hostIdCondition('host_id', checkList('hostScope', f.hostScope, true), p, ordered));
+  if (f.hosts !== undefined) c.push(hostIdCondition('host_id', checkList('hosts', f.hosts, false), p, ordered));
   if (f.minLevel !== undefined) {
     if (!Number.isInteger(f.minLevel) || f.minLevel < 0 || f.minLevel > 7) throw badRequest('minLevel', 'must be an integer 0 (emergency) … 7 (debug)');
     c.push('level <= ?');
     p.push(f.minLevel);
   }
   if (f.topics !== undefined) {
-    const topics = checkList('topics', f.topics, false);
-    c.push(`topic IN (${topics.map(() => '?').join(', ')})`);
-    p.push(...topics);
+    c.push(dictCondition('topic_id', 'topic', checkList('topics', f.topics, false), p));
   }
   if (f.formats !== undefined) {
     const formats = checkList('formats', f.formats, false);
     const bad = formats.find((x) => !(FORMATS as readonly string[]).includes(x));
     if (bad !== undefined) throw badRequest('formats', `unknown format ${JSON.stringify(bad)}; one of ${FORMATS.join(', ')}`);
-    c.push(`format IN (${formats.map(() => '?').join(', ')})`);
-    p.push(...formats);
+    c.push(dictCondition('format', 'format', formats, p));
   }
   if (f.tags !== undefined) {
     for (const tag of checkList('tags', f.tags, false)) {
-      // instr() is a cheap pre-test: the writer stores tags with JSON.stringify, so a row holding
-      // the tag contains its JSON text; json_each then makes the match exact (no substring hits).
-      c.push('instr(tags, ?) > 0 AND EXISTS (SELECT 1 FROM json_each(logs.tags) WHERE json_each.value = ?)');
+      // Tag sets are dictionary-encoded: the sets holding the tag, each tested once. instr() is a
+      // cheap pre-test (a set holding the tag contains its JSON text); json_each makes it exact.
+      c.push(`tagset_id IN (SELECT id FROM log_dict WHERE kind = 'tagset' AND instr(value, ?) > 0 AND EXISTS (SELECT 1 FROM json_each(log_dict.value) WHERE json_each.value = ?))`);
       p.push(JSON.stringify(tag), tag);
     }
   }
@@ -204,7 +239,7 @@ export function compileFilter(f: LogFilter, options: CompileOptions | string | n
   }
   if (f.hasError !== undefined) {
     if (typeof f.hasError !== 'boolean') throw badRequest('hasError', 'must be true or false');
-    c.push(f.hasError ? 'parse_error IS NOT NULL' : 'parse_error IS NULL');
+    c.push(f.hasError ? 'has_error = 1' : 'has_error = 0');
   }
   if (f.attr !== undefined) {
     if (!Array.isArray(f.attr)) throw badRequest('attr', 'must be a list of {path, value}');
@@ -214,8 +249,18 @@ export function compileFilter(f: LogFilter, options: CompileOptions | string | n
   if (f.q !== undefined) {
     if (typeof f.q !== 'string') throw badRequest('q', 'must be a string');
     const guard = budgetFn ? `${budgetFn}() AND ` : '';
-    c.push(`${ftsColumn} IN (SELECT rowid FROM logs_fts WHERE ${guard}logs_fts MATCH ?)`);
-    p.push(toFtsMatch(f.q));
+    const plan = ftsPlan(f.q);
+    const parts: string[] = [];
+    if (plan.match !== null) {
+      parts.push(`${ftsColumn} IN (SELECT rowid FROM logs_fts WHERE ${guard}logs_fts MATCH ?)`);
+      p.push(plan.match);
+    }
+    // The index has no positions (detail=none): a phrase is checked on the event's own text.
+    if (plan.verify) {
+      parts.push(`log_text_match(logs.id, ${blockArg('logs.id')}, ?, (SELECT value FROM log_dict WHERE id = logs.host_id))`);
+      p.push(f.q);
+    }
+    c.push(parts.join(' AND '));
   }
   return { conditions: c.map((x) => `(${x})`), params: p };
 }

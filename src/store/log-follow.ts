@@ -8,7 +8,7 @@ import type { StoredEvent } from '../core/event.js';
 import { badRequest } from '../errors.js';
 import { sqlOf } from './connection.js';
 import { compileFilter, type LogFilter } from './log-filter.js';
-import { LOG_SELECT, readLogRow, type LogRow } from './log-row.js';
+import { blockReaderOf, LOG_ROW_SELECT, type LogRowV2 } from './block-reader.js';
 import { BUDGET_FN, QueryBudget } from './query-budget.js';
 import { toStoreError } from './sqlite.js';
 import type { Store } from './store.js';
@@ -32,8 +32,9 @@ export function logsAfter(store: Store, filter: LogFilter, afterId: number, limi
   const budgeted = budgetMs !== undefined;
   const f = compileFilter(filter, { budgetFn: budgeted ? BUDGET_FN : null });
   const where = ['id > ?', ...(budgeted ? [`${BUDGET_FN}()`] : []), ...f.conditions].join(' AND ');
-  const sql = `SELECT ${LOG_SELECT} FROM logs WHERE ${where} ORDER BY id LIMIT ?`;
-  const run = () => (sqlOf(store).statement(sql).all(afterId, ...f.params, limit) as LogRow[]).map(readLogRow);
+  const sql = `SELECT ${LOG_ROW_SELECT} FROM logs WHERE ${where} ORDER BY id LIMIT ?`;
+  const c = sqlOf(store);
+  const run = () => blockReaderOf(c).materialize(c.statement(sql).all(afterId, ...f.params, limit) as LogRowV2[]);
   try {
     return budgeted ? QueryBudget.of(store).run(budgetMs, run) : run();
   } catch (e) {

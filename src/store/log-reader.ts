@@ -9,9 +9,9 @@ import { SEVERITIES, type Severity, type StoredEvent } from '../core/event.js';
 import { badRequest } from '../errors.js';
 import { sqlOf } from './connection.js';
 import { decodeCursor, encodeCursor, type SortOrder } from './cursor.js';
-import { toFtsMatch } from './fts-query.js';
+import { blockReaderOf, LOG_ROW_SELECT, type LogRowV2 } from './block-reader.js';
+import { ftsPlan } from './fts-text.js';
 import { compileFilter, type LogFilter } from './log-filter.js';
-import { LOG_SELECT, readLogRow, type LogRow } from './log-row.js';
 import { BUDGET_FN, QueryBudget } from './query-budget.js';
 import { toStoreError } from './sqlite.js';
 import type { Store } from './store.js';
@@ -86,10 +86,11 @@ export class LogReader {
   getLog(id: number, opts: { hostScope?: readonly string[] } = {}): StoredEvent | null {
     if (!Number.isSafeInteger(id) || id < 1) throw badRequest('id', 'must be a positive integer');
     const scope = opts.hostScope === undefined ? { conditions: [], params: [] } : compileFilter({ hostScope: opts.hostScope });
-    const sql = `SELECT ${LOG_SELECT} FROM logs WHERE ${['id = ?', ...scope.conditions].join(' AND ')}`;
+    const sql = `SELECT ${LOG_ROW_SELECT} FROM logs WHERE ${['id = ?', ...scope.conditions].join(' AND ')}`;
     return this.guarded(undefined, 'reading a log', () => {
-      const row = sqlOf(this.store).statement(sql).get(id, ...scope.params) as LogRow | undefined;
-      return row ? readLogRow(row) : null;
+      const c = sqlOf(this.store);
+      const row = c.statement(sql).get(id, ...scope.params) as LogRowV2 | undefined;
+      return row ? (blockReaderOf(c).materialize([row])[0] ?? null) : null;
     });
   }
 
@@ -110,11 +111,15 @@ export class LogReader {
     const dir = order === 'desc' ? 'DESC' : 'ASC';
     return this.guarded(opts.budgetMs, 'querying logs', () => {
       const w = filter.q !== undefined && this.matchesAtLeast(filter.q, FTS_WALK_MIN_MATCHES, budgeted) ? this.where(filter, budgeted, true, extra, extraParams, true) : drive;
-      const sql = `SELECT ${LOG_SELECT} FROM logs WHERE ${w.sql} ORDER BY ts ${dir}, id ${dir} LIMIT ?`;
+      const sql = `SELECT ${LOG_ROW_SELECT} FROM logs WHERE ${w.sql} ORDER BY ts ${dir}, id ${dir} LIMIT ?`;
       // One extra row tells whether another page exists.
-      const rows = sqlOf(this.store).statement(sql).all(...w.params, limit + 1) as LogRow[];
-      const items = rows.slice(0, limit).map(readLogRow);
-      const last = items[items.length - 1];
+      const c = sqlOf(this.store);
+      const rows = c.statement(sql).all(...w.params, limit + 1) as LogRowV2[];
+      const page = rows.slice(0, limit);
+      // The cursor follows the rows, not the events: one whose block retention has just
+      // deleted is left out of the page without ending it early.
+      const items = blockReaderOf(c).materialize(page);
+      const last = page[page.length - 1];
       const next_cursor = rows.length > limit && last ? encodeCursor({ ts: last.ts, id: last.id, order }) : null;
       return { items, next_cursor };
     });
@@ -123,8 +128,12 @@ export class LogReader {
   /** Whether the full-text query matches at least n rows, counting no further than n. */
   private matchesAtLeast(q: string, n: number, budgeted: boolean): boolean {
     const guard = budgeted ? `${BUDGET_FN}() AND ` : '';
+    const match = ftsPlan(q).match;
+    // Nothing for the index to narrow by (a term of characters it may not split as JS does):
+    // as many as there are rows, so walk.
+    if (match === null) return true;
     const sql = `SELECT count(*) FROM (SELECT 1 FROM logs_fts WHERE ${guard}logs_fts MATCH ? LIMIT ?)`;
-    return Number(sqlOf(this.store).statement(sql).pluck().get(toFtsMatch(q), n)) >= n;
+    return Number(sqlOf(this.store).statement(sql).pluck().get(match, n)) >= n;
   }
 
   countLogs(filter: LogFilter, opts: { budgetMs?: number } = {}): number {
@@ -139,10 +148,13 @@ export class LogReader {
     const topHosts = opts.topHosts ?? 50;
     if (!Number.isInteger(topHosts) || topHosts < 1 || topHosts > 10_000) throw badRequest('topHosts', 'must be an integer 1 … 10000');
     const w = this.where(filter, opts.budgetMs !== undefined, false);
-    const sql = `SELECT host, level, threat_severity AS sev, count(*) AS n FROM logs WHERE ${w.sql} GROUP BY host, level, threat_severity`;
-    const groups = this.guarded(opts.budgetMs, 'computing log stats', () =>
-      sqlOf(this.store).statement(sql).all(...w.params),
-    ) as { host: string | null; level: number | null; sev: number | null; n: number }[];
+    const sql = `SELECT host_id, level, threat_severity AS sev, count(*) AS n FROM logs WHERE ${w.sql} GROUP BY host_id, level, threat_severity`;
+    const c = sqlOf(this.store);
+    const groups = this.guarded(opts.budgetMs, 'computing log stats', () => {
+      const rows = c.statement(sql).all(...w.params) as { host_id: number | null; level: number | null; sev: number | null; n: number }[];
+      const blocks = blockReaderOf(c);
+      return rows.map((r) => ({ host: blocks.dictValue(r.host_id), level: r.level, sev: r.sev, n: r.n }));
+    });
 
     const hosts = new Map<string | null, number>();
     const levels = new Map<number | null, number>();

@@ -6,8 +6,11 @@
 import type { NormalizedEvent } from '../core/event.js';
 import { LogaggError } from '../errors.js';
 import { sqlOf, type BatchTx, type SqlTx } from './connection.js';
-import { INSERT_LOG, INSERT_LOG_FTS } from './log-row.js';
-import { COL_HOST, COL_MESSAGE, COL_PROCESS, eventTimes, LOG_COLUMNS, toBatchRows, type BatchRows } from './batch-rows.js';
+import { eventTimes, LOG_COLUMNS, toBatchRows, type BatchRows } from './batch-rows.js';
+import { blockReaderOf } from './block-reader.js';
+import { BlockWriter, coordinatesOf } from './block-writer.js';
+import type { BlockInput } from './log-block.js';
+import { newEvents } from './offset-ranges.js';
 import { offsetParams, UPSERT_OFFSET, type OffsetUpdate } from './offsets.js';
 import { RollupWriter } from './rollup-writer.js';
 import type { SqlStatement } from './sqlite.js';
@@ -33,17 +36,17 @@ export interface BatchResult {
   ignored: number;
 }
 
+const NEXT_ID = `SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'logs'), 0), coalesce((SELECT max(id) FROM logs), 0)) + 1`;
+
 export class LogWriter {
-  private readonly insertLog: SqlStatement;
-  private readonly insertFts: SqlStatement;
+  private readonly blocks: BlockWriter;
   private readonly upsertOffset: SqlStatement;
   private readonly rollups: RollupWriter;
 
   constructor(private readonly store: Store) {
     if (store.readonly) throw new LogaggError('INTERNAL', 'LogWriter needs the writer connection, not a read-only one');
     const c = sqlOf(store);
-    this.insertLog = c.statement(INSERT_LOG);
-    this.insertFts = c.statement(INSERT_LOG_FTS);
+    this.blocks = new BlockWriter(c.blockEvents);
     this.upsertOffset = c.statement(UPSERT_OFFSET);
     this.rollups = new RollupWriter(c.db);
   }
@@ -68,21 +71,26 @@ export class LogWriter {
     const offsetRows = offsets.map((o) => offsetParams(o, now));
     const { params, nums } = rows;
     const c = sqlOf(this.store);
+    const statement = (sql: string) => c.statement(sql);
     try {
-      return c.db.immediateTransaction(() => {
-        const ids: (number | null)[] = new Array(n);
+      const result = c.db.immediateTransaction(() => {
+        const ids: (number | null)[] = new Array(n).fill(null);
+        const coords = new Array(n);
+        for (let i = 0; i < n; i++) coords[i] = coordinatesOf(params, i * LOG_COLUMNS);
+        const fresh = newEvents(statement, coords);
         const stored: number[] = [];
-        for (let i = 0, at = 0; i < n; i++, at += LOG_COLUMNS) {
-          const r = this.insertLog.run(...params.slice(at, at + LOG_COLUMNS));
-          if (r.changes === 1) {
-            const id = Number(r.lastInsertRowid);
-            this.insertFts.run(id, params[at + COL_MESSAGE], params[at + COL_HOST], params[at + COL_PROCESS]);
-            ids[i] = id;
-            stored.push(i);
-          } else {
-            ids[i] = null;
-          }
+        const events: BlockInput[] = [];
+        // Ids are given here, never reused: past the highest ever given (sqlite_sequence, which
+        // the explicit ids of logs' AUTOINCREMENT key keep in step) and the highest present.
+        let next = Number(c.statement(NEXT_ID).pluck().get());
+        for (let i = 0; i < n; i++) {
+          if (!fresh[i]) continue;
+          ids[i] = next;
+          stored.push(i);
+          events.push({ id: next, params, at: i * LOG_COLUMNS });
+          next++;
         }
+        this.blocks.write(statement, events);
         // Only stored events count: a replayed duplicate must not be counted twice.
         this.rollups.applyRows(rows, stored);
         for (const p of offsetRows) this.upsertOffset.run(...p);
@@ -92,7 +100,12 @@ export class LogWriter {
         }
         return { ids, inserted: stored.length, ignored: n - stored.length };
       });
+      this.blocks.dict.commit();
+      return result;
     } catch (e) {
+      // Ids and dictionary entries of the rolled-back batch will be given again.
+      this.blocks.dict.rollback();
+      blockReaderOf(c).clear();
       throw toStoreError(e, `storing a batch of ${n} events`);
     }
   }

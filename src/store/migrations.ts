@@ -384,6 +384,89 @@ CREATE TABLE forward_cursors (
 ) WITHOUT ROWID;
 `,
   },
+  {
+    version: 10,
+    name: 'storage v2: events in compressed blocks',
+    sql: `
+-- Storage v2 (docs/schema.md, "Storage v2"). The v1 rows stay, as logs_v1, until the converter
+-- (src/store/convert-v1.ts, run by consume, serve and \`logagg migrate\`) has moved them into the
+-- new tables batch by batch; it drops logs_v1 when it is empty. Their full-text table, its
+-- triggers and the indexes the conversion does not need go now.
+DROP TRIGGER IF EXISTS logs_fts_ad;
+DROP TRIGGER IF EXISTS logs_fts_au;
+DROP TABLE IF EXISTS logs_fts;
+DROP INDEX IF EXISTS logs_ts;
+DROP INDEX IF EXISTS logs_host_ts;
+DROP INDEX IF EXISTS logs_source_offset;
+ALTER TABLE logs RENAME TO logs_v1;
+
+-- One row per stored event: only what filters and stats read, small integers. The id is given
+-- by the writer (AUTOINCREMENT keeps sqlite_sequence at the highest id ever given, so an id is
+-- never reused after retention deleted the newest rows).
+CREATE TABLE logs (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  ts INTEGER NOT NULL,               -- epoch ms UTC
+  host_id INTEGER,                   -- log_dict 'host'; NULL when the event named none
+  level INTEGER,                     -- 0 emergency … 7 debug
+  threat_severity INTEGER,           -- highest threat: 1 LOW … 4 CRITICAL; NULL without threats
+  topic_id INTEGER NOT NULL,         -- log_dict 'topic'
+  format INTEGER NOT NULL,           -- log_dict 'format'
+  tagset_id INTEGER,                 -- log_dict 'tagset' (JSON array); NULL without tags
+  has_error INTEGER NOT NULL         -- 1 when the event failed to decode (parse_error)
+);
+-- The v1 sequence carries over: new ids continue after the highest v1 id ever given.
+INSERT INTO sqlite_sequence (name, seq) SELECT 'logs', seq FROM sqlite_sequence WHERE name = 'logs_v1';
+CREATE INDEX logs_ts ON logs(ts);
+CREATE INDEX logs_host_ts ON logs(host_id, ts);
+
+-- Strings many events share, stored once: hosts, topics, formats, tag sets.
+CREATE TABLE log_dict (
+  id INTEGER PRIMARY KEY,
+  kind TEXT NOT NULL,
+  value TEXT NOT NULL,
+  UNIQUE (kind, value)
+);
+
+-- The events themselves, up to storage.block_events a block, compressed once (codec 1: raw
+-- deflate, level 6); payload is columnar JSON (src/store/log-block.ts). Ids inside a block
+-- ascend and may have gaps; blocks never overlap.
+CREATE TABLE log_blocks (
+  first_id INTEGER PRIMARY KEY,
+  last_id INTEGER NOT NULL,
+  n INTEGER NOT NULL,
+  min_ts INTEGER NOT NULL,
+  max_ts INTEGER NOT NULL,
+  codec INTEGER NOT NULL,
+  payload BLOB NOT NULL
+);
+
+-- Per block and (topic, partition): the Kafka offsets it holds, lowest to highest. Replaces the
+-- unique offset index: an offset inside a stored range was stored (src/store/offset-ranges.ts).
+CREATE TABLE log_offset_ranges (
+  topic TEXT NOT NULL,
+  partition INTEGER NOT NULL,
+  min_offset INTEGER NOT NULL,
+  max_offset INTEGER NOT NULL,
+  first_id INTEGER NOT NULL          -- the block's
+);
+CREATE INDEX log_offset_ranges_key ON log_offset_ranges(topic, partition, max_offset);
+CREATE INDEX log_offset_ranges_block ON log_offset_ranges(first_id);
+
+-- Full text: message, process and host joined by spaces, one document per event (rowid = id).
+-- Contentless (the text is in the blocks) with deletes, without positions (detail=none, half
+-- the size): phrases are checked against the decompressed text (src/store/fts-text.ts).
+CREATE VIRTUAL TABLE logs_fts USING fts5(
+  text,
+  content='', contentless_delete=1,
+  tokenize='unicode61 remove_diacritics 2',
+  detail=none
+);
+-- Whatever deletes events (retention, repairs) deletes their index entries.
+CREATE TRIGGER logs_fts_ad AFTER DELETE ON logs BEGIN
+  DELETE FROM logs_fts WHERE rowid = old.id;
+END;
+`,
+  },
 ];
 
 /** The schema version this code writes and understands. */

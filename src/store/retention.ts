@@ -1,5 +1,6 @@
 /**
- * Retention: deletes old raw logs (their FTS rows go with them, by trigger) and old rollups in
+ * Retention: deletes old raw logs (their FTS rows go with them, by trigger; a block once none of
+ * its events is left, with its offset ranges; a block with events left stays whole) and old rollups in
  * small chunks, each in its own short transaction, so the writer lock is never held for long
  * and ingest keeps flowing between chunks. Freed pages are reused by new rows; the file does
  * not shrink (no VACUUM).
@@ -60,14 +61,57 @@ function deleteChunk(store: Store, sql: string, cutoff: number, chunk: number, d
   }
 }
 
-const DELETE_LOGS = 'DELETE FROM logs WHERE id IN (SELECT id FROM logs WHERE ts < ? ORDER BY ts LIMIT ?)';
+const DELETE_LOGS = 'DELETE FROM logs WHERE id IN (SELECT id FROM logs WHERE ts < ? ORDER BY ts LIMIT ?) RETURNING id';
+const BLOCK_OF = 'SELECT first_id, last_id, length(payload) AS bytes FROM log_blocks WHERE first_id <= ? ORDER BY first_id DESC LIMIT 1';
+
+/** What one chunk of log retention deleted. */
+export interface PrunedLogs {
+  logs: number;
+  /** Blocks deleted because none of their events was left, and their compressed bytes. */
+  blocks: number;
+  block_bytes: number;
+}
+
+/**
+ * Deletes up to `chunk` of the oldest logs before the cutoff and the blocks left empty, in one
+ * transaction.
+ */
+export function pruneLogsOnce(store: Store, opts: PruneOnceOptions): PrunedLogs {
+  const chunk = checkChunk(opts.chunk ?? DEFAULT_CHUNK);
+  const cutoff = checkCutoff('olderThanMs', opts.olderThanMs);
+  const c = sqlOf(store);
+  try {
+    return c.db.immediateTransaction(() => {
+      const ids = (c.statement(DELETE_LOGS).pluck().all(cutoff, chunk) as number[]).sort((a, b) => a - b);
+      const out: PrunedLogs = { logs: ids.length, blocks: 0, block_bytes: 0 };
+      let i = 0;
+      while (i < ids.length) {
+        const b = c.statement(BLOCK_OF).get(ids[i]) as { first_id: number; last_id: number; bytes: number } | undefined;
+        if (!b || b.last_id < ids[i]!) {
+          i++;
+          continue;
+        }
+        while (i < ids.length && ids[i]! <= b.last_id) i++;
+        const left = c.statement('SELECT 1 FROM logs WHERE id BETWEEN ? AND ? LIMIT 1').get(b.first_id, b.last_id);
+        if (left === undefined) {
+          c.statement('DELETE FROM log_blocks WHERE first_id = ?').run(b.first_id);
+          c.statement('DELETE FROM log_offset_ranges WHERE first_id = ?').run(b.first_id);
+          out.blocks++;
+          out.block_bytes += b.bytes;
+        }
+      }
+      return out;
+    });
+  } catch (e) {
+    throw toStoreError(e, 'pruning old logs');
+  }
+}
 const deleteRollups = (table: 'rollup_1m' | 'rollup_1h') =>
   `DELETE FROM ${table} WHERE (bucket_start, host) IN (SELECT bucket_start, host FROM ${table} WHERE bucket_start < ? ORDER BY bucket_start LIMIT ?)`;
 
 /** Deletes up to `chunk` of the oldest logs before the cutoff, in one transaction; returns how many. */
 export function pruneOnce(store: Store, opts: PruneOnceOptions): number {
-  const chunk = checkChunk(opts.chunk ?? DEFAULT_CHUNK);
-  return deleteChunk(store, DELETE_LOGS, checkCutoff('olderThanMs', opts.olderThanMs), chunk, 'pruning old logs');
+  return pruneLogsOnce(store, opts).logs;
 }
 
 /** Deletes up to `chunk` rollup rows with a bucket before the cutoff; returns how many. */

@@ -12,13 +12,16 @@ import { parseStoreKey, STORE_KEY_FORMAT, type StoreEncryption } from './cipher.
 export interface StoreConnectionOptions {
   /** Page cache per connection, MiB. */
   cacheMb: number;
+  /** storage.block_events and storage.block_cache. */
+  blockEvents?: number;
+  blockCache?: number;
   /** Absent when storage.encryption.enabled is false. */
   encryption?: StoreEncryption;
   /** Addon exports, when the caller has them (tests); else the store asks src/runtime/native.ts. */
   nativeBinding?: unknown;
 }
 
-type StorageConfig = Pick<FrozenConfig['storage'], 'cache_mb' | 'encryption'>;
+type StorageConfig = Pick<FrozenConfig['storage'], 'cache_mb' | 'encryption'> & Partial<Pick<FrozenConfig['storage'], 'block_events' | 'block_cache'>>;
 
 /**
  * Throws ConfigError naming the key when the key file cannot be read or does not hold a key.
@@ -26,8 +29,10 @@ type StorageConfig = Pick<FrozenConfig['storage'], 'cache_mb' | 'encryption'>;
  * encryption is enabled.
  */
 export function storeOptionsFromConfig(config: { storage: StorageConfig }, extra: { nativeBinding?: unknown } = {}): StoreConnectionOptions {
-  const { cache_mb, encryption } = config.storage;
+  const { cache_mb, encryption, block_events, block_cache } = config.storage;
   const out: StoreConnectionOptions = { cacheMb: cache_mb };
+  if (block_events !== undefined) out.blockEvents = block_events;
+  if (block_cache !== undefined) out.blockCache = block_cache;
   if (extra.nativeBinding !== undefined) out.nativeBinding = extra.nativeBinding;
   if (encryption.enabled) out.encryption = { key: readKey(encryption), cipher: encryption.cipher };
   return out;

@@ -8,6 +8,8 @@ import { LogaggError } from '../errors.js';
 import type { StoreEncryption } from './cipher.js';
 import type { Connection, Store } from './connection.js';
 import { latestVersion, migrate, MIGRATIONS, newerSchemaError, schemaVersion, type Migration } from './migrations.js';
+import { attachBlockReader, BlockReader, DEFAULT_BLOCK_CACHE } from './block-reader.js';
+import { DEFAULT_BLOCK_EVENTS } from './log-block.js';
 import { registerHistogramFunctions } from './rollup-histogram.js';
 import { openSqlite, toStoreError, type SqlDb, type SqlStatement } from './sqlite.js';
 
@@ -24,6 +26,10 @@ export interface OpenStoreOptions {
    * same key and cipher. Absent: a plain file, opened with better-sqlite3.
    */
   encryption?: StoreEncryption;
+  /** Events per compressed block written (storage.block_events). */
+  blockEvents?: number;
+  /** Decoded blocks kept per connection (storage.block_cache). */
+  blockCache?: number;
   /** For tests of future schemas; production uses MIGRATIONS. */
   migrations?: readonly Migration[];
 }
@@ -60,6 +66,8 @@ export function openStore(path: string, opts: OpenStoreOptions = {}): Store {
   try {
     // Before any statement is prepared: the rollup upsert and reads name these functions.
     registerHistogramFunctions(db);
+    const blocks = new BlockReader(db, opts.blockCache ?? DEFAULT_BLOCK_CACHE);
+    blocks.register();
     let version: number;
     if (readonly) {
       db.exec(`PRAGMA cache_size = ${-Math.trunc(cacheMb * 1024)}`);
@@ -92,15 +100,21 @@ export function openStore(path: string, opts: OpenStoreOptions = {}): Store {
       db.exec('PRAGMA journal_size_limit = 67108864');
       migrate(db, migrations);
       version = schemaVersion(db);
+      // A new database, or one converted already, has no v1 rows: nothing for convert-v1.ts.
+      if (db.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'logs_v1'").get() !== undefined && db.prepare('SELECT 1 FROM logs_v1 LIMIT 1').get() === undefined) {
+        db.exec('DROP TABLE logs_v1');
+      }
     }
-    return makeStore(path, readonly, db, version);
+    const store = makeStore(path, readonly, db, version, opts.blockEvents ?? DEFAULT_BLOCK_EVENTS);
+    attachBlockReader(db, blocks);
+    return store;
   } catch (e) {
     db.close();
     throw toStoreError(e, `opening database ${path}`);
   }
 }
 
-function makeStore(path: string, readonly: boolean, db: SqlDb, version: number): Connection {
+function makeStore(path: string, readonly: boolean, db: SqlDb, version: number, blockEvents: number): Connection {
   const cache = new Map<string, SqlStatement>();
   let open = true;
   return {
@@ -108,6 +122,7 @@ function makeStore(path: string, readonly: boolean, db: SqlDb, version: number):
     readonly,
     db,
     schemaVersion: version,
+    blockEvents,
     statement(sql: string): SqlStatement {
       const hit = cache.get(sql);
       if (hit) {

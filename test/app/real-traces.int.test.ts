@@ -10,6 +10,7 @@ import { expect, test } from 'vitest';
 import { countRows, startCli, waitFor } from '../helpers/cli.js';
 import { createTopic, describeKafka, produce, requireKafka, uniqueTopic } from '../helpers/kafka.js';
 import { tempDir } from '../helpers/temp.js';
+import { v1File } from '../helpers/v1-rows.js';
 
 const MON = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 const two = (n: number) => String(n).padStart(2, '0');
@@ -98,8 +99,10 @@ describeKafka('real traces through logagg consume (real broker, real SQLite)', (
         { rule_id: 'sudo-not-in-sudoers', severity: 'HIGH', host: 'bastion', title: 'mallory is not in sudoers on bastion' },
       ]);
       // what the decoders read, as stored
-      const failed = conn.prepare("SELECT ts, host, process, pid, user, src_ip, src_port, format FROM logs WHERE message LIKE 'Failed password for root%' ORDER BY ts LIMIT 1").get();
+      const events = v1File(db);
+      const failed = events.prepare("SELECT ts, host, process, pid, user, src_ip, src_port, format FROM logs WHERE message LIKE 'Failed password for root%' ORDER BY ts LIMIT 1").get();
       expect(failed).toEqual({ ts: T0 + 8_000, host: 'bastion', process: 'sshd', pid: 2101, user: 'root', src_ip: ip, src_port: 40001, format: 'syslog3164' });
+      events.close();
     } finally {
       conn.close();
     }

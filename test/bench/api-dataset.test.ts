@@ -5,6 +5,7 @@ import { DATASET_GENERATOR, DATASET_SPAN_MS, datasetName, ensureDataset } from '
 import { latestVersion } from '../../src/store/migrations.js';
 import { openStore } from '../../src/store/store.js';
 import { tempDir } from '../helpers/temp.js';
+import { queryV1 } from '../helpers/v1-rows.js';
 
 const NOW = Date.UTC(2026, 4, 1, 12, 30, 45);
 const quiet = () => undefined;
@@ -28,12 +29,12 @@ describe('ensureDataset', () => {
     try {
       const db = store.db;
       expect(db.prepare('SELECT count(*) AS n FROM logs').get()).toEqual({ n: 3000 });
-      const range = db.prepare('SELECT min(ts) AS lo, max(ts) AS hi FROM logs WHERE ts_fallback = 0').get() as { lo: number; hi: number };
+      const range = queryV1(store, 'SELECT min(ts) AS lo, max(ts) AS hi FROM logs WHERE ts_fallback = 0')[0] as { lo: number; hi: number };
       expect(range.lo).toBeGreaterThanOrEqual(d.meta.start);
       expect(range.hi).toBeLessThanOrEqual(d.meta.end);
       // Spread over the whole day, not bunched at one end.
       expect(range.hi - range.lo).toBeGreaterThan(DATASET_SPAN_MS * 0.99);
-      const hosts = db.prepare("SELECT count(DISTINCT host) AS n FROM logs WHERE host IS NOT NULL").get() as { n: number };
+      const hosts = db.prepare("SELECT count(DISTINCT host_id) AS n FROM logs WHERE host_id IS NOT NULL").get() as { n: number };
       expect(hosts.n).toBeGreaterThan(40);
       expect(hosts.n).toBeLessThanOrEqual(50);
       const rollups = db.prepare('SELECT sum(count) AS n FROM rollup_1h').get() as { n: number };

@@ -4,6 +4,7 @@ import { benchQueries, deepCursorAt, DEFAULT_QUERY_INPUTS, ftsMatches } from '..
 import { decodeCursor } from '../../src/store/cursor.js';
 import { openStore } from '../../src/store/store.js';
 import { tempDir } from '../helpers/temp.js';
+import { queryV1 } from '../helpers/v1-rows.js';
 
 const END = Date.UTC(2026, 4, 1, 12, 0, 0);
 const START = END - 86_400_000;
@@ -81,7 +82,7 @@ describe('deepCursorAt and ftsMatches on a generated dataset', () => {
   });
 
   test('match counts agree with a scan of the indexed columns', () => {
-    const rows = store.db.prepare('SELECT message, host, process FROM logs').all() as { message: string; host: string | null; process: string | null }[];
+    const rows = queryV1(store, 'SELECT message, host, process FROM logs') as { message: string; host: string | null; process: string | null }[];
     const word = rows.filter((r) => [r.message, r.host, r.process].some((t) => t !== null && /\bcarol\b/i.test(t))).length;
     const phrase = rows.filter((r) => /\bupstream timeout\b/i.test(r.message)).length;
     expect(word).toBeGreaterThan(0);

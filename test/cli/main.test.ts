@@ -18,5 +18,5 @@ test.each([
 });
 
 test('every command is known', () => {
-  expect(ALL).toEqual(['consume', 'serve', 'token', 'query', 'status', 'prune', 'backup', 'restore', 'replay', 'tail', 'notify', 'rules', 'silence', 'user', 'parse', 'version']);
+  expect(ALL).toEqual(['consume', 'serve', 'token', 'query', 'status', 'prune', 'migrate', 'backup', 'restore', 'replay', 'tail', 'notify', 'rules', 'silence', 'user', 'parse', 'version']);
 });

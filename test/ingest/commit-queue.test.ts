@@ -12,6 +12,7 @@ import { LogWriter } from '../../src/store/log-writer.js';
 import { openStore } from '../../src/store/store.js';
 import { makeEvent } from '../store/fixtures.js';
 import { deferCleanup, tempDir } from '../helpers/temp.js';
+import { queryV1 } from '../helpers/v1-rows.js';
 
 /** Job `i`: one event at offset i of partition 0, storing next offset i+1. */
 function job(i: number): CommitJob {
@@ -39,7 +40,7 @@ function setup() {
     onFailure: () => failures++,
   });
   deferCleanup(() => queue.close());
-  const stored = () => (store.db.prepare('SELECT message FROM logs ORDER BY id').pluck().all() as string[]).map((m) => Number(m.slice(1)));
+  const stored = () => (queryV1(store, 'SELECT message FROM logs ORDER BY id') as { message: string }[]).map((r) => Number(r.message.slice(1)));
   const offset = () => store.db.prepare("SELECT CAST(next_offset AS TEXT) FROM offsets WHERE topic = 't'").pluck().get() as string | undefined;
   return { file, queue, order, lines, stored, offset, failures: () => failures };
 }

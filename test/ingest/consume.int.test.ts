@@ -9,6 +9,7 @@ import { expect, test } from 'vitest';
 import { createTopic, describeKafka, kafkaClient, produce, requireKafka, startOwnBroker, uniqueTopic, consume } from '../helpers/kafka.js';
 import { tempDir } from '../helpers/temp.js';
 import { countRows, startCli, waitFor } from '../helpers/cli.js';
+import { v1File } from '../helpers/v1-rows.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 
@@ -36,7 +37,7 @@ function seqMessages(n: number, from = 0): string[] {
 
 /** Every seq stored exactly once: as many rows as messages, as many distinct seqs, no gaps. */
 function expectExactlyOnce(db: string, n: number): void {
-  const conn = new Database(db, { readonly: true });
+  const conn = v1File(db);
   try {
     const row = conn
       .prepare(
@@ -77,7 +78,7 @@ describeKafka('logagg consume (real broker, real SQLite)', () => {
     cli.proc.kill('SIGTERM');
     expect((await cli.exited).code).toBe(0);
 
-    const conn = new Database(db, { readonly: true });
+    const conn = v1File(db);
     const rows = conn.prepare('SELECT * FROM logs ORDER BY offset').all() as Record<string, unknown>[];
     conn.close();
     expect(rows.map((r) => r.format)).toEqual(['json', 'syslog5424', 'syslog3164', 'cef', 'logfmt', 'text', 'json', expect.any(String), expect.any(String), expect.any(String)]);

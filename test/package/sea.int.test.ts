@@ -13,6 +13,7 @@ import { countRows, waitFor } from '../helpers/cli.js';
 import { createTopic, describeKafka, produce, requireKafka, uniqueTopic } from '../helpers/kafka.js';
 import { deferCleanup, tempDir } from '../helpers/temp.js';
 import { HAVE_CHROMIUM, launchBrowser, signInWithToken } from '../web/browser-harness.js';
+import { v1File } from '../helpers/v1-rows.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const DIST = path.join(ROOT, 'dist', 'logagg');
@@ -256,7 +257,9 @@ describeKafka('dist/logagg consume (real broker)', () => {
 
     const conn = new Database(db, { readonly: true });
     try {
-      const rows = conn.prepare('SELECT format, host FROM logs ORDER BY offset').all();
+      const events = v1File(db);
+      const rows = events.prepare('SELECT format, host FROM logs ORDER BY offset').all();
+      events.close();
       expect(rows).toEqual([
         { format: 'json', host: 'web-01' },
         { format: 'syslog3164', host: 'edge-01' },

@@ -27,13 +27,17 @@ function open(file: string, opts: OpenStoreOptions = {}): Store {
   return s;
 }
 
-/** A marker no SQLite page holds by chance, placed where logagg keeps text: message, raw, attributes. */
+/**
+ * A marker no SQLite page holds by chance, placed where logagg keeps text: message, raw,
+ * attributes (compressed in blocks) and host (in the dictionary, as is: the plaintext check).
+ */
 function canaryEvents(canary: string) {
   return Array.from({ length: 200 }, (_, i) =>
     makeEvent({
       message: `zebrafinch login by ${canary} row ${i}`,
       raw: `{"msg":"zebrafinch login by ${canary}","i":${i}}`,
       attributes: { note: canary, i },
+      host: canary,
     }),
   );
 }

@@ -67,7 +67,7 @@ describe('compileFilter', () => {
     };
     test.each<[string, LogFilter, RegExp]>([
       ['no filter walks the ts index', {}, /logs_ts/],
-      ['one host reads its (host, ts) range in order', { hosts: ['web-01'] }, /logs_host_ts \(host=\?\)/],
+      ['one host reads its (host, ts) range in order', { hosts: ['web-01'] }, /logs_host_ts \(host_id=\?\)/],
       ['several hosts walk the ts index instead of sorting', { hosts: ['a', 'b'] }, /logs_ts/],
       ['a host pattern walks the ts index instead of sorting', { hostScope: ['web-*'] }, /logs_ts/],
     ])('%s', (_n, f, expected) => {

@@ -3,6 +3,7 @@ import type { NormalizedEvent } from '../../src/core/event.js';
 import { encodeCursor } from '../../src/store/cursor.js';
 import type { LogFilter } from '../../src/store/log-filter.js';
 import { FTS_WALK_MIN_MATCHES, LogReader } from '../../src/store/log-reader.js';
+import { logsAfter } from '../../src/store/log-follow.js';
 import { LogWriter } from '../../src/store/log-writer.js';
 import { openStore, type Store } from '../../src/store/store.js';
 import { caught, makeEvent, openTemp, T0, tempDbPath } from './fixtures.js';
@@ -357,7 +358,7 @@ describe('full-text pages on both sides of FTS_WALK_MIN_MATCHES', () => {
   });
 
   function expected(match: RegExp, order: 'asc' | 'desc', host?: string): number[] {
-    const rows = s.db.prepare('SELECT id, message, host FROM logs ORDER BY ts, id').all() as { id: number; message: string; host: string }[];
+    const rows = logsAfter(s, {}, 0, 10_000).sort((a, b) => a.ts - b.ts || a.id - b.id);
     const ids = rows.filter((x) => match.test(x.message) && (host === undefined || x.host === host)).map((x) => x.id);
     return order === 'asc' ? ids : ids.reverse();
   }

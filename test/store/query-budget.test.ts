@@ -1,8 +1,9 @@
 import { beforeAll, describe, expect, test } from 'vitest';
 import { LogReader } from '../../src/store/log-reader.js';
+import { LogWriter } from '../../src/store/log-writer.js';
 import { QueryBudget } from '../../src/store/query-budget.js';
 import type { Store } from '../../src/store/store.js';
-import { caught, openTemp, T0 } from './fixtures.js';
+import { caught, makeEvent, openTemp, T0 } from './fixtures.js';
 
 const ROWS = 100_000;
 let store: Store;
@@ -10,15 +11,17 @@ let reader: LogReader;
 
 beforeAll(() => {
   store = openTemp();
-  // Bulk rows straight in SQL, then the FTS index rebuilt from them: enough for a scan to take a while.
-  store.db.exec(`
-    WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ${ROWS})
-    INSERT INTO logs (ts, ts_fallback, received_at, source_kind, topic, partition, offset, format, host, level, message, tags, attributes, raw, raw_truncated)
-    SELECT ${T0} + i, 0, ${T0} + i, 'kafka', 't', 0, i, 'json', 'h' || (i % 50), i % 8, 'common word row ' || i, '["a","b"]', '{"k":' || i || '}', 'raw', 0 FROM n;
-    INSERT INTO logs_fts(logs_fts) VALUES ('rebuild');
-  `);
+  // Bulk rows through the writer, in large batches: enough for a scan to take a while.
+  const w = new LogWriter(store);
+  for (let at = 0; at < ROWS; at += 10_000) {
+    const events = Array.from({ length: 10_000 }, (_, k) => {
+      const i = at + k + 1;
+      return makeEvent({ ts: T0 + i, received_at: T0 + i, host: 'h' + (i % 50), level: i % 8, message: 'common word row ' + i, tags: ['a', 'b'], attributes: { k: i }, raw: 'raw' });
+    });
+    w.writeBatch({ events, offsets: [] });
+  }
   reader = new LogReader(store);
-});
+}, 120_000);
 
 describe('query budget', () => {
   test('a scan that outlasts its budget stops with QUERY_TIMEOUT (canRetry)', () => {

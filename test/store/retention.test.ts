@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { LogReader } from '../../src/store/log-reader.js';
 import { LogWriter } from '../../src/store/log-writer.js';
-import { pruneAll, pruneOnce, pruneRollupsOnce, retentionCutoffs } from '../../src/store/retention.js';
+import { pruneAll, pruneLogsOnce, pruneOnce, pruneRollupsOnce, retentionCutoffs } from '../../src/store/retention.js';
 import { HOUR_MS, MINUTE_MS } from '../../src/store/rollup-writer.js';
 import { openStore } from '../../src/store/store.js';
 import { caught, checkFts, makeEvent, openTemp, T0, tempDbPath } from './fixtures.js';
@@ -29,6 +29,45 @@ describe('retentionCutoffs', () => {
     [{ logs: 0.5, rollup1m: 1, rollup1h: 0 }, { olderThanMs: T0 - DAY / 2, rollup1mOlderThanMs: T0 - DAY, rollup1hOlderThanMs: null }],
   ])('%j', (days, expected) => {
     expect(retentionCutoffs(T0, days)).toEqual(expected);
+  });
+});
+
+describe('pruneLogsOnce: blocks (storage v2)', () => {
+  test('a block goes once none of its events is left, with its offset ranges; one with events left stays whole', () => {
+    const s = openTemp(tempDbPath(), { blockEvents: 4 });
+    const w = new LogWriter(s);
+    const old = (i: number) => makeEvent({ ts: T0 - 10 * DAY + i, message: `ancient ${i}` });
+    const fresh = (i: number) => makeEvent({ ts: T0 + i, message: `fresh ${i}` });
+    // Blocks of 4: [old old old old] [old old fresh old] [fresh fresh]
+    const { ids } = w.writeBatch({ events: [old(0), old(1), old(2), old(3), old(4), old(5), fresh(6), old(7), fresh(8), fresh(9)], offsets: [] });
+    const blocks = () => s.db.prepare('SELECT first_id FROM log_blocks ORDER BY first_id').pluck().all();
+    const ranges = () => s.db.prepare('SELECT first_id FROM log_offset_ranges ORDER BY first_id').pluck().all();
+    const firstBlockBytes = Number(s.db.prepare('SELECT length(payload) FROM log_blocks WHERE first_id = ?').pluck().get(ids[0]));
+    expect(blocks()).toEqual([ids[0], ids[4], ids[8]]);
+    expect(ranges()).toEqual([ids[0], ids[4], ids[8]]);
+
+    // One chunk deletes 3 of the first block's 4: it stays.
+    expect(pruneLogsOnce(s, { olderThanMs: T0 - DAY, chunk: 3 })).toEqual({ logs: 3, blocks: 0, block_bytes: 0 });
+    expect(blocks()).toEqual([ids[0], ids[4], ids[8]]);
+    const reader = new LogReader(s);
+    expect(reader.getLog(ids[3]!)?.message).toBe('ancient 3');
+    // The rest: the first block empties and goes; the second keeps its fresh event, whole.
+    expect(pruneLogsOnce(s, { olderThanMs: T0 - DAY, chunk: 100 })).toEqual({ logs: 4, blocks: 1, block_bytes: firstBlockBytes });
+    expect(blocks()).toEqual([ids[4], ids[8]]);
+    expect(ranges()).toEqual([ids[4], ids[8]]);
+    expect(reader.queryLogs({}, { limit: 10, order: 'asc' }).items.map((e) => e.message)).toEqual(['fresh 6', 'fresh 8', 'fresh 9']);
+    expect(reader.getLog(ids[0]!)).toBeNull();
+    checkFts(s);
+  });
+
+  test('a row whose block is already gone is skipped, not an error', () => {
+    const s = openTemp();
+    const { ids } = new LogWriter(s).writeBatch({ events: [makeEvent({ message: 'orphan' })], offsets: [] });
+    s.db.prepare('DELETE FROM log_blocks').run();
+    const reader = new LogReader(s);
+    expect(reader.getLog(ids[0]!)).toBeNull();
+    expect(reader.queryLogs({}, { limit: 10, order: 'asc' }).items).toEqual([]);
+    expect(reader.countLogs({})).toBe(1);
   });
 });
 

@@ -28,13 +28,13 @@ function problem(fn: () => unknown): { key: string; message: string } {
 }
 
 describe('storeOptionsFromConfig', () => {
-  test('encryption off: the page cache only', () => {
-    expect(storeOptionsFromConfig(config({ 'storage.cache_mb': 16 }))).toEqual({ cacheMb: 16 });
+  test('encryption off: the page cache and the block settings only', () => {
+    expect(storeOptionsFromConfig(config({ 'storage.cache_mb': 16, 'storage.block_events': 256, 'storage.block_cache': 8 }))).toEqual({ cacheMb: 16, blockEvents: 256, blockCache: 8 });
   });
 
   test('a nativeBinding given by the caller is passed on', () => {
     const binding = { fake: true };
-    expect(storeOptionsFromConfig(config({}), { nativeBinding: binding })).toEqual({ cacheMb: 64, nativeBinding: binding });
+    expect(storeOptionsFromConfig(config({}), { nativeBinding: binding })).toEqual({ cacheMb: 64, blockEvents: 1024, blockCache: 32, nativeBinding: binding });
   });
 
   test.each([

@@ -22,8 +22,11 @@ describe('openStore (writer)', () => {
     expect(s.db.pragmaValue('cache_size')).toBe(-64 * 1024);
     expect(s.db.pragmaValue('temp_store')).toBe(2); // MEMORY
     expect(tables(s)).toEqual(
-      expect.arrayContaining(['logs', 'logs_fts', 'logs_ts', 'logs_host_ts', 'logs_source_offset', 'offsets', 'rollup_1m', 'rollup_1h', 'logs_fts_ad', 'logs_fts_au']),
+      expect.arrayContaining(['logs', 'logs_fts', 'logs_ts', 'logs_host_ts', 'log_blocks', 'log_dict', 'log_offset_ranges', 'offsets', 'rollup_1m', 'rollup_1h', 'logs_fts_ad']),
     );
+    // Storage v2: no unique offset index (offset ranges per block instead), no v1 table left.
+    expect(tables(s)).not.toContain('logs_source_offset');
+    expect(tables(s)).not.toContain('logs_v1');
     // No AFTER INSERT trigger: LogWriter indexes rows itself (a trigger measured 4x slower).
     expect(tables(s)).not.toContain('logs_fts_ai');
     expect(existsSync(file)).toBe(true);

@@ -305,7 +305,9 @@ function nonEmpty(v: string | undefined): string | undefined {
 }
 
 async function withLocalStore(config: FrozenConfig, fn: (store: Store) => Promise<void>): Promise<void> {
-  const store = openStore(config.storage.path, { ...storeOptionsFromConfig(config), readonly: true });
+  // One pass over the pages, each block read once in turn: a few cached blocks are enough, and
+  // an export of millions of rows stays in bounded memory (test/cli/commands/query-large.test.ts).
+  const store = openStore(config.storage.path, { ...storeOptionsFromConfig(config), readonly: true, blockCache: 4 });
   try {
     await fn(store);
   } finally {

@@ -129,6 +129,10 @@ describe('/metrics (Prometheus)', () => {
     // The request is in the histogram (its +Inf bucket; which lower bucket depends on the machine's speed).
     expect(text).toMatch(/^logagg_api_request_duration_seconds_bucket\{le="\+Inf",method="GET",route="\/api\/v1\/logs",status="200"\} 1$/m);
     expect(text).toMatch(/^logagg_process_cpu_seconds_total /m);
+    // The page read its event from a compressed block: a miss, then the block is held.
+    expect(text).toMatch(/^logagg_store_block_cache_lookups\{result="miss"\} [1-9]\d*$/m);
+    expect(text).toMatch(/^logagg_store_block_cache_blocks\{kind="capacity"\} 32$/m);
+    expect(text).toMatch(/^logagg_store_block_cache_blocks\{kind="held"\} [1-9]\d*$/m);
   });
 
   test('unknown paths share one label (bounded cardinality)', async () => {

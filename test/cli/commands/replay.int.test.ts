@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import { expect, test } from 'vitest';
 import { createTopic, describeKafka, produce, requireKafka, uniqueTopic, withAdmin } from '../../helpers/kafka.js';
 import { cli, seedDb } from '../fixtures.js';
+import { v1File } from '../../helpers/v1-rows.js';
 
 interface Summary {
   read: number;
@@ -16,7 +17,7 @@ interface Summary {
 }
 
 function rows(dbPath: string): { partition: number; offset: string; seq: number }[] {
-  const db = new Database(dbPath, { readonly: true });
+  const db = v1File(dbPath);
   try {
     return db
       .prepare("SELECT partition, CAST(offset AS TEXT) AS offset, json_extract(attributes, '$.seq') AS seq FROM logs ORDER BY logs.partition, logs.offset")

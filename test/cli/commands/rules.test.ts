@@ -8,6 +8,7 @@ import { addRuleStats, writeRuleOverride } from '../../../src/store/rule-state.j
 import { makeEvent } from '../../store/fixtures.js';
 import { tempDir } from '../../helpers/temp.js';
 import { cli, HOUR, MIN, seedDb, type SeededDb } from '../fixtures.js';
+import { queryV1 } from '../../helpers/v1-rows.js';
 
 // Every test starts the CLI (a Node process): on 2 busy cores that takes seconds.
 vi.setConfig({ testTimeout: 120_000, hookTimeout: 60_000 });
@@ -312,7 +313,7 @@ describe('logagg rules backtest', () => {
     for (let i = 0; i < 50; i++) events.push(ev(now - HOUR + i * 30_000, i % 5 === 4 ? 10 : 97));
     events.push(ev(now - HOUR + 5_000, 98, 'db-1'));
     db = seedDb(events.reverse()); // stored out of time order: backtest reads in time order
-    highIds = (db.store.statement('SELECT id FROM logs WHERE ts >= ? AND host = ? AND json_extract(metrics, \'$.cpu_pct\') > 90 ORDER BY ts, id').all(now - 24 * HOUR, 'web-1') as { id: number }[]).map((r) => r.id);
+    highIds = (queryV1(db.store, 'SELECT id FROM logs WHERE ts >= ? AND host = ? AND json_extract(metrics, \'$.cpu_pct\') > 90 ORDER BY ts, id', now - 24 * HOUR, 'web-1') as { id: number }[]).map((r) => r.id);
   });
 
   test('over the stored logs of a range: matches and the alerts that would have been raised; nothing written', async () => {
