@@ -1,6 +1,7 @@
 // The disk budget on real SQLite files: what it deletes (oldest events first, then rollups),
 // when it stops, the free-space floor (with the file system's free bytes given by the test),
 // the pause a full-disk store failure starts and ends, the internal alert, and the ballast.
+import { randomBytes } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { DiskBudget, diskFailureCode, DISK_FULL_RULE_ID } from '../../src/app/disk-budget.js';
@@ -14,16 +15,19 @@ import type { Store } from '../../src/store/store.js';
 import { makeEvent, openTemp, T0, tempDbPath } from '../store/fixtures.js';
 
 const quiet = createLogger({ level: 'error', format: 'json', write: () => undefined });
-const MINUTE = 60_000;
+const STEP = 3_000;
 
-/** n events, one a minute from T0, each with a distinct ~600-byte message, in batches of 1,000. */
+/**
+ * n events, 20 a minute from T0 (the rollups stay small beside them), each with a message of
+ * random hex (it does not compress away in the blocks), in batches of 1,000.
+ */
 function fill(store: Store, n: number, from = 0): void {
   const w = new LogWriter(store);
   for (let start = from; start < from + n; start += 1000) {
     const events = [];
     for (let i = start; i < Math.min(from + n, start + 1000); i++) {
-      const message = `event ${i} ` + `payload-${i}-`.repeat(40);
-      events.push(makeEvent({ ts: T0 + i * MINUTE, message, raw: message, metrics: { cpu_pct: i % 100 } }));
+      const message = `event ${i} ${randomBytes(200).toString('hex')}`;
+      events.push(makeEvent({ ts: T0 + i * STEP, message, raw: message, metrics: { cpu_pct: i % 100 } }));
     }
     w.writeBatch({ events, offsets: [] });
   }
@@ -58,7 +62,7 @@ describe('the budget (retention.max_bytes)', () => {
     expect(left).toBe(8000 - r.deleted.logs);
     // What is left is the newest: every event after the oldest one kept.
     const oldest = reader.queryLogs({}, { limit: 1, order: 'asc' }).items[0]!;
-    expect(oldest.ts).toBe(T0 + r.deleted.logs * MINUTE);
+    expect(oldest.ts).toBe(T0 + r.deleted.logs * STEP);
     expect(reader.countLogs({ from: oldest.ts })).toBe(left);
   });
 
@@ -153,7 +157,7 @@ describe('a store that refuses writes', () => {
   test('during a full-disk pause, writes wait for room on the disk or inside the database', async () => {
     const path = tempDbPath();
     const s = openTemp(path);
-    fill(s, 4000);
+    fill(s, 8000);
     let free = 0;
     const { b } = budget(s, path, { ballastBytes: 1024 * 1024 }, () => free);
     expect(b.mayWrite()).toBe(true);
@@ -166,7 +170,7 @@ describe('a store that refuses writes', () => {
     free = 0;
     // Room inside the database counts too: old events deleted by hand here.
     const { pruneOnce } = await import('../../src/store/retention.js');
-    pruneOnce(s, { olderThanMs: T0 + 3900 * MINUTE, chunk: 100_000 });
+    pruneOnce(s, { olderThanMs: T0 + 7900 * STEP, chunk: 100_000 });
     expect(databaseSpace(s).freeBytes).toBeGreaterThanOrEqual(4 * 1024 * 1024);
     expect(b.mayWrite()).toBe(true);
     b.storeRecovered();
