@@ -94,16 +94,18 @@ test.skipIf(process.platform !== 'linux')('200 000 rows as NDJSON and as JSON th
   // Newest first: the first line is the newest event, the last the oldest.
   expect(Date.parse(JSON.parse(ndjson.firstLine).ts)).toBeGreaterThan(Date.parse(JSON.parse(ndjson.lastLine).ts));
   expect(ndjson.bytes).toBeGreaterThan(100 * 1024 * 1024);
-  // The growth over a one-row query: pages in flight, SQLite's page cache (2 MiB here), garbage
-  // not yet collected. Holding the rows would take more than the output's size.
+  // The growth over a one-row query: pages in flight, SQLite's page cache (2 MiB here), the
+  // decoded blocks (storage v2: a block of 1,024 events is decompressed whole; measured 51–62 MB
+  // of growth for ~120 MB of output, most of it garbage not yet collected). Holding the rows
+  // would take more than the output's size; the bound is 0.8 of it.
   const grewKb = ndjson.peakKb - baseline.peakKb;
   console.log(`peak RSS ${ndjson.peakKb} kB (baseline ${baseline.peakKb} kB), output ${Math.round(ndjson.bytes / 1024)} kB`);
-  expect(grewKb * 1024).toBeLessThan(ndjson.bytes / 2);
+  expect(grewKb * 1024).toBeLessThan(ndjson.bytes * 0.8);
 
   const json = await run(['query', '--db', db.path, '--limit', '0', '-o', 'json', '--order', 'asc']);
   expect(json.code).toBe(0);
   expect(json.firstLine).toBe('[');
   expect(json.lastLine).toBe(']');
   expect(json.lines).toBe(ROWS + 2);
-  expect((json.peakKb - baseline.peakKb) * 1024).toBeLessThan(json.bytes / 2);
+  expect((json.peakKb - baseline.peakKb) * 1024).toBeLessThan(json.bytes * 0.8);
 });
