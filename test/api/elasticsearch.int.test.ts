@@ -1,6 +1,7 @@
 // The Elasticsearch endpoint in the real appliance: the built CLI (`logagg serve`, Kafka off,
 // HTTP ingest on; the API on its worker thread) driven by the official JS client. The documents
 // are stored through the ingest side's queue; a retry after kill -9 and a restart stores nothing.
+import { countV1File } from '../helpers/v1-rows.js';
 import { Client } from '@elastic/elasticsearch';
 import path from 'node:path';
 import { expect, test } from 'vitest';
@@ -42,7 +43,7 @@ test('serve: client.info, bulk with gzip and Basic auth, kill -9 after the answe
   const retry = await client(url).bulk({ operations });
   expect(retry.items).toEqual(first.items);
   expect(countRows(db)).toBe(150);
-  expect(countRows(db, "SELECT count(*) FROM logs WHERE source_kind = 'es-bulk' AND topic = 'logs-system.auth-default' AND process = 'sshd' AND src_ip LIKE '203.0.113.%'")).toBe(150);
+  expect(countV1File(db, "SELECT count(*) FROM logs WHERE source_kind = 'es-bulk' AND topic = 'logs-system.auth-default' AND process = 'sshd' AND src_ip LIKE '203.0.113.%'")).toBe(150);
   cli.proc.kill('SIGTERM');
   expect((await cli.exited).code).toBe(0);
 });

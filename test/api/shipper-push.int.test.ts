@@ -3,6 +3,7 @@
 // protobuf exporter and winston-loki deliver; a retried OTLP request is not stored again, also
 // after kill -9 right after the 2xx and a restart.
 import path from 'node:path';
+import { countV1File } from '../helpers/v1-rows.js';
 import { gzipSync } from 'node:zlib';
 import { expect, test } from 'vitest';
 import { OTLPLogExporter } from '@opentelemetry/exporter-logs-otlp-proto';
@@ -33,8 +34,8 @@ test('real clients through serve; an OTLP retry after kill -9 and a restart stor
   const transport = new LokiTransport({ host: url, basicAuth: `promtail:${shipper}`, labels: { job: 'web', host: 'web-9' }, batching: false });
   winston.createLogger({ transports: [transport] }).error('upstream connect error');
   await waitFor('the Loki line', () => countRows(db) === 21, 20_000, 50);
-  expect(countRows(db, "SELECT count(*) FROM logs WHERE host = 'pay-1' AND process = 'billing' AND level = 6")).toBe(20);
-  expect(countRows(db, "SELECT count(*) FROM logs WHERE host = 'web-9' AND process = 'web' AND level = 3")).toBe(1);
+  expect(countV1File(db, "SELECT count(*) FROM logs WHERE host = 'pay-1' AND process = 'billing' AND level = 6")).toBe(20);
+  expect(countV1File(db, "SELECT count(*) FROM logs WHERE host = 'web-9' AND process = 'web' AND level = 3")).toBe(1);
 
   // A collector's batch whose answer is lost: sent, logagg killed right after the 2xx, sent again.
   const batch = JSON.stringify({
@@ -51,6 +52,6 @@ test('real clients through serve; an OTLP retry after kill -9 and a restart stor
   expect([retry.status, await retry.json()]).toEqual([200, {}]);
   cli.proc.kill('SIGTERM');
   expect((await cli.exited).code).toBe(0);
-  expect(countRows(db, "SELECT count(*) FROM logs WHERE host = 'edge-4'")).toBe(30);
+  expect(countV1File(db, "SELECT count(*) FROM logs WHERE host = 'edge-4'")).toBe(30);
   expect(countRows(db)).toBe(51);
 }, 120_000);

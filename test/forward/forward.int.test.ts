@@ -5,6 +5,7 @@
 // is not in the store of the appliance that sent it.
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { v1File } from '../helpers/v1-rows.js';
 import { expect, test } from 'vitest';
 import { consume, createTopic, describeKafka, produce, requireKafka, uniqueTopic, withAdmin } from '../helpers/kafka.js';
 import { tempDir } from '../helpers/temp.js';
@@ -34,7 +35,7 @@ interface Stored {
 }
 
 function storedRows(db: string): Stored[] {
-  const conn = new Database(db, { readonly: true });
+  const conn = v1File(db);
   try {
     return conn.prepare(`SELECT id, topic, partition, offset, json_extract(attributes, '$.seq') AS seq FROM logs`).all() as Stored[];
   } finally {

@@ -58,3 +58,10 @@ export function v1File(dbPath: string): Database.Database {
     store.close();
   }
 }
+
+/** The single value an SQL count over the v1 view of a database file's events returns; 0 when it cannot be read. */
+export function countV1File(dbPath: string, sql: string, ...params: unknown[]): number {
+  const rows = queryV1File(dbPath, sql, ...params) as Record<string, unknown>[] | null;
+  const first = rows?.[0];
+  return first === undefined ? 0 : Number(Object.values(first)[0]);
+}
