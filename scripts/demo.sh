@@ -57,11 +57,6 @@ done
 TOKEN=$(bin/logagg token --role admin --ttl 8h --sub demo)
 echo "export LOGAGG_TOKEN=$TOKEN" >>"$DEMO/env"
 echo "export LOGAGG_URL=http://127.0.0.1:$PORT" >>"$DEMO/env"
-# A console account with a fresh random password each run (logagg user; sign in at the API's URL).
-CONSOLE_PW=$(node -e 'process.stdout.write(require("crypto").randomBytes(12).toString("base64url"))')
-bin/logagg user del demo >/dev/null 2>&1 || true
-printf '%s\n' "$CONSOLE_PW" | bin/logagg user add demo --role admin --password-stdin 2>/dev/null
-
 # The web console's sign-in: a local account `demo` (admin) with a fresh password when this
 # logagg has accounts (`logagg user`), else the token above, pasted under "Or paste a token".
 SIGNIN="paste this admin token under \"Or paste a token\" (also in .demo/env as LOGAGG_TOKEN):
@@ -82,7 +77,6 @@ logagg demo is running:
                 sign in: $SIGNIN
   API           http://127.0.0.1:$PORT   (log: .demo/serve.log)
   database      .demo/logagg.db
-  sign in       user demo, password $CONSOLE_PW   (POST /api/v1/auth/login; the web console's sign-in)
 
 In another terminal:
   source .demo/env
