@@ -112,6 +112,16 @@ export const SCHEMAS: Record<string, Schema> = {
   Log: closed(logProperties),
   LogDetail: closed({ ...logProperties, raw: str, alerts: { type: 'array', items: ref('Alert') } }),
   LogPage: closed({ items: { type: 'array', items: ref('Log') }, next_cursor: strOrNull, limit: int }),
+  LogHistogram: closed({
+    from: time,
+    to: time,
+    interval_ms: { ...int, minimum: 1, description: 'width of a bucket' },
+    buckets: {
+      type: 'array',
+      description: 'every bucket of [from, to), oldest first, empty ones included; none when from is not before to',
+      items: closed({ ts: { ...time, description: 'start of the bucket' }, count: int, threats: { ...int, description: 'events of the bucket carrying threats' } }),
+    },
+  }),
   LogStats: closed({
     total: int,
     by_host: { type: 'array', items: closed({ host: strOrNull, count: int }) },

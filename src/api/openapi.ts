@@ -15,6 +15,7 @@ import { silencePathItems } from './routes/silences.js';
 import { authPathItems } from './routes/auth.js';
 import { FTS_LIMITS } from '../store/fts-query.js';
 import { CURSOR_PATTERN } from '../store/cursor.js';
+import { MAX_BUCKETS } from '../store/log-reader.js';
 import { LEVEL_PATTERN, LIST_ITEM_SCHEMA, MAX_LIST, MAX_VALUE, TIME_PATTERN } from '../query/params.js';
 import { RULE_ID_PATTERN } from './routes/rules.js';
 import { IDEMPOTENCY_KEY_PATTERN } from './routes/ingest.js';
@@ -111,6 +112,14 @@ function resourcePaths(cfg: ApiSettings): Record<string, Obj> {
         summary: 'Counts by host, level and threat severity of the filtered logs (role viewer).',
         parameters: [...logFilterParams(), q('top_hosts', 'Hosts listed at most.', { type: 'integer', minimum: 1, maximum: 1000, default: 50 })],
         responses: { '200': ok('LogStats'), ...ERRORS },
+      },
+    },
+    '/logs/histogram': {
+      get: {
+        operationId: 'logHistogram',
+        summary: 'Counts over time of the filtered logs, every filter of /logs applied, full text included: `buckets` equal slices of [from, to); the window defaults to the 24 hours before `to` (default now) (role viewer).',
+        parameters: [...logFilterParams(), q('buckets', 'Slices of the window.', { type: 'integer', minimum: 1, maximum: MAX_BUCKETS, default: 60 })],
+        responses: { '200': ok('LogHistogram'), ...ERRORS },
       },
     },
     '/logs/{id}': {

@@ -60,6 +60,7 @@ describe('every operation, exercised against the real server', () => {
     const calls: [string, string, Parameters<TestApi['call']>[1]?][] = [
       ['GET', '/api/v1/logs?limit=5&sort=asc'],
       ['GET', '/api/v1/logs/stats'],
+      ['GET', `/api/v1/logs/histogram?from=${T0}&buckets=10&q=error`],
       ['GET', '/api/v1/logs/1'],
       ['GET', '/api/v1/alerts'],
       ['GET', '/api/v1/alerts/1'],

@@ -182,6 +182,26 @@ describe('getLog', () => {
   });
 });
 
+describe('histogramLogs', () => {
+  test('equal slices of [from, to) with their events and threats; the filter applies', () => {
+    const h = reader.histogramLogs({ from: T0, to: T0 + 4 * MIN }, { buckets: 2 });
+    expect(h).toEqual({ from: T0, to: T0 + 4 * MIN, intervalMs: 2 * MIN, buckets: [{ ts: T0, count: 2, threats: 0 }, { ts: T0 + 2 * MIN, count: 2, threats: 1 }] });
+    expect(reader.histogramLogs({ from: T0, to: T0 + 4 * MIN, q: 'connection' }, { buckets: 2 }).buckets.map((b) => b.count)).toEqual([2, 0]);
+  });
+
+  test.each([
+    [{ to: T0 }, 60, 'from'],
+    [{ from: T0 }, 60, 'to'],
+    [{ from: T0, to: T0 + MIN }, 0, 'buckets'],
+    [{ from: T0, to: T0 + MIN }, 1001, 'buckets'],
+    [{ from: T0, to: T0 + MIN }, 1.5, 'buckets'],
+  ])('%j with %s buckets: BAD_REQUEST naming %s', (filter, buckets, param) => {
+    const e = caught(() => reader.histogramLogs(filter, { buckets }));
+    expect(e.code).toBe('BAD_REQUEST');
+    expect(e.details.param).toBe(param);
+  });
+});
+
 describe('statsLogs', () => {
   test('counts by host, level and threat severity', () => {
     const st = reader.statsLogs({});

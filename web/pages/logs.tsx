@@ -4,11 +4,11 @@
  * the SSE stream with pause, and the event view (?event=ID).
  */
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { api, qs, streamToken } from '../lib/api';
+import { api, streamToken } from '../lib/api';
 import { time, visible } from '../lib/format';
 import { queryParams } from '../lib/query-syntax';
 import { route, setParams } from '../lib/router';
-import { bucketFor, readRange, RELATIVE } from '../lib/time-range';
+import { readRange, RELATIVE } from '../lib/time-range';
 import { Chart } from '../components/chart';
 import { Problem } from '../components/problem';
 import { useApi } from '../components/use-api';
@@ -30,9 +30,12 @@ interface Page {
   next_cursor: string | null;
 }
 
-interface Summary {
-  series: { t: string; events: number; errors: number; threats: number }[];
+interface Histogram {
+  buckets: { ts: string; count: number; threats: number }[];
 }
+
+/** Bars of the histogram: enough to see a burst, few enough to draw at phone width. */
+const HISTOGRAM_BUCKETS = 120;
 
 const MAX_ROWS = 5000;
 const MESSAGE_CUT = 500;
@@ -137,13 +140,16 @@ export function LogsPage() {
     setPaused(false);
   };
 
-  const hostFilter = queryParams(query).getAll('host');
-  const bucket = bucketFor(range.to - range.from);
-  const summary = useApi<Summary>(`/api/v1/metrics/summary${qs({ from: new Date(range.from).toISOString(), to: new Date(range.to).toISOString(), bucket, host: hostFilter })}`);
+  // The histogram counts what the table lists: the same query and filters, over the range.
+  const histParams = queryParams(query);
+  histParams.set('from', new Date(range.from).toISOString());
+  histParams.set('to', new Date(range.to).toISOString());
+  histParams.set('buckets', String(HISTOGRAM_BUCKETS));
+  const histogram = useApi<Histogram>(`/api/v1/logs/histogram?${histParams}`);
   const hist = useMemo(() => {
-    const s = summary.data?.series ?? [];
-    return [s.map((x) => Date.parse(x.t) / 1000), s.map((x) => x.events), s.map((x) => x.threats)] as [number[], number[], number[]];
-  }, [summary.data]);
+    const b = histogram.data?.buckets ?? [];
+    return [b.map((x) => Date.parse(x.ts) / 1000), b.map((x) => x.count), b.map((x) => x.threats)] as [number[], number[], number[]];
+  }, [histogram.data]);
 
   const onKey = (e: KeyboardEvent) => {
     if ((e.target as HTMLElement).closest('input,textarea,select')) return;
@@ -221,7 +227,7 @@ export function LogsPage() {
           window={[range.from, range.to]}
           onZoom={(from, to) => setParams({ from: new Date(from).toISOString(), to: new Date(to).toISOString(), range: null, live: null })}
         />
-        <Problem error={summary.error} />
+        <Problem error={histogram.error} />
       </div>
 
       <Problem error={error} />

@@ -1,5 +1,6 @@
 /**
- * GET /logs (filtered, keyset-paginated), GET /logs/stats (counts), GET /logs/:id (one event
+ * GET /logs (filtered, keyset-paginated), GET /logs/stats (counts), GET /logs/histogram (counts
+ * over time), GET /logs/:id (one event
  * with raw text and the alerts it raised). Every read carries the token's host scope.
  */
 import type Router from '@koa/router';
@@ -10,6 +11,7 @@ import { withoutBlankSearch } from '../search-text.js';
 import { ATTR_PREFIX, LOG_FILTER_PARAMS, readLogFilter, readLogListQuery, withApiParams } from '../../query/log-query.js';
 import { QueryReader, type RawQuery } from '../../query/params.js';
 import { toApiAlert, toApiLog } from '../../query/render.js';
+import { MAX_BUCKETS } from '../../store/log-reader.js';
 
 /** A positive integer id from a path segment; 400 naming `id` otherwise. */
 export function pathId(text: string | undefined): number {
@@ -35,6 +37,23 @@ export function registerLogRoutes(router: Router, env: RouteEnv): void {
     const filter = withoutBlankSearch(readLogFilter(r, env.now(), principalOf(ctx).hostScope));
     const topHosts = r.int('top_hosts', 1, 1000) ?? 50;
     ctx.body = withApiParams(() => reader.statsLogs(filter, { budgetMs: cfg.limits.query_budget, topHosts }));
+  });
+
+  // Counts over time of what /logs would list: the console's histogram. The window defaults to
+  // the 24 hours before `to` (default now).
+  router.get('/logs/histogram', viewer, (ctx) => {
+    const r = new QueryReader(ctx.query as RawQuery, [...LOG_FILTER_PARAMS, 'buckets'], [ATTR_PREFIX]);
+    const filter = withoutBlankSearch(readLogFilter(r, env.now(), principalOf(ctx).hostScope));
+    const buckets = r.int('buckets', 1, MAX_BUCKETS) ?? 60;
+    const to = filter.to ?? env.now();
+    const from = filter.from ?? to - 86_400_000;
+    const h = withApiParams(() => reader.histogramLogs({ ...filter, from, to }, { buckets, budgetMs: cfg.limits.query_budget }));
+    ctx.body = {
+      from: new Date(h.from).toISOString(),
+      to: new Date(h.to).toISOString(),
+      interval_ms: h.intervalMs,
+      buckets: h.buckets.map((b) => ({ ts: new Date(b.ts).toISOString(), count: b.count, threats: b.threats })),
+    };
   });
 
   router.get('/logs/:id', viewer, (ctx) => {

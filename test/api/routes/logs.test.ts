@@ -277,6 +277,59 @@ describe('GET /logs/stats', () => {
   });
 });
 
+describe('GET /logs/histogram', () => {
+  const iso = (ms: number) => new Date(ms).toISOString();
+
+  test('every slice of the window with its events and threats, empty slices included', async () => {
+    const r = await api.call(`/api/v1/logs/histogram?from=${iso(T0)}&to=${iso(T0 + 8 * MIN)}&buckets=4`);
+    expect(r.status).toBe(200);
+    expect(r.body).toEqual({
+      from: iso(T0),
+      to: iso(T0 + 8 * MIN),
+      interval_ms: 2 * MIN,
+      buckets: [
+        { ts: iso(T0), count: 2, threats: 0 },
+        { ts: iso(T0 + 2 * MIN), count: 2, threats: 2 },
+        { ts: iso(T0 + 4 * MIN), count: 2, threats: 0 },
+        { ts: iso(T0 + 6 * MIN), count: 1, threats: 0 },
+      ],
+    });
+  });
+
+  test('the filters of /logs apply, full text and host scope included; the counts equal what /logs lists', async () => {
+    const window = `from=${iso(T0)}&to=${iso(T0 + 2 * 3_600_000)}&buckets=10`;
+    for (const filter of ['q=connection', 'host=web-1', 'q=%22filler%20event%22&host=db-1', 'has_threats=true', 'level=error']) {
+      const h = await api.call(`/api/v1/logs/histogram?${window}&${filter}`);
+      expect(h.status, filter).toBe(200);
+      const total = (h.body.buckets as { count: number }[]).reduce((n, b) => n + b.count, 0);
+      expect(total, filter).toBe((await allPages(`from=${iso(T0)}&to=${iso(T0 + 2 * 3_600_000)}&${filter}`)).length);
+    }
+    const scoped = await api.call(`/api/v1/logs/histogram?${window}`, { token: token({ roles: ['viewer'], hosts: ['db-1'] }) });
+    const total = (scoped.body.buckets as { count: number }[]).reduce((n, b) => n + b.count, 0);
+    expect(total).toBe(events.filter((e) => e.host === 'db-1').length);
+  });
+
+  test('the window defaults to the 24 hours before `to`, `to` to now; from after to gives no slices', async () => {
+    const d = await api.call('/api/v1/logs/histogram');
+    expect(d.body).toMatchObject({ from: iso(NOW - 86_400_000), to: iso(NOW), interval_ms: 1_440_000 });
+    expect(d.body.buckets).toHaveLength(60);
+    const empty = await api.call(`/api/v1/logs/histogram?from=${iso(T0 + MIN)}&to=${iso(T0)}`);
+    expect(empty.status).toBe(200);
+    expect(empty.body.buckets).toEqual([]);
+  });
+
+  test.each([
+    ['buckets=0', 'buckets'],
+    ['buckets=1001', 'buckets'],
+    ['limit=5', 'limit'],
+    ['cursor=abc', 'cursor'],
+  ])('%s is a 400 naming %s', async (query, param) => {
+    const r = await api.call(`/api/v1/logs/histogram?${query}`);
+    expect(r.status).toBe(400);
+    expect(r.body.param).toBe(param);
+  });
+});
+
 describe('query time budget', () => {
   test('a search past the budget stops with 503 query-timeout and Retry-After, and the server keeps serving', async () => {
     const slow = await startApi({ config: { 'api.limits.query_budget': 1 } });
