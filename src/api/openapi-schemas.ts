@@ -112,6 +112,15 @@ export const SCHEMAS: Record<string, Schema> = {
   Log: closed(logProperties),
   LogDetail: closed({ ...logProperties, raw: str, alerts: { type: 'array', items: ref('Alert') } }),
   LogPage: closed({ items: { type: 'array', items: ref('Log') }, next_cursor: strOrNull, limit: int }),
+  AlertStats: closed({
+    total: int,
+    by_state: { type: 'array', items: closed({ state: { enum: ['open', 'acknowledged', 'resolved'] }, count: int }) },
+    by_severity: { type: 'array', description: 'most severe first', items: closed({ severity: { enum: ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW'] }, count: int }) },
+    by_rule: { type: 'array', description: 'the busiest rules, most alerts first', items: closed({ rule_id: str, count: int }) },
+    rules_total: int,
+    by_host: { type: 'array', description: 'the busiest hosts, most alerts first; host null = alerts about no host', items: closed({ host: strOrNull, count: int }) },
+    hosts_total: int,
+  }),
   LogHistogram: closed({
     from: time,
     to: time,

@@ -87,6 +87,18 @@ function logFilterParams(): Obj[] {
   ];
 }
 
+function alertFilterParams(): Obj[] {
+  return [
+    q('state', 'One or more states.', list({ type: 'string', enum: [...ALERT_STATES] }), { style: 'form', explode: true }),
+    q('severity', 'One or more severities.', list({ type: 'string', enum: [...SEVERITIES] }), { style: 'form', explode: true }),
+    q('min_severity', 'At least this severe.', { type: 'string', enum: [...SEVERITIES] }),
+    q('rule', 'One or more rule ids.', list(), { style: 'form', explode: true }),
+    q('host', 'One or more hosts; `*` wildcards.', list(), { style: 'form', explode: true }),
+    timeParam('from', 'Last seen at or after'),
+    timeParam('to', 'First seen before'),
+  ];
+}
+
 function pageParams(cfg: ApiSettings): Obj[] {
   return [
     q('limit', `Page size, 1–${cfg.limits.max_page}.`, { type: 'integer', minimum: 1, maximum: cfg.limits.max_page, default: cfg.limits.default_page }),
@@ -130,20 +142,19 @@ function resourcePaths(cfg: ApiSettings): Record<string, Obj> {
         responses: { '200': ok('LogDetail'), '404': problem('No such log (or outside the token’s host scope).'), ...ERRORS },
       },
     },
+    '/alerts/stats': {
+      get: {
+        operationId: 'alertStats',
+        summary: 'Counts of the filtered alerts by state, severity, rule and host (the `top` busiest rules and hosts) (role viewer).',
+        parameters: [...alertFilterParams(), q('top', 'Rules and hosts listed at most.', { type: 'integer', minimum: 1, maximum: 1000, default: 20 })],
+        responses: { '200': ok('AlertStats'), ...ERRORS },
+      },
+    },
     '/alerts': {
       get: {
         operationId: 'listAlerts',
         summary: 'Alerts, most recently seen first (role viewer).',
-        parameters: [
-          q('state', 'One or more states.', list({ type: 'string', enum: [...ALERT_STATES] }), { style: 'form', explode: true }),
-          q('severity', 'One or more severities.', list({ type: 'string', enum: [...SEVERITIES] }), { style: 'form', explode: true }),
-          q('min_severity', 'At least this severe.', { type: 'string', enum: [...SEVERITIES] }),
-          q('rule', 'One or more rule ids.', list(), { style: 'form', explode: true }),
-          q('host', 'One or more hosts; `*` wildcards.', list(), { style: 'form', explode: true }),
-          timeParam('from', 'Last seen at or after'),
-          timeParam('to', 'First seen before'),
-          ...pageParams(cfg),
-        ],
+        parameters: [...alertFilterParams(), ...pageParams(cfg)],
         responses: { '200': ok('AlertPage'), ...ERRORS },
       },
     },

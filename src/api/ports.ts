@@ -4,6 +4,7 @@
  * passes them to createApp. Times are epoch milliseconds UTC; the API renders them as ISO 8601.
  * The alert vocabulary (states, record, filter, change) is the domain's: src/core/alert.ts.
  */
+import type { AlertStats } from '../store/alert-reader.js';
 import type { AlertChange, Alert, AlertFeed, AlertFilter, AlertHistoryEntry, AlertPage, AlertState } from '../core/alert.js';
 import type { Severity } from '../core/event.js';
 import type { RefusedRule, RuleInfo } from '../core/rules/rule-info.js';
@@ -31,6 +32,8 @@ export interface AlertsPort {
   history(id: number, hostScope?: readonly string[]): AlertHistoryEntry[] | null;
   /** Alert counts per severity and state, for /metrics and /metrics/summary. */
   counts(filter: AlertFilter): { severity: Severity; state: AlertState; count: number }[];
+  /** Alert counts by state, severity, rule and host (the `top` busiest rules and hosts): GET /alerts/stats. */
+  stats(filter: AlertFilter, top: number): AlertStats;
   /**
    * Alerts created or changed after `position` matching the filter, at most `limit`, oldest
    * change first. `position` null means "from now": no items, the current head.

@@ -10,7 +10,7 @@
 import type { Alert, AlertChange, AlertFeed, AlertFilter, AlertHistoryEntry, AlertPage, AlertState } from '../core/alert.js';
 import type { Severity } from '../core/event.js';
 import { LogaggError } from '../errors.js';
-import { alertFeed, alertHistory, countAlerts, getAlert, listAlerts, toAlert } from './alert-reader.js';
+import { alertFeed, alertHistory, alertStats, countAlerts, type AlertStats, getAlert, listAlerts, toAlert } from './alert-reader.js';
 import { transitionAlert, type TransitionHook } from './alert-store.js';
 import type { Store } from './store.js';
 
@@ -57,6 +57,10 @@ export class SqliteAlertsPort {
 
   counts(filter: AlertFilter): { severity: Severity; state: AlertState; count: number }[] {
     return countAlerts(this.reader, filter);
+  }
+
+  stats(filter: AlertFilter, top: number): AlertStats {
+    return alertStats(this.reader, filter, top);
   }
 
   feed(position: string | null, filter: AlertFilter, limit: number): AlertFeed {

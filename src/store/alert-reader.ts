@@ -4,7 +4,7 @@
  * read-only connection. Every user value is a bound parameter.
  */
 import { SEVERITIES, type Severity } from '../core/event.js';
-import type { Alert, AlertFilter, AlertHistoryEntry, AlertRecord, AlertState } from '../core/alert.js';
+import { ALERT_STATES, type Alert, type AlertFilter, type AlertHistoryEntry, type AlertRecord, type AlertState } from '../core/alert.js';
 import { badRequest } from '../errors.js';
 import { sqlOf } from './connection.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
@@ -194,6 +194,50 @@ export function countAlerts(store: Store, filter: AlertFilter): { severity: Seve
   return sqlOf(store)
     .statement(`SELECT severity, state, count(*) AS count FROM alerts${where(c)} GROUP BY severity, state ORDER BY severity_rank DESC, state`)
     .all(...params) as { severity: Severity; state: AlertState; count: number }[];
+}
+
+/** Alert counts of a filter by state, severity, rule and host (the busiest `top` rules and hosts). */
+export interface AlertStats {
+  total: number;
+  by_state: { state: AlertState; count: number }[];
+  by_severity: { severity: Severity; count: number }[];
+  by_rule: { rule_id: string; count: number }[];
+  rules_total: number;
+  /** host null: alerts about no host (internal alerts, rules without one). */
+  by_host: { host: string | null; count: number }[];
+  hosts_total: number;
+}
+
+export function alertStats(store: Store, filter: AlertFilter, top: number): AlertStats {
+  if (!Number.isInteger(top) || top < 1 || top > 1000) throw badRequest('top', 'must be an integer 1 … 1000');
+  const params: unknown[] = [];
+  const c = alertConditions(filter, params);
+  const groups = sqlOf(store)
+    .statement(`SELECT state, severity, rule_id, host, count(*) AS n FROM alerts${where(c)} GROUP BY state, severity, rule_id, host`)
+    .all(...params) as { state: AlertState; severity: Severity; rule_id: string; host: string | null; n: number }[];
+  const add = <K>(m: Map<K, number>, k: K, n: number) => m.set(k, (m.get(k) ?? 0) + n);
+  const states = new Map<AlertState, number>();
+  const sevs = new Map<Severity, number>();
+  const rules = new Map<string, number>();
+  const hosts = new Map<string | null, number>();
+  let total = 0;
+  for (const g of groups) {
+    total += g.n;
+    add(states, g.state, g.n);
+    add(sevs, g.severity, g.n);
+    add(rules, g.rule_id, g.n);
+    add(hosts, g.host, g.n);
+  }
+  const busiest = <K>(m: Map<K, number>) => [...m].sort((a, b) => b[1] - a[1] || String(a[0]).localeCompare(String(b[0]))).slice(0, top);
+  return {
+    total,
+    by_state: ALERT_STATES.filter((st) => states.has(st)).map((state) => ({ state, count: states.get(state)! })),
+    by_severity: [...SEVERITIES].reverse().filter((sv) => sevs.has(sv)).map((severity) => ({ severity, count: sevs.get(severity)! })),
+    by_rule: busiest(rules).map(([rule_id, count]) => ({ rule_id, count })),
+    rules_total: rules.size,
+    by_host: busiest(hosts).map(([host, count]) => ({ host, count })),
+    hosts_total: hosts.size,
+  };
 }
 
 export interface AlertFeedPage {

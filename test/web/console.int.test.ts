@@ -111,6 +111,25 @@ describe.skipIf(!HAVE_CHROMIUM)('the web console in chromium', { timeout: 240_00
     await s.context.close();
   });
 
+  test('alert counts by state, rule and host; a click on one filters the list by it', async () => {
+    const s = await signInWithToken(browser, app.url, tokens.viewer());
+    const { page } = s;
+    await page.goto(`${app.url}/ui/alerts?state=all`);
+    // (a fresh load: the pasted token is gone, so sign in again on this page)
+    await page.getByRole('textbox', { name: 'Token' }).fill(tokens.viewer());
+    await page.getByRole('button', { name: 'Use token' }).click();
+    const facets = page.locator('.facets');
+    await facets.getByRole('button', { name: 'card-testing' }).waitFor();
+    const stats = await api<{ by_rule: { rule_id: string; count: number }[] }>('/api/v1/alerts/stats', tokens.viewer());
+    const card = stats.body.by_rule.find((r) => r.rule_id === 'card-testing')!;
+    expect(await facets.getByRole('button', { name: 'card-testing' }).locator('xpath=..').innerText()).toContain(String(card.count));
+    await facets.getByRole('button', { name: 'card-testing' }).click();
+    await page.waitForURL(/rule=card-testing/);
+    await page.locator('table.results td', { hasText: 'card-testing' }).first().waitFor();
+    expect(s.errors).toEqual([]);
+    await s.context.close();
+  });
+
   test('an analyst acknowledges an alert with a comment; a viewer trying the same sees the API\'s refusal', async () => {
     const viewer = await signInWithToken(browser, app.url, tokens.viewer());
     await viewer.page.goto(`${app.url}/ui/alerts?alert=${app.seeded.alertId}`);

@@ -1,5 +1,6 @@
 /**
- * Alerts: filters by state, severity, rule and host (in the URL), counts by severity, the list,
+ * Alerts: filters by state, severity, rule and host (in the URL), counts by severity and by
+ * state, rule and host (GET /api/v1/alerts/stats; a click filters), the list,
  * and the alert view (?alert=ID) with its sample events (one click into Logs) and
  * acknowledge / resolve / reopen with a comment. What the API refuses is shown as it said it.
  */
@@ -31,7 +32,18 @@ interface Counts {
   alerts: { total: number; by_severity: Record<string, number>; open_by_severity: Record<string, number> } | null;
 }
 
+interface Stats {
+  total: number;
+  by_state: { state: string; count: number }[];
+  by_rule: { rule_id: string; count: number }[];
+  rules_total: number;
+  by_host: { host: string | null; count: number }[];
+  hosts_total: number;
+}
+
 const STATES = ['open', 'acknowledged', 'resolved'] as const;
+/** Rules and hosts listed in the counts at most. */
+const TOP = 10;
 
 export function AlertsPage() {
   const p = route.value.params;
@@ -39,6 +51,8 @@ export function AlertsPage() {
   const filter = { state: state === 'all' ? undefined : state, min_severity: p.get('min_severity') ?? undefined, rule: p.get('rule') ?? undefined, host: p.get('host') ?? undefined };
   const list = useApi<{ items: Alert[]; next_cursor: string | null }>(`/api/v1/alerts${qs({ ...filter, limit: 200 })}`);
   const counts = useApi<Counts>(`/api/v1/metrics/summary${qs({ from: '30d', host: filter.host, bucket: '1d' })}`);
+  // Counts by state, rule and host of the other filters (every state, so each can be picked).
+  const stats = useApi<Stats>(`/api/v1/alerts/stats${qs({ ...filter, state: undefined, top: TOP })}`);
   const selected = p.get('alert');
   const [rule, setRule] = useState(filter.rule ?? '');
   const [host, setHost] = useState(filter.host ?? '');
@@ -87,6 +101,56 @@ export function AlertsPage() {
           ))}
         </div>
       )}
+      {stats.data && (
+        <div class="facets" aria-label="Alert counts by state, rule and host">
+          <div>
+            <h3>State</h3>
+            <ul>
+              {stats.data.by_state.map((x) => (
+                <li>
+                  <button type="button" class="link" aria-pressed={state === x.state} onClick={() => setParams({ state: x.state })}>
+                    {x.state}
+                  </button>{' '}
+                  <span class="count">{x.count}</span>
+                </li>
+              ))}
+            </ul>
+          </div>
+          <div>
+            <h3>Rule{stats.data.rules_total > TOP ? ` (top ${TOP} of ${stats.data.rules_total})` : ''}</h3>
+            <ul>
+              {stats.data.by_rule.map((x) => (
+                <li>
+                  <button type="button" class="link" aria-pressed={filter.rule === x.rule_id} onClick={() => setParams({ rule: x.rule_id })}>
+                    {x.rule_id}
+                  </button>{' '}
+                  <span class="count">{x.count}</span>
+                </li>
+              ))}
+            </ul>
+          </div>
+          <div>
+            <h3>Host{stats.data.hosts_total > TOP ? ` (top ${TOP} of ${stats.data.hosts_total})` : ''}</h3>
+            <ul>
+              {stats.data.by_host.map((x) =>
+                x.host === null ? (
+                  <li>
+                    <span class="muted">no host</span> <span class="count">{x.count}</span>
+                  </li>
+                ) : (
+                  <li>
+                    <button type="button" class="link" aria-pressed={filter.host === x.host} onClick={() => setParams({ host: x.host })}>
+                      {x.host}
+                    </button>{' '}
+                    <span class="count">{x.count}</span>
+                  </li>
+                ),
+              )}
+            </ul>
+          </div>
+        </div>
+      )}
+      <Problem error={stats.error} />
       <Problem error={list.error} />
       <div class="split">
         <div class="table-wrap">

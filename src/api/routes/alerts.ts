@@ -35,6 +35,13 @@ export function registerAlertRoutes(router: Router, env: RouteEnv): void {
     ctx.body = { items: page.items.map(toApiAlert), next_cursor: page.next_cursor, limit };
   });
 
+  router.get('/alerts/stats', requireRole('viewer'), (ctx) => {
+    const r = new QueryReader(ctx.query as RawQuery, [...ALERT_FILTER_PARAMS, 'top']);
+    const filter = readAlertFilter(r, env.now(), principalOf(ctx).hostScope);
+    const top = r.int('top', 1, 1000) ?? 20;
+    ctx.body = port(env).stats(filter, top);
+  });
+
   router.get('/alerts/:id', requireRole('viewer'), (ctx) => {
     new QueryReader(ctx.query as RawQuery, []);
     const id = pathId(ctx.params.id);

@@ -13,6 +13,7 @@ import type { IdempotentRequest, IngestAnswer } from '../../listen/http-ingest.j
 import type { EsBulkAnswer, EsBulkDoc, EsBulkRequestKey } from '../../listen/es-bulk.js';
 import { createLogger } from '../../logger.js';
 import { SqliteAlertsPort } from '../../store/alert-port.js';
+import type { AlertStats } from '../../store/alert-reader.js';
 import { SqliteSilencesPort } from '../../store/silence-port.js';
 import { SqliteAccountsPort } from '../../store/account-port.js';
 import type { Account } from '../../auth/account.js';
@@ -65,6 +66,10 @@ class WorkerAlertsPort implements AlertsPort {
   }
   counts(filter: AlertFilter): { severity: Severity; state: AlertState; count: number }[] {
     return this.local.counts(filter);
+  }
+
+  stats(filter: AlertFilter, top: number): AlertStats {
+    return this.local.stats(filter, top);
   }
   feed(position: string | null, filter: AlertFilter, limit: number): AlertFeed {
     return this.local.feed(position, filter, limit);

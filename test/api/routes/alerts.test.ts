@@ -87,6 +87,39 @@ describe('GET /alerts', () => {
   });
 });
 
+describe('GET /alerts/stats', () => {
+  test('counts by state, severity (most severe first), rule and host (busiest first)', async () => {
+    const r = await api.call('/api/v1/alerts/stats');
+    expect(r.status).toBe(200);
+    expect(r.body).toEqual({
+      total: 5,
+      by_state: [{ state: 'open', count: 3 }, { state: 'acknowledged', count: 1 }, { state: 'resolved', count: 1 }],
+      by_severity: [{ severity: 'CRITICAL', count: 1 }, { severity: 'HIGH', count: 1 }, { severity: 'MEDIUM', count: 1 }, { severity: 'LOW', count: 2 }],
+      by_rule: [{ rule_id: 'cpu-high', count: 2 }, { rule_id: 'port-scan', count: 2 }, { rule_id: 'orphan', count: 1 }],
+      rules_total: 3,
+      by_host: [{ host: 'db-1', count: 2 }, { host: null, count: 1 }, { host: 'web-1', count: 1 }, { host: 'web-2', count: 1 }],
+      hosts_total: 4,
+    });
+  });
+
+  test('the filters of /alerts apply, and top cuts the lists (not the totals)', async () => {
+    const open = await api.call('/api/v1/alerts/stats?state=open&top=1');
+    expect(open.body).toMatchObject({ total: 3, by_state: [{ state: 'open', count: 3 }], by_rule: [{ rule_id: 'cpu-high', count: 1 }], rules_total: 3, hosts_total: 3 });
+    expect(open.body.by_host).toHaveLength(1);
+  });
+
+  test('a host-scoped token counts only its hosts', async () => {
+    const r = await api.call('/api/v1/alerts/stats', { token: token({ roles: ['viewer'], hosts: ['web-*'] }) });
+    expect(r.body).toMatchObject({ total: 2, by_host: [{ host: 'web-1', count: 1 }, { host: 'web-2', count: 1 }], hosts_total: 2 });
+  });
+
+  test.each([['top=0', 'top'], ['top=1001', 'top'], ['limit=5', 'limit'], ['state=bogus', 'state']])('%s is a 400 naming %s', async (query, param) => {
+    const r = await api.call(`/api/v1/alerts/stats?${query}`);
+    expect(r.status).toBe(400);
+    expect(r.body.param).toBe(param);
+  });
+});
+
 describe('GET /alerts/:id and /logs/:id with its alerts', () => {
   test('one alert; 404 when absent', async () => {
     expect((await api.call('/api/v1/alerts/2')).body).toMatchObject({ id: 2, rule_id: 'cpu-high', host: 'db-1' });
