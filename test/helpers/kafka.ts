@@ -100,19 +100,39 @@ export async function createTopic(
   partitions = 1,
   configEntries: Record<string, string> = {},
 ): Promise<string> {
-  await withAdmin(brokers, (admin) =>
-    admin.createTopics({
-      waitForLeaders: true,
-      topics: [
-        {
-          topic,
-          numPartitions: partitions,
-          replicationFactor: 1,
-          configEntries: Object.entries(configEntries).map(([name, value]) => ({ name, value })),
-        },
-      ],
-    }),
-  );
+  await withAdmin(brokers, async (admin) => {
+    try {
+      await admin.createTopics({
+        waitForLeaders: true,
+        topics: [
+          {
+            topic,
+            numPartitions: partitions,
+            replicationFactor: 1,
+            configEntries: Object.entries(configEntries).map(([name, value]) => ({ name, value })),
+          },
+        ],
+      });
+    } catch (e) {
+      // A busy broker can answer the metadata request that waits for the leaders before the new
+      // topic is known to it ("does not host this topic-partition"): the topic is being made, so
+      // wait for its leaders here instead of failing the test.
+      const type = (e as { type?: string }).type;
+      if (type !== 'UNKNOWN_TOPIC_OR_PARTITION' && type !== 'LEADER_NOT_AVAILABLE') throw e;
+      const until = Date.now() + 60_000;
+      for (;;) {
+        try {
+          const meta = await admin.fetchTopicMetadata({ topics: [topic] });
+          const parts = meta.topics[0]?.partitions ?? [];
+          if (parts.length === partitions && parts.every((p) => p.leader >= 0)) break;
+        } catch (again) {
+          if (Date.now() > until) throw again;
+        }
+        if (Date.now() > until) throw new Error(`topic ${topic}: no leaders after 60 s`);
+        await new Promise((r) => setTimeout(r, 250));
+      }
+    }
+  });
   deferCleanup(() => deleteTopicIfReachable(brokers, topic));
   return topic;
 }
