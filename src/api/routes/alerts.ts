@@ -58,6 +58,13 @@ export function registerAlertRoutes(router: Router, env: RouteEnv): void {
     ctx.body = { items: history.map((h) => ({ at: iso(h.at), by: h.by, from: h.from, to: h.to, comment: h.comment })) };
   });
 
+  // PATCH /alerts/stats would otherwise reach PATCH /alerts/:id (and be a 400 about the id): it
+  // is a path that takes GET only, so 405 with Allow, like every other undeclared method.
+  router.patch('/alerts/stats', (ctx) => {
+    ctx.set('Allow', 'GET, HEAD');
+    ctx.status = 405;
+  });
+
   router.patch('/alerts/:id', requireRole('analyst'), async (ctx) => {
     new QueryReader(ctx.query as RawQuery, []);
     const id = pathId(ctx.params.id);

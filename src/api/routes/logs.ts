@@ -19,6 +19,10 @@ export function pathId(text: string | undefined): number {
   return Number(text);
 }
 
+/** 0000-01-01T00:00:00.000Z and 9999-12-31T23:59:59.999Z, epoch ms. */
+const RFC3339_MIN = -62_167_219_200_000;
+const RFC3339_MAX = 253_402_300_799_999;
+
 export function registerLogRoutes(router: Router, env: RouteEnv): void {
   const { cfg, reader } = env;
   const viewer = requireRole('viewer');
@@ -45,8 +49,10 @@ export function registerLogRoutes(router: Router, env: RouteEnv): void {
     const r = new QueryReader(ctx.query as RawQuery, [...LOG_FILTER_PARAMS, 'buckets'], [ATTR_PREFIX]);
     const filter = withoutBlankSearch(readLogFilter(r, env.now(), principalOf(ctx).hostScope));
     const buckets = r.int('buckets', 1, MAX_BUCKETS) ?? 60;
-    const to = filter.to ?? env.now();
-    const from = filter.from ?? to - 86_400_000;
+    // The window is answered in RFC 3339 times, which end at years 0000 and 9999: no event lies
+    // outside them, so a window reaching past is cut there (and may be empty).
+    const to = Math.min(Math.max(filter.to ?? env.now(), RFC3339_MIN), RFC3339_MAX);
+    const from = Math.min(Math.max(filter.from ?? to - 86_400_000, RFC3339_MIN), RFC3339_MAX);
     const h = withApiParams(() => reader.histogramLogs({ ...filter, from, to }, { buckets, budgetMs: cfg.limits.query_budget }));
     ctx.body = {
       from: new Date(h.from).toISOString(),

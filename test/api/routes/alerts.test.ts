@@ -113,6 +113,12 @@ describe('GET /alerts/stats', () => {
     expect(r.body).toMatchObject({ total: 2, by_host: [{ host: 'web-1', count: 1 }, { host: 'web-2', count: 1 }], hosts_total: 2 });
   });
 
+  test('PATCH /alerts/stats is 405 with Allow (not a PATCH of an alert named "stats")', async () => {
+    const r = await api.call('/api/v1/alerts/stats', { method: 'PATCH', token: analyst(), body: { state: 'resolved' } });
+    expect(r.status).toBe(405);
+    expect(r.headers.get('allow')).toBe('GET, HEAD');
+  });
+
   test.each([['top=0', 'top'], ['top=1001', 'top'], ['limit=5', 'limit'], ['state=bogus', 'state']])('%s is a 400 naming %s', async (query, param) => {
     const r = await api.call(`/api/v1/alerts/stats?${query}`);
     expect(r.status).toBe(400);

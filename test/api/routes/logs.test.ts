@@ -318,6 +318,16 @@ describe('GET /logs/histogram', () => {
     expect(empty.body.buckets).toEqual([]);
   });
 
+  test('a window reaching past the years RFC 3339 can write is cut at 0000 and 9999', async () => {
+    const past = await api.call('/api/v1/logs/histogram?to=7576451w&buckets=3');
+    expect(past.status).toBe(200);
+    expect(past.body).toMatchObject({ from: '0000-01-01T00:00:00.000Z', to: '0000-01-01T00:00:00.000Z', buckets: [] });
+    const far = await api.call(`/api/v1/logs/histogram?from=7576451w&to=${iso(T0)}&buckets=2`);
+    expect(far.body.from).toBe('0000-01-01T00:00:00.000Z');
+    expect(far.body.buckets).toHaveLength(2);
+    expect((far.body.buckets as { count: number }[]).reduce((n, b) => n + b.count, 0)).toBe(0); // every seeded event is at or after T0
+  });
+
   test.each([
     ['buckets=0', 'buckets'],
     ['buckets=1001', 'buckets'],
