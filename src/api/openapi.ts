@@ -142,7 +142,7 @@ function resourcePaths(cfg: ApiSettings): Record<string, Obj> {
         responses: { '200': ok('LogDetail'), '404': problem('No such log (or outside the token’s host scope).'), ...ERRORS },
       },
     },
-    '/alerts/stats': {
+    '/alert-stats': {
       get: {
         operationId: 'alertStats',
         summary: 'Counts of the filtered alerts by state, severity, rule and host (the `top` busiest rules and hosts) (role viewer).',

@@ -32,7 +32,7 @@ export interface AlertsPort {
   history(id: number, hostScope?: readonly string[]): AlertHistoryEntry[] | null;
   /** Alert counts per severity and state, for /metrics and /metrics/summary. */
   counts(filter: AlertFilter): { severity: Severity; state: AlertState; count: number }[];
-  /** Alert counts by state, severity, rule and host (the `top` busiest rules and hosts): GET /alerts/stats. */
+  /** Alert counts by state, severity, rule and host (the `top` busiest rules and hosts): GET /alert-stats. */
   stats(filter: AlertFilter, top: number): AlertStats;
   /**
    * Alerts created or changed after `position` matching the filter, at most `limit`, oldest

@@ -245,3 +245,15 @@ export function toFtsMatch(input: string): string {
 export function renderFts(tree: FtsNode): string {
   return render(tree, true);
 }
+
+/**
+ * A search text SQLite's tokenizer reads differently from ours: the index's (unicode61, Unicode
+ * 6.1 tables) splits or folds some code points outside the Basic Multilingual Plane and
+ * unassigned ones in its own way, so a term we send as one word can be two to it, which a
+ * `detail=none` index cannot answer. Turned into a 400 naming `q`, instead of a server error.
+ */
+export function ftsInputError(e: unknown): Error | null {
+  const msg = e instanceof Error ? e.message : '';
+  if (!/phrase queries are not supported/.test(msg)) return null;
+  return badRequest('q', 'the search text holds characters the full-text index does not split into words as logagg does (unassigned code points, or letters outside the Basic Multilingual Plane next to others); search for the words around them');
+}

@@ -6,6 +6,7 @@
  */
 import type { StoredEvent } from '../core/event.js';
 import { badRequest } from '../errors.js';
+import { ftsInputError } from './fts-query.js';
 import { sqlOf } from './connection.js';
 import { compileFilter, type LogFilter } from './log-filter.js';
 import { blockReaderOf, LOG_ROW_SELECT, type LogRowV2 } from './block-reader.js';
@@ -38,6 +39,6 @@ export function logsAfter(store: Store, filter: LogFilter, afterId: number, limi
   try {
     return budgeted ? QueryBudget.of(store).run(budgetMs, run) : run();
   } catch (e) {
-    throw toStoreError(e, 'following logs');
+    throw ftsInputError(e) ?? toStoreError(e, 'following logs');
   }
 }

@@ -11,6 +11,7 @@ import { sqlOf } from './connection.js';
 import { decodeCursor, encodeCursor, type SortOrder } from './cursor.js';
 import { blockReaderOf, LOG_ROW_SELECT, type LogRowV2 } from './block-reader.js';
 import { ftsPlan } from './fts-text.js';
+import { ftsInputError } from './fts-query.js';
 import { compileFilter, type LogFilter } from './log-filter.js';
 import { BUDGET_FN, QueryBudget } from './query-budget.js';
 import { toStoreError } from './sqlite.js';
@@ -83,7 +84,7 @@ export class LogReader {
     try {
       return budgetMs === undefined ? fn() : this.budget.run(budgetMs, fn);
     } catch (e) {
-      throw toStoreError(e, doing);
+      throw ftsInputError(e) ?? toStoreError(e, doing);
     }
   }
 

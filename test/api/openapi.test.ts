@@ -63,7 +63,7 @@ describe('every operation, exercised against the real server', () => {
       ['GET', `/api/v1/logs/histogram?from=${T0}&buckets=10&q=error`],
       ['GET', '/api/v1/logs/1'],
       ['GET', '/api/v1/alerts'],
-      ['GET', '/api/v1/alerts/stats?state=open&top=5'],
+      ['GET', '/api/v1/alert-stats?state=open&top=5'],
       ['GET', '/api/v1/alerts/1'],
       ['GET', '/api/v1/alerts/1/history'],
       ['PATCH', '/api/v1/alerts/1', { method: 'PATCH', token: analyst(), body: { state: 'acknowledged', comment: 'ok' } }],

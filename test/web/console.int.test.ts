@@ -120,7 +120,7 @@ describe.skipIf(!HAVE_CHROMIUM)('the web console in chromium', { timeout: 240_00
     await page.getByRole('button', { name: 'Use token' }).click();
     const facets = page.locator('.facets');
     await facets.getByRole('button', { name: 'card-testing' }).waitFor();
-    const stats = await api<{ by_rule: { rule_id: string; count: number }[] }>('/api/v1/alerts/stats', tokens.viewer());
+    const stats = await api<{ by_rule: { rule_id: string; count: number }[] }>('/api/v1/alert-stats', tokens.viewer());
     const card = stats.body.by_rule.find((r) => r.rule_id === 'card-testing')!;
     expect(await facets.getByRole('button', { name: 'card-testing' }).locator('xpath=..').innerText()).toContain(String(card.count));
     await facets.getByRole('button', { name: 'card-testing' }).click();

@@ -1,6 +1,6 @@
 /**
  * Alerts: filters by state, severity, rule and host (in the URL), counts by severity and by
- * state, rule and host (GET /api/v1/alerts/stats; a click filters), the list,
+ * state, rule and host (GET /api/v1/alert-stats; a click filters), the list,
  * and the alert view (?alert=ID) with its sample events (one click into Logs) and
  * acknowledge / resolve / reopen with a comment. What the API refuses is shown as it said it.
  */
@@ -52,7 +52,7 @@ export function AlertsPage() {
   const list = useApi<{ items: Alert[]; next_cursor: string | null }>(`/api/v1/alerts${qs({ ...filter, limit: 200 })}`);
   const counts = useApi<Counts>(`/api/v1/metrics/summary${qs({ from: '30d', host: filter.host, bucket: '1d' })}`);
   // Counts by state, rule and host of the other filters (every state, so each can be picked).
-  const stats = useApi<Stats>(`/api/v1/alerts/stats${qs({ ...filter, state: undefined, top: TOP })}`);
+  const stats = useApi<Stats>(`/api/v1/alert-stats${qs({ ...filter, state: undefined, top: TOP })}`);
   const selected = p.get('alert');
   const [rule, setRule] = useState(filter.rule ?? '');
   const [host, setHost] = useState(filter.host ?? '');

@@ -35,7 +35,8 @@ export function registerAlertRoutes(router: Router, env: RouteEnv): void {
     ctx.body = { items: page.items.map(toApiAlert), next_cursor: page.next_cursor, limit };
   });
 
-  router.get('/alerts/stats', requireRole('viewer'), (ctx) => {
+  // Not under /alerts/: /alerts/:id would match it too (its PATCH would be offered there).
+  router.get('/alert-stats', requireRole('viewer'), (ctx) => {
     const r = new QueryReader(ctx.query as RawQuery, [...ALERT_FILTER_PARAMS, 'top']);
     const filter = readAlertFilter(r, env.now(), principalOf(ctx).hostScope);
     const top = r.int('top', 1, 1000) ?? 20;
@@ -56,13 +57,6 @@ export function registerAlertRoutes(router: Router, env: RouteEnv): void {
     const history = port(env).history(id, principalOf(ctx).hostScope);
     if (!history) throw new LogaggError('NOT_FOUND', `no alert with id ${id}`, { details: { param: 'id' } });
     ctx.body = { items: history.map((h) => ({ at: iso(h.at), by: h.by, from: h.from, to: h.to, comment: h.comment })) };
-  });
-
-  // PATCH /alerts/stats would otherwise reach PATCH /alerts/:id (and be a 400 about the id): it
-  // is a path that takes GET only, so 405 with Allow, like every other undeclared method.
-  router.patch('/alerts/stats', (ctx) => {
-    ctx.set('Allow', 'GET, HEAD');
-    ctx.status = 405;
   });
 
   router.patch('/alerts/:id', requireRole('analyst'), async (ctx) => {

@@ -87,9 +87,9 @@ describe('GET /alerts', () => {
   });
 });
 
-describe('GET /alerts/stats', () => {
+describe('GET /alert-stats', () => {
   test('counts by state, severity (most severe first), rule and host (busiest first)', async () => {
-    const r = await api.call('/api/v1/alerts/stats');
+    const r = await api.call('/api/v1/alert-stats');
     expect(r.status).toBe(200);
     expect(r.body).toEqual({
       total: 5,
@@ -103,24 +103,24 @@ describe('GET /alerts/stats', () => {
   });
 
   test('the filters of /alerts apply, and top cuts the lists (not the totals)', async () => {
-    const open = await api.call('/api/v1/alerts/stats?state=open&top=1');
+    const open = await api.call('/api/v1/alert-stats?state=open&top=1');
     expect(open.body).toMatchObject({ total: 3, by_state: [{ state: 'open', count: 3 }], by_rule: [{ rule_id: 'cpu-high', count: 1 }], rules_total: 3, hosts_total: 3 });
     expect(open.body.by_host).toHaveLength(1);
   });
 
   test('a host-scoped token counts only its hosts', async () => {
-    const r = await api.call('/api/v1/alerts/stats', { token: token({ roles: ['viewer'], hosts: ['web-*'] }) });
+    const r = await api.call('/api/v1/alert-stats', { token: token({ roles: ['viewer'], hosts: ['web-*'] }) });
     expect(r.body).toMatchObject({ total: 2, by_host: [{ host: 'web-1', count: 1 }, { host: 'web-2', count: 1 }], hosts_total: 2 });
   });
 
-  test('PATCH /alerts/stats is 405 with Allow (not a PATCH of an alert named "stats")', async () => {
-    const r = await api.call('/api/v1/alerts/stats', { method: 'PATCH', token: analyst(), body: { state: 'resolved' } });
+  test('PATCH /alert-stats is 405 with Allow GET and HEAD only', async () => {
+    const r = await api.call('/api/v1/alert-stats', { method: 'PATCH', token: analyst(), body: { state: 'resolved' } });
     expect(r.status).toBe(405);
-    expect(r.headers.get('allow')).toBe('GET, HEAD');
+    expect(r.headers.get('allow')).toBe('HEAD, GET');
   });
 
   test.each([['top=0', 'top'], ['top=1001', 'top'], ['limit=5', 'limit'], ['state=bogus', 'state']])('%s is a 400 naming %s', async (query, param) => {
-    const r = await api.call(`/api/v1/alerts/stats?${query}`);
+    const r = await api.call(`/api/v1/alert-stats?${query}`);
     expect(r.status).toBe(400);
     expect(r.body.param).toBe(param);
   });
