@@ -115,7 +115,7 @@ function resourcePaths(cfg: ApiSettings): Record<string, Obj> {
         operationId: 'listLogs',
         summary: 'Logs, filtered, newest first by default, with keyset pagination (role viewer).',
         parameters: [...logFilterParams(), ...pageParams(cfg), q('sort', 'By time.', { type: 'string', enum: ['desc', 'asc'], default: 'desc' })],
-        responses: { '200': ok('LogPage'), ...ERRORS },
+        responses: { '200': ok('LogPage'), '422': problem('The search text is well-formed but the full-text index cannot search it word by word (code points its tokenizer splits otherwise); `param` is q.'), ...ERRORS },
       },
     },
     '/logs/stats': {
@@ -123,7 +123,7 @@ function resourcePaths(cfg: ApiSettings): Record<string, Obj> {
         operationId: 'logStats',
         summary: 'Counts by host, level and threat severity of the filtered logs (role viewer).',
         parameters: [...logFilterParams(), q('top_hosts', 'Hosts listed at most.', { type: 'integer', minimum: 1, maximum: 1000, default: 50 })],
-        responses: { '200': ok('LogStats'), ...ERRORS },
+        responses: { '200': ok('LogStats'), '422': problem('The search text is well-formed but the full-text index cannot search it word by word (code points its tokenizer splits otherwise); `param` is q.'), ...ERRORS },
       },
     },
     '/logs/histogram': {
@@ -131,7 +131,7 @@ function resourcePaths(cfg: ApiSettings): Record<string, Obj> {
         operationId: 'logHistogram',
         summary: 'Counts over time of the filtered logs, every filter of /logs applied, full text included: `buckets` equal slices of [from, to); the window defaults to the 24 hours before `to` (default now) (role viewer).',
         parameters: [...logFilterParams(), q('buckets', 'Slices of the window.', { type: 'integer', minimum: 1, maximum: MAX_BUCKETS, default: 60 })],
-        responses: { '200': ok('LogHistogram'), ...ERRORS },
+        responses: { '200': ok('LogHistogram'), '422': problem('The search text is well-formed but the full-text index cannot search it word by word (code points its tokenizer splits otherwise); `param` is q.'), ...ERRORS },
       },
     },
     '/logs/{id}': {

@@ -16,7 +16,7 @@
  * (FTS5 has no unary NOT: write `error NOT timeout`); nesting deeper than MAX_DEPTH;
  * input longer than MAX_INPUT or with more than MAX_TERMS terms.
  */
-import { badRequest } from '../errors.js';
+import { badRequest, LogaggError } from '../errors.js';
 
 export const FTS_LIMITS = {
   /** Characters of input. */
@@ -250,10 +250,11 @@ export function renderFts(tree: FtsNode): string {
  * A search text SQLite's tokenizer reads differently from ours: the index's (unicode61, Unicode
  * 6.1 tables) splits or folds some code points outside the Basic Multilingual Plane and
  * unassigned ones in its own way, so a term we send as one word can be two to it, which a
- * `detail=none` index cannot answer. Turned into a 400 naming `q`, instead of a server error.
+ * `detail=none` index cannot answer. Turned into a 422 naming `q`, instead of a server error.
  */
 export function ftsInputError(e: unknown): Error | null {
   const msg = e instanceof Error ? e.message : '';
   if (!/phrase queries are not supported/.test(msg)) return null;
-  return badRequest('q', 'the search text holds characters the full-text index does not split into words as logagg does (unassigned code points, or letters outside the Basic Multilingual Plane next to others); search for the words around them');
+  // 422, not 400: the text is well-formed (the document cannot state the tokenizer's tables).
+  return new LogaggError('UNPROCESSABLE', 'q: the search text holds characters the full-text index does not split into words as logagg does (unassigned code points, or letters outside the Basic Multilingual Plane next to others); search for the words around them', { details: { param: 'q' } });
 }
