@@ -27,12 +27,11 @@ export interface Coordinates {
 
 const key = (c: Coordinates) => (c.sequential ? c.topic + '\0' + c.partition : c.topic + '\0' + c.partition + '\0' + c.offset);
 
-/**
- * Which of the events are new: false for an offset inside a stored range or seen earlier in the
- * same list. Events without an offset (null) are always new.
- */
-export function newEvents(statement: Statements, coords: readonly (Coordinates | null)[]): boolean[] {
-  const spans = new Map<string, { topic: string; partition: number; lo: bigint; hi: bigint }>();
+type Span = { topic: string; partition: number; lo: bigint; hi: bigint };
+
+/** The lowest and highest offset per key (a partition, or one offset of an unordered source). */
+function spansOf(coords: readonly (Coordinates | null)[]): Map<string, Span> {
+  const spans = new Map<string, Span>();
   for (const c of coords) {
     if (c === null) continue;
     const k = key(c);
@@ -43,6 +42,15 @@ export function newEvents(statement: Statements, coords: readonly (Coordinates |
       if (c.offset > s.hi) s.hi = c.offset;
     }
   }
+  return spans;
+}
+
+/**
+ * Which of the events are new: false for an offset inside a stored range or seen earlier in the
+ * same list. Events without an offset (null) are always new.
+ */
+export function newEvents(statement: Statements, coords: readonly (Coordinates | null)[]): boolean[] {
+  const spans = spansOf(coords);
   const stored = new Map<string, [bigint, bigint][]>();
   const find = statement(
     'SELECT CAST(min_offset AS TEXT) AS lo, CAST(max_offset AS TEXT) AS hi FROM log_offset_ranges WHERE topic = ? AND partition = ? AND max_offset >= ? AND min_offset <= ?',
@@ -65,18 +73,8 @@ export function newEvents(statement: Statements, coords: readonly (Coordinates |
 }
 
 /** The range rows of one block: one per (topic, partition) among its events. */
-export function blockRanges(coords: readonly (Coordinates | null)[]): { topic: string; partition: number; lo: bigint; hi: bigint }[] {
-  const spans = new Map<string, { topic: string; partition: number; lo: bigint; hi: bigint }>();
-  for (const c of coords) {
-    if (c === null) continue;
-    const k = key(c);
-    const s = spans.get(k);
-    if (!s) spans.set(k, { topic: c.topic, partition: c.partition, lo: c.offset, hi: c.offset });
-    else {
-      if (c.offset < s.lo) s.lo = c.offset;
-      if (c.offset > s.hi) s.hi = c.offset;
-    }
-  }
+export function blockRanges(coords: readonly (Coordinates | null)[]): Span[] {
+  const spans = spansOf(coords);
   return [...spans.values()];
 }
 
