@@ -184,56 +184,47 @@ function registerIngestMetrics(registers: Registry[], stats: IngestStats): void 
 
 /** Counters kept in the database (notify_stats), so they survive restarts and never go back. */
 function registerNotifyMetrics(registers: Registry[], read: () => ChannelStatus[]): void {
-  const counter = (name: string, help: string, value: (c: ChannelStatus) => number) =>
-    new Counter({
-      name,
-      help,
-      labelNames: ['channel'],
-      registers,
-      collect() {
-        this.reset();
-        for (const c of read()) this.inc({ channel: c.channel }, value(c));
-      },
-    });
+  const { counter, gauge } = labelledMetrics(registers, 'channel', read, (c) => c.channel);
   counter('logagg_notifications_sent_total', 'Alert notifications delivered (2xx), per channel.', (c) => c.sent);
   counter('logagg_notifications_failed_total', 'Alert notifications given up (recorded as failed), per channel.', (c) => c.failed);
   counter('logagg_notifications_retries_total', 'Failed delivery attempts that were retried, per channel.', (c) => c.retries);
-  new Gauge({
-    name: 'logagg_notifications_pending',
-    help: 'Alert notifications waiting to be delivered, per channel.',
-    labelNames: ['channel'],
-    registers,
-    collect() {
-      this.reset();
-      for (const c of read()) this.set({ channel: c.channel }, c.pending);
-    },
-  });
+  gauge('logagg_notifications_pending', 'Alert notifications waiting to be delivered, per channel.', (c) => c.pending);
+}
+
+/**
+ * Counters and gauges with one label, one series per row `read` returns at scrape time (counters
+ * set from totals the database keeps, so they survive restarts).
+ */
+function labelledMetrics<T>(registers: Registry[], label: string, read: () => T[], labelOf: (row: T) => string) {
+  return {
+    counter: (name: string, help: string, value: (row: T) => number) =>
+      new Counter({
+        name,
+        help,
+        labelNames: [label],
+        registers,
+        collect() {
+          this.reset();
+          for (const r of read()) this.inc({ [label]: labelOf(r) }, value(r));
+        },
+      }),
+    gauge: (name: string, help: string, value: (row: T) => number) =>
+      new Gauge({
+        name,
+        help,
+        labelNames: [label],
+        registers,
+        collect() {
+          this.reset();
+          for (const r of read()) this.set({ [label]: labelOf(r) }, value(r));
+        },
+      }),
+  };
 }
 
 /** Per forwarding output, from forward_cursors: counters survive restarts and never go back. */
 function registerForwardMetrics(registers: Registry[], read: () => ForwardOutputStatus[]): void {
-  const counter = (name: string, help: string, value: (f: ForwardOutputStatus) => number) =>
-    new Counter({
-      name,
-      help,
-      labelNames: ['output'],
-      registers,
-      collect() {
-        this.reset();
-        for (const f of read()) this.inc({ output: f.output }, value(f));
-      },
-    });
-  const gauge = (name: string, help: string, value: (f: ForwardOutputStatus) => number) =>
-    new Gauge({
-      name,
-      help,
-      labelNames: ['output'],
-      registers,
-      collect() {
-        this.reset();
-        for (const f of read()) this.set({ output: f.output }, value(f));
-      },
-    });
+  const { counter, gauge } = labelledMetrics(registers, 'output', read, (f) => f.output);
   counter('logagg_forward_events_sent_total', 'Events forwarded and acknowledged by the broker, per output.', (f) => f.events_sent);
   counter('logagg_forward_alerts_sent_total', 'Alert changes forwarded and acknowledged by the broker, per output.', (f) => f.alerts_sent);
   counter('logagg_forward_errors_total', 'Failed produce requests (each retried from the cursor), per output.', (f) => f.errors);
