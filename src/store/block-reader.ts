@@ -12,7 +12,7 @@
  * once the query has returned.
  */
 import type { StoredEvent } from '../core/event.js';
-import { attributesTextAt, decodeBlock, eventAt, ftsText, messageAt, slotOf, type DecodedBlock } from './log-block.js';
+import { attributesTextAt, decodeBlock, eventAt, ftsText, messageAt, processAt, slotOf, type DecodedBlock } from './log-block.js';
 import { ftsMatches } from './fts-text.js';
 import { parseFtsQuery, type FtsNode } from './fts-query.js';
 import { sqlOf, type Store } from './connection.js';
@@ -175,8 +175,7 @@ export class BlockReader {
         if (this.queries.size > 64) this.queries.clear();
         this.queries.set(String(q), tree);
       }
-      const process = (b.cols.process?.[slot] ?? null) as string | null;
-      return ftsMatches(tree, ftsText(messageAt(b, slot), process, (host ?? null) as string | null)) ? 1 : 0;
+      return ftsMatches(tree, ftsText(messageAt(b, slot), processAt(b, slot), (host ?? null) as string | null)) ? 1 : 0;
     });
   }
 }

@@ -5,7 +5,7 @@
  * ingest writer (LogWriter) and by the converter of v1 databases (convert-v1.ts), which gives
  * ids of its own.
  */
-import { compress, encodeBlockJson, ftsText, STORED_CODEC, type BlockInput } from './log-block.js';
+import { compress, encodeBlock, ftsText, STORED_CODEC, type BlockInput } from './log-block.js';
 import { DictWriter } from './log-dict.js';
 import { COLUMNS } from './log-row.js';
 import { blockRanges, INSERT_RANGE, type Coordinates } from './offset-ranges.js';
@@ -84,7 +84,7 @@ export class BlockWriter {
         if (ts < minTs) minTs = ts;
         if (ts > maxTs) maxTs = ts;
       }
-      const payload = compress(encodeBlockJson(chunk), STORED_CODEC);
+      const payload = compress(encodeBlock(chunk, STORED_CODEC), STORED_CODEC);
       const first = chunk[0]!.id;
       insertBlock.run(first, chunk[chunk.length - 1]!.id, chunk.length, minTs, maxTs, STORED_CODEC, payload);
       for (const r of blockRanges(chunk.map((e) => coordinatesOf(e.params, e.at)))) insertRange.run(r.topic, r.partition, r.lo, r.hi, first);
