@@ -117,7 +117,7 @@ export async function startIngest(opts: IngestServiceOptions): Promise<IngestSer
   let executor: CommitExecutor;
   try {
     executor = config.storage.writer_thread
-      ? await startWriterThread({ storage: config.storage, outbox, logger, ...(opts.writerEntry ? { entry: opts.writerEntry } : {}) })
+      ? await startWriterThread({ storage: config.storage, outbox, logger, youngGenerationMb: config.memory.young_generation_mb, ...(opts.writerEntry ? { entry: opts.writerEntry } : {}) })
       : inProcessExecutor(((writer) => (job) => runCommitJob(writer, job, outbox))(new LogWriter(store)));
   } catch (e) {
     store.close();

@@ -3,6 +3,7 @@
  * until `count` events are stored, then prints one JSON line with the rate and its peak RSS.
  * A child process so that its peak RSS is its own. Not part of the appliance.
  */
+import { writeHeapSnapshot } from 'node:v8';
 import { loadConfig } from '../config/load.js';
 import { createLogger } from '../logger.js';
 import { startIngestWithDetection } from '../app/appliance.js';
@@ -23,8 +24,39 @@ export interface ChildResult {
   seconds: number;
   rate: number;
   peakRssMb: number;
+  /** process.memoryUsage() (MiB) at the sample with the highest RSS, taken every 100 ms. */
+  memoryAtPeak: MemorySample;
   batches: number;
   parseErrors: number;
+}
+
+export interface MemorySample {
+  rss: number;
+  /** The main thread's V8 heap: reserved, and in use. */
+  heapTotal: number;
+  heapUsed: number;
+  /** Memory outside the V8 heap held by JS objects (Buffers: kafkajs fetches, blocks). */
+  external: number;
+  arrayBuffers: number;
+}
+
+const MIB = 1024 * 1024;
+
+/** Samples the process's memory until stopped; keeps the sample with the highest RSS. */
+function memorySampler(): { stop: () => MemorySample } {
+  let peak: MemorySample = { rss: 0, heapTotal: 0, heapUsed: 0, external: 0, arrayBuffers: 0 };
+  const sample = (): void => {
+    const m = process.memoryUsage();
+    if (m.rss / MIB > peak.rss) peak = { rss: m.rss / MIB, heapTotal: m.heapTotal / MIB, heapUsed: m.heapUsed / MIB, external: m.external / MIB, arrayBuffers: m.arrayBuffers / MIB };
+  };
+  const timer = setInterval(sample, 100);
+  return {
+    stop: () => {
+      clearInterval(timer);
+      sample();
+      return peak;
+    },
+  };
 }
 
 async function run(args: ChildArgs): Promise<ChildResult> {
@@ -43,12 +75,21 @@ async function run(args: ChildArgs): Promise<ChildResult> {
     },
   });
   const logger = createLogger({ level: 'warn', format: 'text' });
+  const memory = memorySampler();
   const running = await startIngestWithDetection(config, logger, processEnv().vars);
   const service = running.service;
   // The clock starts when the group hands the consumer its partitions, so connecting and
   // joining are not counted (the consume-only ceiling is measured the same way).
+  // LOGAGG_BENCH_HEAP_SNAPSHOT=FILE: a V8 heap snapshot of the main thread half-way (for
+  // finding where memory goes; the snapshot itself pauses the run for seconds).
+  const snapshotFile = process.env['LOGAGG_BENCH_HEAP_SNAPSHOT'];
+  let snapshotTaken = snapshotFile === undefined || snapshotFile === '';
   await new Promise<void>((resolve) => {
     const timer = setInterval(() => {
+      if (!snapshotTaken && service.stats.events >= args.count / 2) {
+        snapshotTaken = true;
+        writeHeapSnapshot(snapshotFile);
+      }
       if (service.stats.events >= args.count) {
         clearInterval(timer);
         resolve();
@@ -61,6 +102,7 @@ async function run(args: ChildArgs): Promise<ChildResult> {
     seconds,
     rate: service.stats.events / seconds,
     peakRssMb: process.resourceUsage().maxRSS / 1024,
+    memoryAtPeak: memory.stop(),
     batches: service.stats.batches,
     parseErrors: service.stats.parseErrors,
   };

@@ -25,7 +25,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { Command } from 'commander';
 import { ensureTopics, MIXES, produceSample, type MixName } from '../tools/sample-producer.js';
 import { openStore } from '../store/store.js';
-import type { ChildResult } from './e2e-child.js';
+import type { ChildResult, MemorySample } from './e2e-child.js';
 import { writeMix } from './write-mix.js';
 import { benchSigmaRules } from './sigma-rules.js';
 import { runApiBench } from './api-bench.js';
@@ -50,6 +50,8 @@ interface Options {
   /** The victoria-logs executable for the peer column; found on PATH or in ~/go/bin when not given. */
   victoriaLogs?: string;
   suite: 'ingest' | 'api' | 'all' | 'storage';
+  /** Config settings (dotted keys) for every end-to-end run, e.g. kafka.batch.max_messages: 2000. */
+  ingestSet: Record<string, unknown>;
   api: {
     events: number; connections: number; durationS: number; warmupS: number; phases: Phase[]; modes: ServerMode[];
     settings: Record<string, string>; walkPages: number; only: string[];
@@ -157,6 +159,12 @@ function endToEnd(root: string, brokers: string, topic: string, count: number, o
 
 const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
 
+/** Where the child's memory was when its RSS was highest (a baseline build may not say). */
+function memoryNote(m: MemorySample): string {
+  const rest = m.rss - m.heapTotal - m.external;
+  return `at the highest sample: main thread's V8 heap ${fmt(m.heapTotal)} MiB (${fmt(m.heapUsed)} in use), Buffers and other memory outside it ${fmt(m.external)}, the rest ${fmt(rest)}: the writer thread, SQLite, code`;
+}
+
 type RunKey = 'a' | 'a1' | 'a2' | 'a@base' | 'a1@base' | 'a2@base';
 
 export async function runBench(opts: Options): Promise<void> {
@@ -220,8 +228,8 @@ async function ingestSuite(opts: Options, brokers: string): Promise<void> {
     for (let j = 0; j < runs.length; j++) {
       const run = runs[(j + round) % runs.length] as (typeof runs)[number];
       log(`${run.label}${opts.rounds > 1 ? ` (round ${round + 1}/${opts.rounds})` : ''}…`);
-      const r = await endToEnd(run.root, brokers, topic, opts.count, run.overrides());
-      log(`  ${fmt(r.rate)} events/s`);
+      const r = await endToEnd(run.root, brokers, topic, opts.count, { ...run.overrides(), ...opts.ingestSet });
+      log(`  ${fmt(r.rate)} events/s, peak RSS ${fmt(r.peakRssMb)} MiB${r.memoryAtPeak ? ` (${memoryNote(r.memoryAtPeak)})` : ''}`);
       run.results.push(r);
     }
   }
@@ -312,6 +320,7 @@ async function cli(argv: string[]): Promise<void> {
     .option('--suite <name>', 'ingest | api | all | storage (no broker: where the bytes go)', 'all')
     .option('--baseline <dir>', 'ingest benchmark: also run the end-to-end runs with the build in <dir> (e.g. a git worktree of an earlier commit, built), interleaved, and report the ratios')
     .option('--mix <name>', 'ingest benchmark messages: default (the formats mix) | real (syslog files, access logs, app lines, envelopes)', 'default')
+    .option('--ingest-set <key=value>', 'ingest benchmark: a config setting for every end-to-end run (repeatable; the value read as JSON when it is, e.g. storage.block_events=256)', (v: string, acc: string[]) => [...acc, v], [] as string[])
     .option('--api-events <n>', 'API benchmark: events in the database (cached under .bench/)', '10000000')
     .option('--api-connections <n>', 'API benchmark: concurrent connections', '1')
     .option('--api-duration <s>', 'API benchmark: measured seconds per request and phase', '10')
@@ -323,7 +332,7 @@ async function cli(argv: string[]): Promise<void> {
     .option('--api-only <list>', 'API benchmark: only requests whose name starts with one of these', '')
     .parse(argv);
   const o = program.opts<{
-    count: string; brokers?: string; victoriaLogs?: string; partitions: string; skip: string; rounds: string; suite: string; mix: string; baseline?: string;
+    count: string; brokers?: string; victoriaLogs?: string; ingestSet: string[]; partitions: string; skip: string; rounds: string; suite: string; mix: string; baseline?: string;
     apiEvents: string; apiConnections: string; apiDuration: string; apiWarmup: string; apiPhases: string; apiServer: string; apiSet: string[]; apiWalk: string; apiOnly: string;
   }>();
   const list = (s: string) => s.split(',').map((x) => x.trim()).filter(Boolean);
@@ -343,6 +352,19 @@ async function cli(argv: string[]): Promise<void> {
     if (eq < 1) throw new Error(`--api-set takes key=value, not ${kv}`);
     settings[kv.slice(0, eq).trim()] = kv.slice(eq + 1).trim();
   }
+  const ingestSet: Record<string, unknown> = {};
+  for (const kv of o.ingestSet) {
+    const eq = kv.indexOf('=');
+    if (eq < 1) throw new Error(`--ingest-set takes key=value, not ${kv}`);
+    const raw = kv.slice(eq + 1).trim();
+    let value: unknown = raw;
+    try {
+      value = JSON.parse(raw);
+    } catch {
+      // a plain string
+    }
+    ingestSet[kv.slice(0, eq).trim()] = value;
+  }
   const modes = list(o.apiServer);
   if (modes.length === 0 || modes.some((m) => m !== 'serve' && m !== 'split')) throw new Error(`--api-server takes serve and/or split, not ${o.apiServer}`);
   await runBench({
@@ -355,6 +377,7 @@ async function cli(argv: string[]): Promise<void> {
     ...(o.baseline === undefined ? {} : { baseline: resolveBaseline(o.baseline) }),
     ...(o.victoriaLogs === undefined ? {} : { victoriaLogs: o.victoriaLogs }),
     suite: o.suite as Options['suite'],
+    ingestSet,
     api: {
       events: positive('--api-events', o.apiEvents),
       connections: positive('--api-connections', o.apiConnections),

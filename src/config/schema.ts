@@ -98,8 +98,13 @@ const storageSchema = z
     path: nonEmpty.default('data/logagg.db'),
     /** Messages larger than this are stored cut, flagged and with parse_error (bytes). */
     max_message_bytes: z.number().int().min(256).max(64 * 1024 * 1024).default(256 * 1024),
-    /** SQLite page cache per connection, in MiB. */
+    /** SQLite page cache per connection, in MiB (the API's and the CLI's reading connections). */
     cache_mb: z.number().int().min(1).max(4096).default(64),
+    /**
+     * SQLite page cache of the writer thread's connection, in MiB: writes touch the right edge of
+     * the time index and a few pages per host, so a small cache does (docs/90-bench.md, memory).
+     */
+    writer_cache_mb: z.number().int().min(1).max(4096).default(16),
     /**
      * Store batches on a thread of their own (consume, serve), so the next batch is decoded and
      * detected while this one is written. false: on the main thread, one step after the other.
@@ -176,6 +181,25 @@ const enrichSchema = z
   })
   .prefault({});
 
+const memorySchema = z
+  .strictObject({
+    /**
+     * How far V8 lets a thread's JS heap grow past what is live before it collects, in percent
+     * (V8's --heap-growing-percent, set at start for every thread): 50 lets a heap with 60 MiB
+     * live grow to ~90 MiB. 0 leaves V8's own heuristic, which lets the ingest threads' heaps grow
+     * to ~4× their live data under load (docs/90-bench.md, "Where the memory goes").
+     */
+    heap_growth_percent: z.number().int().min(0).max(1000).default(50),
+    /**
+     * The young generation of the worker threads' heaps (the writer's and the API's), in MiB:
+     * where short-lived objects (a batch's rows, a page's events) are made and dropped. V8's own
+     * goes up to 48. The main thread's can be set only before start: the shipped systemd unit
+     * gives NODE_OPTIONS=--max-semi-space-size=4 (a third of 12).
+     */
+    young_generation_mb: z.number().int().min(2).max(1024).default(12),
+  })
+  .prefault({});
+
 const logSchema = z
   .strictObject({
     level: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
@@ -191,6 +215,7 @@ export const configSchema = z
     backup: backupSchema,
     enrich: enrichSchema,
     log: logSchema,
+    memory: memorySchema,
     api: apiSchema,
     detection: detectionSchema,
     listeners: listenersSchema,

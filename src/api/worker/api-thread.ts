@@ -28,7 +28,7 @@ import { fromWireError, serveRpc } from '../../runtime/thread-rpc.js';
 
 /** Known before ingest starts. */
 export interface ApiThreadSettings {
-  config: Pick<FrozenConfig, 'api' | 'storage' | 'log'> & Partial<Pick<FrozenConfig, 'retention'>>;
+  config: Pick<FrozenConfig, 'api' | 'storage' | 'log'> & Partial<Pick<FrozenConfig, 'retention' | 'memory'>>;
   logger: Logger;
   /** The file the thread runs; default: the API worker entry (tests give another). */
   entry?: URL;
@@ -95,7 +95,8 @@ export function spawnApiThread(settings: ApiThreadSettings): SpawnedApiThread {
     rpc: port2,
     ...(seaWorker ? { seaRuntime: seaWorker } : {}),
   };
-  const worker = new Worker(entry, { workerData: data, transferList: [port2] });
+  const young = config.memory?.young_generation_mb;
+  const worker = new Worker(entry, { workerData: data, transferList: [port2], ...(young ? { resourceLimits: { maxYoungGenerationSizeMb: young } } : {}) });
   const send = (m: ToWorker): void => worker.postMessage(m);
 
   let exited = false;

@@ -5,6 +5,7 @@ import { anyListenerEnabled, startListeners, type DirectListeners } from '../../
 import { cliContext } from '../context.js';
 import { startIngestWithDetection, type IngestWithDetection } from '../../app/appliance.js';
 import { runUntilSignal } from '../../app/signals.js';
+import { applyHeapGrowth } from '../../runtime/heap-growth.js';
 import { addIngestFlags, ingestOverrides, type IngestFlags } from './consume.js';
 
 /**
@@ -28,6 +29,8 @@ Examples:
       ),
   ).action(async (flags: IngestFlags & { api: boolean }, cmd: Command) => {
     const { config, logger, env } = cliContext(cmd, { ...ingestOverrides(flags), ...(flags.api === false ? { 'api.enabled': false } : {}) });
+    // Before any thread starts: V8's flags are the process's (src/runtime/heap-growth.ts).
+    applyHeapGrowth(config.memory.heap_growth_percent);
     // The API thread loads the app while ingest starts; it opens the database once ingest has.
     const thread = config.api.enabled ? spawnApiThread({ config, logger }) : null;
     let ingest: IngestWithDetection;

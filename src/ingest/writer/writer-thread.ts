@@ -25,6 +25,8 @@ export interface WriterThreadOptions {
   storage: FrozenConfig['storage'];
   outbox: EnqueueSettings | null;
   logger: Logger;
+  /** The thread's young generation, MiB (config memory.young_generation_mb); V8's default when absent. */
+  youngGenerationMb?: number;
   /** The file the thread runs; default: the writer entry (tests give another). */
   entry?: URL;
 }
@@ -38,7 +40,7 @@ export async function startWriterThread(opts: WriterThreadOptions): Promise<Writ
   const seaWorker = currentRuntime()?.forWorker?.();
   const entry = opts.entry ?? (seaWorker ? pathToFileURL(seaWorker.bundleFile) : new URL('./writer-main.js', import.meta.url));
   const data: WriterWorkerData = { kind: WRITER_WORKER_KIND, storage: opts.storage, outbox: opts.outbox, ...(seaWorker ? { seaRuntime: seaWorker } : {}) };
-  const worker = new Worker(entry, { workerData: data });
+  const worker = new Worker(entry, { workerData: data, ...(opts.youngGenerationMb ? { resourceLimits: { maxYoungGenerationSizeMb: opts.youngGenerationMb } } : {}) });
   const send = (m: ToWriter): void => worker.postMessage(m);
 
   let stopping = false;

@@ -15,7 +15,7 @@ export function runWriterWorker(data: WriterWorkerData, port: MessagePort): void
   let store: Store;
   let writer: LogWriter;
   try {
-    store = openStore(data.storage.path, storeOptionsFromConfig({ storage: data.storage }));
+    store = openStore(data.storage.path, { ...storeOptionsFromConfig({ storage: data.storage }), cacheMb: data.storage.writer_cache_mb });
     writer = new LogWriter(store);
   } catch (e) {
     send({ type: 'failed', error: toWireError(e) });
