@@ -143,7 +143,9 @@ function endToEnd(root: string, brokers: string, topic: string, count: number, o
   const dir = mkdtempSync(join(tmpdir(), 'logagg-bench-e2e-'));
   const args = { brokers, topic, group: `bench-e2e-${Date.now()}`, db: join(dir, 'e2e.db'), count, overrides };
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(root, 'lib', 'bench', 'e2e-child.js'), JSON.stringify(args)], {
+    // As the shipped systemd unit runs it (scripts/package/logagg.service): the main thread's
+    // young generation is set before start, where V8 reads it.
+    const child = spawn(process.execPath, ['--max-semi-space-size=4', join(root, 'lib', 'bench', 'e2e-child.js'), JSON.stringify(args)], {
       stdio: ['ignore', 'pipe', 'inherit'],
       env: { ...process.env, KAFKAJS_NO_PARTITIONER_WARNING: '1' },
     });
