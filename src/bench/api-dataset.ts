@@ -17,7 +17,7 @@ import { openStore } from '../store/store.js';
 import { messageMix } from '../tools/message-mix.js';
 
 /** Bump when the generated data changes, so older cached files are not reused. */
-export const DATASET_GENERATOR = 1;
+export const DATASET_GENERATOR = 2;
 export const DATASET_HOSTS = 50;
 export const DATASET_SPAN_MS = 86_400_000; // 24 hours
 const CHUNK = 5000; // = kafka.batch.max_messages default

@@ -120,9 +120,9 @@ const storageSchema = z
      * Events per compressed block (storage v2): larger blocks compress better (docs/90-bench.md,
      * "Where the bytes go"), and every read of one event decompresses its whole block.
      */
-    block_events: z.number().int().min(1).max(65_536).default(1024),
+    block_events: z.number().int().min(1).max(65_536).default(512),
     /** Decompressed blocks kept per connection for reads (an LRU). */
-    block_cache: z.number().int().min(1).max(4096).default(32),
+    block_cache: z.number().int().min(1).max(4096).default(64),
     /** Encryption at rest of the database file and its WAL. */
     encryption: encryptionSchema,
   })

@@ -18,7 +18,7 @@ import { parseFtsQuery, type FtsNode } from './fts-query.js';
 import { sqlOf, type Store } from './connection.js';
 import type { SqlDb, SqlStatement } from './sqlite.js';
 
-export const DEFAULT_BLOCK_CACHE = 32;
+export const DEFAULT_BLOCK_CACHE = 64;
 
 /** The logs columns readers select (LOG_ROW_SELECT) before materializing. */
 export interface LogRowV2 {

@@ -36,7 +36,7 @@ export const CODEC_BROTLI = 2;
 export const CODEC_BROTLI_LINES = 3;
 export type Codec = typeof CODEC_DEFLATE | typeof CODEC_BROTLI | typeof CODEC_BROTLI_LINES;
 
-export const DEFAULT_BLOCK_EVENTS = 1024;
+export const DEFAULT_BLOCK_EVENTS = 512;
 
 const col = (name: (typeof COLUMNS)[number]): number => COLUMNS.indexOf(name);
 const C = {

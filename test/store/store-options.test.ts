@@ -34,7 +34,7 @@ describe('storeOptionsFromConfig', () => {
 
   test('a nativeBinding given by the caller is passed on', () => {
     const binding = { fake: true };
-    expect(storeOptionsFromConfig(config({}), { nativeBinding: binding })).toEqual({ cacheMb: 64, blockEvents: 1024, blockCache: 32, nativeBinding: binding });
+    expect(storeOptionsFromConfig(config({}), { nativeBinding: binding })).toEqual({ cacheMb: 64, blockEvents: 512, blockCache: 64, nativeBinding: binding });
   });
 
   test.each([

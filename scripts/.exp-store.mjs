@@ -1,0 +1,11 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openStore } from '../lib/store/store.js';
+import { writeMix } from '../lib/bench/write-mix.js';
+const dir = mkdtempSync(join(tmpdir(), 'xp-'));
+const store = openStore(join(dir, 's.db'), { cacheMb: Number(process.argv[3] ?? 64) });
+const n = Number(process.argv[2] ?? 300000);
+const ms = writeMix(store, 'default', n, { start: Date.now() - n });
+store.close(); rmSync(dir, { recursive: true });
+console.log('store-only', Math.round(n / ms * 1000), 'ev/s');
