@@ -369,7 +369,7 @@ describe('full-text pages on both sides of FTS_WALK_MIN_MATCHES', () => {
   const N = 2 * FTS_WALK_MIN_MATCHES + 500;
   let s: Store;
   let r: LogReader;
-  const words = (i: number) => [i % 2 === 0 ? 'frequent' : 'odd', i < FTS_WALK_MIN_MATCHES - 1 ? 'below' : '', i < FTS_WALK_MIN_MATCHES ? 'exactly' : '', i % 97 === 0 ? 'rare' : ''];
+  const words = (i: number) => [i % 2 === 0 ? 'frequent' : 'odd', i < FTS_WALK_MIN_MATCHES - 1 ? 'below' : '', i < FTS_WALK_MIN_MATCHES ? 'exactly' : '', i % 97 === 0 ? 'rare' : '', i % 3 === 0 ? 'alpha beta' : 'beta alpha'];
   beforeAll(() => {
     s = openTemp();
     const events = Array.from({ length: N }, (_, i) => makeEvent({ ts: T0 + ((i * 7919) % 1000) * 1000, message: `m${i} ${words(i).join(' ')}`, host: i % 3 === 0 ? 'web-01' : 'db-01' }));
@@ -404,6 +404,8 @@ describe('full-text pages on both sides of FTS_WALK_MIN_MATCHES', () => {
     { name: 'frequent OR rare', q: 'frequent OR rare', re: /\b(frequent|rare)\b/, matches: null },
     { name: 'frequent NOT rare', q: 'frequent NOT rare', re: /\bfrequent\b(?!.*\brare\b)/, matches: null },
     { name: 'no match', q: 'absent', re: /\babsent\b/, matches: 0 },
+    { name: 'a phrase whose words are in every event (walks, each candidate checked on its text)', q: '"alpha beta"', re: /\balpha beta\b/, matches: Math.ceil(N / 3) },
+    { name: 'a phrase with a frequent word', q: '"alpha beta" frequent', re: /\bfrequent\b.*\balpha beta\b/, matches: null },
   ])('$name: every page in (ts, id) order, nothing skipped or repeated', ({ q, re, matches }) => {
     const asc = expected(re, 'asc');
     if (matches !== null) expect(asc).toHaveLength(matches);
