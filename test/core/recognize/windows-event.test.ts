@@ -617,3 +617,16 @@ describe('Sigma rules in SigmaHQ format fire on every shape alike', () => {
     expect(fired('Whoami Privilege Enumeration', quiet)).toEqual([]);
   });
 });
+
+describe('the program and process id of Security events that name them their own way', () => {
+  const flat = (id: number, data: Record<string, string>) => norm({ EventID: id, Channel: 'Security', Provider_Name: 'Microsoft-Windows-Security-Auditing', Computer: 'dc01', ...data });
+  test.each([
+    ['5156: Application (a device path), ProcessID in decimal', 5156, { ProcessID: '4556', Application: '\\device\\harddiskvolume2\\documents\\listener.exe', DestAddress: '10.0.0.10', DestPort: '3333' }, '\\device\\harddiskvolume2\\documents\\listener.exe', 4556],
+    ['4657: ProcessName, ProcessId in hex', 4657, { ProcessId: '0xce4', ProcessName: 'C:\\Windows\\regedit.exe', ObjectName: '\\REGISTRY\\MACHINE' }, 'C:\\Windows\\regedit.exe', 0xce4],
+    ['a logon: ProcessId 0x0 is none', 4624, { ProcessId: '0x0', ProcessName: '-', TargetUserName: 'bob' }, 'Microsoft-Windows-Security-Auditing', null],
+  ])('%s', (_n, id, data, process, pid) => {
+    const e = flat(id, data);
+    expect(e.process).toBe(process);
+    expect(e.pid).toBe(pid);
+  });
+});
