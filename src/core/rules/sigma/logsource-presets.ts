@@ -121,7 +121,7 @@ export const SYSMON_CATEGORY_EVENTS: Readonly<Record<string, number | readonly n
 };
 
 /** pySigma-pipeline-windows' windows_generic_category_channel_mapping. */
-const POWERSHELL_CATEGORIES: Readonly<Record<string, { service: string; EventID: number }>> = {
+export const POWERSHELL_CATEGORIES: Readonly<Record<string, { service: string; EventID: number }>> = {
   ps_module: { service: 'powershell', EventID: 4103 },
   ps_script: { service: 'powershell', EventID: 4104 },
   ps_classic_start: { service: 'powershell-classic', EventID: 400 },
