@@ -187,6 +187,16 @@ function fill(w: WinEvent, draft: Draft, ctx: DecodeContext): void {
   const level = w.level !== null ? (LEVELS[w.level] ?? null) : w.levelText !== undefined ? levelWord(w.levelText) : null;
   if (level !== null) draft.level = level;
   const d = w.fields;
+  // Some providers name their data with blanks (Windows Defender's `New Value`, `Threat Name`,
+  // `Process Name`); SigmaHQ's rules, like the tools they are tested with, write the names
+  // without (`NewValue`, `ThreatName`, `ProcessName`). Renamed unless that name is taken.
+  for (const k of Object.keys(d)) {
+    if (!k.includes(' ')) continue;
+    const name = k.replaceAll(' ', '');
+    if (name === '' || Object.hasOwn(d, name)) continue;
+    setOwn(d, name, d[k]);
+    delete d[k];
+  }
   // The image a process field of Sigma's map reads (Image, NewProcessName, ProcessName →
   // process), so rules on those names keep matching; otherwise the provider that logged it.
   // Application: the Filtering Platform's (5156 …) device path of the program.

@@ -630,3 +630,17 @@ describe('the program and process id of Security events that name them their own
     expect(e.pid).toBe(pid);
   });
 });
+
+test('data names with blanks (Windows Defender) are read without them, as SigmaHQ\'s rules write them', () => {
+  const data = { 'Product Name': 'Microsoft Defender Antivirus', 'New Value': 'HKLM\\SOFTWARE\\Microsoft\\Windows Defender\\Exclusions\\Paths\\C:\\x = 0x0', 'Old Value': '' };
+  for (const e of [
+    norm({ Event: { System: { Provider: { '#attributes': { Name: 'Microsoft-Windows-Windows Defender' } }, EventID: 5007, Channel: 'Microsoft-Windows-Windows Defender/Operational', Computer: 'pc1' }, EventData: data } }),
+    norm({ winlog: { event_id: '5007', channel: 'Microsoft-Windows-Windows Defender/Operational', provider_name: 'Microsoft-Windows-Windows Defender', event_data: data } }),
+  ]) {
+    expect(e.attributes).toMatchObject({ ProductName: 'Microsoft Defender Antivirus', NewValue: data['New Value'], OldValue: '' });
+    expect(e.attributes['New Value']).toBeUndefined();
+  }
+  // A name taken already stays as it came.
+  const taken = norm({ EventID: 1, Channel: 'X', NewValue: 'a', 'New Value': 'b' });
+  expect(taken.attributes).toMatchObject({ NewValue: 'a', 'New Value': 'b' });
+});

@@ -87,6 +87,15 @@ export const WINDOWS_SERVICE_CHANNELS: Readonly<Record<string, string | readonly
   'shell-core': 'Microsoft-Windows-Shell-Core/Operational',
   openssh: 'OpenSSH/Operational',
   bitlocker: 'Microsoft-Windows-BitLocker/BitLocker Management',
+  // Added to pySigma's table later (sigma/pipelines/common.py).
+  vhdmp: 'Microsoft-Windows-VHDMP/Operational',
+  'appxdeployment-server': 'Microsoft-Windows-AppXDeploymentServer/Operational',
+  'lsa-server': 'Microsoft-Windows-LSA/Operational',
+  'appxpackaging-om': 'Microsoft-Windows-AppxPackaging/Operational',
+  'dns-client': 'Microsoft-Windows-DNS Client Events/Operational',
+  'appmodel-runtime': 'Microsoft-Windows-AppModel-Runtime/Admin',
+  capi2: 'Microsoft-Windows-CAPI2/Operational',
+  'certificateservicesclient-lifecycle-system': 'Microsoft-Windows-CertificateServicesClient-Lifecycle-System/Operational',
 };
 
 /** pySigma-pipeline-sysmon's sysmon_generic_logsource_eventid_mapping, category → EventID(s). */
