@@ -173,6 +173,19 @@ export const SCHEMAS: Record<string, Schema> = {
       description: 'counters kept in the database since it was created',
     },
     failures: { type: 'integer', minimum: 0, description: 'batches in which the rule threw since the process started' },
+    logsource: {
+      oneOf: [
+        { type: 'null' },
+        {
+          ...closed({
+            logsource: { type: 'string', description: 'the logsource key (`product:windows,category:process_creation`), `(none)` for none' },
+            coverage: { type: 'string', enum: ['mapped', 'partial', 'unmapped'], description: 'mapped: every part has a condition; partial: it sees every event of its product; unmapped: every event' },
+            applied: { type: 'array', items: str, description: 'the presets and configured entries applied, least specific first' },
+          }),
+        },
+      ],
+      description: 'Sigma detection rules: how their logsource is read; null for other rules',
+    },
   }),
   RefusedRule: closed({
     state: { const: 'refused', description: 'the rule did not compile at start and does not run (detection.strict is off)' },

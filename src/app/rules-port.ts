@@ -26,6 +26,7 @@ function info(r: RuleReport): RuleInfoWithStats {
     tags: [...r.meta.tags],
     stats: { ...r.stats },
     failures: r.failures,
+    logsource: r.logsource === null ? null : { ...r.logsource, applied: [...r.logsource.applied] },
   };
 }
 

@@ -1,6 +1,7 @@
 import type { EventSource, Format, NormalizedEvent } from '../core/event.js';
 import { normalizeMessage } from '../core/normalize.js';
 import { enrich, type EnrichContext } from '../core/enrich.js';
+import { AuditEventJoiner } from '../core/recognize/auditd-join.js';
 import type { ExtractorSet } from '../core/recognize/extractors.js';
 import { LogaggError } from '../errors.js';
 import { createLogger, type Logger } from '../logger.js';
@@ -15,7 +16,7 @@ export type { CommitResult } from './commit-job.js';
 
 /**
  * The ingest pipeline, independent of where messages come from (Kafka, syslog, HTTP):
- *   prepare: decode -> normalize -> enrich -> detect   (pure work, done once per batch)
+ *   prepare: decode -> normalize -> enrich -> join audit records -> detect   (pure work, done once per batch)
  *   submit:  events + offsets + detection output in ONE SQLite transaction (may be retried),
  *            queued on the committer (commit-queue.ts) in the order batches were prepared
  * Splitting the two lets a source retry a failed commit without re-running detection,
@@ -62,6 +63,12 @@ export interface PipelineOptions {
 }
 
 export class IngestPipeline {
+  /**
+   * The records of one Linux audit event, each its own message, joined in message order
+   * (auditd-join.ts): bounded, in memory, so a restart or replay loses the open events.
+   */
+  private readonly audit = new AuditEventJoiner();
+
   constructor(private readonly opts: PipelineOptions) {}
 
   get committer(): Committer {
@@ -75,7 +82,7 @@ export class IngestPipeline {
     let parseErrors = 0;
     for (let i = 0; i < messages.length; i++) {
       const m = messages[i] as IncomingMessage;
-      const event = enrich(
+      const event = this.audit.join(enrich(
         normalizeMessage(m.value, {
           source: m.source,
           receivedAt,
@@ -84,7 +91,7 @@ export class IngestPipeline {
           extractors: this.opts.extractors,
         }),
         ctx,
-      );
+      ));
       if (event.parse_error !== null) parseErrors++;
       events[i] = event;
     }

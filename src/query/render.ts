@@ -75,6 +75,7 @@ export function toApiRule(r: RuleInfo): ApiRule {
     tags: [...r.tags],
     stats: { hits: r.stats.hits, alerts_opened: r.stats.alerts_opened, suppressed: r.stats.suppressed, last_hit: isoOrNull(r.stats.last_hit) },
     failures: r.failures,
+    logsource: r.logsource === null ? null : { logsource: r.logsource.logsource, coverage: r.logsource.coverage, applied: [...r.logsource.applied] },
   };
 }
 

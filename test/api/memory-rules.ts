@@ -9,10 +9,10 @@ export class MemoryRules implements RulesPort {
   private readonly rules: RuleInfo[];
   /** Counters default to a rule that never fired; `refusedRules` are those refused at start. */
   constructor(
-    rules: (Omit<RuleInfo, 'stats' | 'failures'> & Partial<Pick<RuleInfo, 'stats' | 'failures'>>)[],
+    rules: (Omit<RuleInfo, 'stats' | 'failures' | 'logsource'> & Partial<Pick<RuleInfo, 'stats' | 'failures' | 'logsource'>>)[],
     private readonly refusedRules: RefusedRule[] = [],
   ) {
-    this.rules = rules.map((r) => ({ stats: { hits: 0, alerts_opened: 0, suppressed: 0, last_hit: null }, failures: 0, ...r }));
+    this.rules = rules.map((r) => ({ stats: { hits: 0, alerts_opened: 0, suppressed: 0, last_hit: null }, failures: 0, logsource: null, ...r }));
   }
   async list(): Promise<RuleInfo[]> {
     return this.rules.map((r) => ({ ...r, stats: { ...r.stats } }));

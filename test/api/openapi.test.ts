@@ -18,7 +18,10 @@ let doc: Record<string, any>;
 
 beforeAll(async () => {
   const alerts = new AlertSeed();
-  const rules = new MemoryRules([{ id: 'r1', name: 'R1', kind: 'sigma', severity: 'LOW', enabled: true, description: 'd', tags: ['t'] }]);
+  const rules = new MemoryRules([
+    { id: 'r1', name: 'R1', kind: 'sigma', severity: 'LOW', enabled: true, description: 'd', tags: ['t'], logsource: { logsource: 'product:windows,category:network_connection', coverage: 'mapped', applied: ['product:windows', 'product:windows,category:network_connection'] } },
+    { id: 'r2', name: 'R2', kind: 'match', severity: 'LOW', enabled: true, description: 'd', tags: [] },
+  ]);
   const reader = openStore(alerts.file, { readonly: true });
   deferCleanup(() => reader.close());
   api = await startApi({ seed: [], alerts, rules, silences: new SqliteSilencesPort(reader, alerts.store), clock: () => T0 + 7_200_000 });

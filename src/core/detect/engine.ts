@@ -4,6 +4,8 @@ import type { AssetRaisePolicy } from '../rules/severity.js';
 import { assetRaisedSeverity, DEFAULT_ASSET_RAISE } from '../rules/severity.js';
 import type { CompiledRule, Finding, RuleMeta } from '../rules/types.js';
 import type { StateCodec } from './state-codec.js';
+import type { RuleLogsource } from '../rules/rule-info.js';
+import { ruleLogsource } from '../rules/sigma/coverage-report.js';
 
 /**
  * Runs compiled rules over batches of events and keeps their state between batches. Pure apart
@@ -29,6 +31,8 @@ export interface RuleStatus {
   /** Batches in which the rule threw, and the last message. */
   failures: number;
   lastError?: string;
+  /** Sigma detection rules: what their logsource applies; null for other rules. */
+  logsource: RuleLogsource | null;
 }
 
 interface Entry {
@@ -169,7 +173,7 @@ export class DetectionEngine {
   status(): RuleStatus[] {
     return this.entries.map(({ rule }) => {
       const f = this.failures.get(rule.meta.id);
-      const s: RuleStatus = { meta: rule.meta, enabled: this.enabled(rule), hits: this.hits.get(rule.meta.id) ?? 0, failures: f?.count ?? 0 };
+      const s: RuleStatus = { meta: rule.meta, enabled: this.enabled(rule), hits: this.hits.get(rule.meta.id) ?? 0, failures: f?.count ?? 0, logsource: ruleLogsource(rule) };
       if (f !== undefined) s.lastError = f.last;
       return s;
     });

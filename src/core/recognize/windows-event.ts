@@ -187,12 +187,26 @@ function fill(w: WinEvent, draft: Draft, ctx: DecodeContext): void {
   const level = w.level !== null ? (LEVELS[w.level] ?? null) : w.levelText !== undefined ? levelWord(w.levelText) : null;
   if (level !== null) draft.level = level;
   const d = w.fields;
+  // Some providers name their data with blanks (Windows Defender's `New Value`, `Threat Name`,
+  // `Process Name`); SigmaHQ's rules, like the tools they are tested with, write the names
+  // without (`NewValue`, `ThreatName`, `ProcessName`). Renamed unless that name is taken.
+  for (const k of Object.keys(d)) {
+    if (!k.includes(' ')) continue;
+    const name = k.replaceAll(' ', '');
+    if (name === '' || Object.hasOwn(d, name)) continue;
+    setOwn(d, name, d[k]);
+    delete d[k];
+  }
   // The image a process field of Sigma's map reads (Image, NewProcessName, ProcessName →
   // process), so rules on those names keep matching; otherwise the provider that logged it.
-  const image = meaningful(d.Image) ?? meaningful(d.NewProcessName) ?? meaningful(d.ProcessName);
+  // Application: the Filtering Platform's (5156 …) device path of the program.
+  const image = meaningful(d.Image) ?? meaningful(d.NewProcessName) ?? meaningful(d.ProcessName) ?? meaningful(d.Application);
   const process = image ?? w.provider;
   if (process !== null) draft.process = process;
-  const pid = decimal(d.ProcessId) ?? hex(d.NewProcessId);
+  // Sysmon writes decimal ids; the Security log hex ones (4688's NewProcessId, 4657's
+  // ProcessId; 0x0 when none, as in logons), but the Filtering Platform's ProcessID (beside
+  // its Application) decimal — NXLog's own ProcessID is the event log service's.
+  const pid = decimal(d.ProcessId) ?? hex(d.NewProcessId) ?? (hex(d.ProcessId) || null) ?? (d.Application !== undefined ? decimal(d.ProcessID) : null);
   if (pid !== null) draft.pid = pid;
   // The account the event is about: the target of a logon (4624, 4625, 4648…) or of an
   // account change, else who acted (4688, 4672), else Sysmon's User.

@@ -12,6 +12,17 @@ export interface RuleCounters {
   last_hit: number | null;
 }
 
+/**
+ * A Sigma detection rule's logsource as the presets read it (logsource-scope.ts): its key, how
+ * well it is covered (`mapped`, `partial`: it sees every event of its product, `unmapped`: every
+ * event) and the keys of the presets and configured entries applied, least specific first.
+ */
+export interface RuleLogsource {
+  logsource: string;
+  coverage: 'mapped' | 'partial' | 'unmapped';
+  applied: string[];
+}
+
 export interface RuleInfo {
   id: string;
   name: string;
@@ -23,6 +34,8 @@ export interface RuleInfo {
   stats: RuleCounters;
   /** Batches in which the rule threw since the process started. */
   failures: number;
+  /** Sigma detection rules: what their logsource applies; null for other rules. */
+  logsource: RuleLogsource | null;
 }
 
 /**

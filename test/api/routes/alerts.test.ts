@@ -25,6 +25,16 @@ beforeAll(async () => {
       failures: 1,
     },
     { id: 'cpu-high', name: 'CPU high', kind: 'threshold', severity: 'MEDIUM', enabled: true, description: 'cpu > 80', tags: [] },
+    {
+      id: 'sigma-zeek',
+      name: 'Zeek notice',
+      kind: 'sigma',
+      severity: 'LOW',
+      enabled: true,
+      description: '',
+      tags: [],
+      logsource: { logsource: 'product:windows,category:foo', coverage: 'partial', applied: ['product:windows'] },
+    },
   ]);
   api = await startApi({ alerts, rules, clock: () => NOW });
   logIds = api.insert(SPECIAL);
@@ -211,7 +221,10 @@ describe('rules', () => {
   test('GET /rules lists them (analyst)', async () => {
     const r = await api.call('/api/v1/rules', { token: analyst() });
     expect(r.status).toBe(200);
-    expect(r.body.items.map((x: { id: string }) => x.id)).toEqual(['port-scan', 'cpu-high']);
+    expect(r.body.items.map((x: { id: string }) => x.id)).toEqual(['port-scan', 'cpu-high', 'sigma-zeek']);
+    // A Sigma rule's logsource: how well it is covered and what it applies; null for others.
+    expect(r.body.items[2].logsource).toEqual({ logsource: 'product:windows,category:foo', coverage: 'partial', applied: ['product:windows'] });
+    expect(r.body.items[0].logsource).toBeNull();
     // The counters the rules port returns are served, times as ISO 8601.
     expect(r.body.items[0]).toMatchObject({ stats: { hits: 12, alerts_opened: 2, suppressed: 1, last_hit: new Date(T0 + 5 * MIN).toISOString() }, failures: 1 });
     expect(r.body.items[1]).toMatchObject({ stats: { hits: 0, alerts_opened: 0, suppressed: 0, last_hit: null }, failures: 0 });

@@ -44,8 +44,11 @@ describe('logagg rules import', () => {
       },
     ]);
     expect(report.logsource_coverage).toMatchObject({ rules: N, mapped: N - 1, partial: 0, unmapped: 1 });
-    expect(report.logsource_coverage.logsources[0]).toEqual({ logsource: 'product:zeek,service:notice', coverage: 'unmapped', rules: 1 });
-    expect(report.logsource_coverage.logsources).toContainEqual({ logsource: 'product:windows,category:process_creation', coverage: 'mapped', rules: 2 });
+    expect(report.logsource_coverage.logsources[0]).toEqual({ logsource: 'product:zeek,service:notice', coverage: 'unmapped', applied: [], rules: 1 });
+    expect(report.logsource_coverage.logsources).toContainEqual({ logsource: 'product:windows,category:process_creation', coverage: 'mapped', applied: ['product:windows', 'product:windows,category:process_creation'], rules: 2 });
+    // and each rule, with what its logsource applies
+    expect(report.logsource_coverage.by_rule).toHaveLength(N);
+    expect(report.logsource_coverage.by_rule).toContainEqual(expect.objectContaining({ id: 'sigma-5d8e2b34-7e6a-4b1f-8a55-1f2c3d4e5f60', logsource: 'product:zeek,service:notice', coverage: 'unmapped', applied: [] }));
     const copied = path.join(rules, 'sigma', 'rules', 'lnx_sshd_susp_ssh.yml');
     expect(readFileSync(copied, 'utf8')).toBe(readFileSync(path.join(PRESETS, 'lnx_sshd_susp_ssh.yml'), 'utf8'));
     expect(existsSync(path.join(rules, 'sigma', 'rules', 'windows', 'win_security_admin_logon_expand.yml'))).toBe(false);
@@ -60,8 +63,8 @@ describe('logagg rules import', () => {
     const l = await cli(['-c', config, 'rules', 'list', '--output', 'json']);
     expect(l.code).toBe(0);
     const listed = JSON.parse(l.stdout).rules;
-    expect(listed.find((x: { id: string }) => x.id === 'sigma-5d8e2b34-7e6a-4b1f-8a55-1f2c3d4e5f60').logsource).toEqual({ logsource: 'product:zeek,service:notice', coverage: 'unmapped' });
-    expect(listed.find((x: { id: string }) => x.id === 'sigma-e76b413a-83d0-4b94-8e4c-85db4a5b8bdc').logsource).toEqual({ logsource: 'product:linux,service:sshd', coverage: 'mapped' });
+    expect(listed.find((x: { id: string }) => x.id === 'sigma-5d8e2b34-7e6a-4b1f-8a55-1f2c3d4e5f60').logsource).toEqual({ logsource: 'product:zeek,service:notice', coverage: 'unmapped', applied: [] });
+    expect(listed.find((x: { id: string }) => x.id === 'sigma-e76b413a-83d0-4b94-8e4c-85db4a5b8bdc').logsource).toEqual({ logsource: 'product:linux,service:sshd', coverage: 'mapped', applied: ['product:linux', 'product:linux,service:sshd'] });
     expect(l.stderr).toContain('note: 1 Sigma rule has a logsource without a preset: it sees every event');
 
     // Again: nothing to copy.

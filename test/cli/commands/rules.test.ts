@@ -130,6 +130,22 @@ describe('logagg rules validate', () => {
     ]);
   });
 
+  test('Sigma rules: each one\'s logsource coverage and what it applies, in the text and the JSON', async () => {
+    const sigma = (id: string, logsource: string) => `title: T ${id}\nid: ${id}\nlevel: high\nlogsource: { ${logsource} }\ndetection: { selection: { Image|endswith: '\\\\x.exe' }, condition: selection }\n`;
+    const d = rulesFolder({
+      'net.yml': sigma('0b3a7c52-1d2e-4f6a-9b8c-7d6e5f4a3b21', 'product: windows, category: network_connection'),
+      'odd.yml': sigma('1c4b8d63-2e3f-4a7b-8c9d-8e7f6a5b4c32', 'product: windows, category: nosuch'),
+    });
+    const text = await rules(['validate', d]);
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stdout).toContain('partly mapped: product:windows,category:nosuch (1 rule, applies product:windows)');
+    const v = JSON.parse((await rules(['validate', d, '-o', 'json'])).stdout);
+    expect(v.logsource_coverage.by_rule).toEqual([
+      { id: 'sigma-0b3a7c52-1d2e-4f6a-9b8c-7d6e5f4a3b21', file: path.join(d, 'net.yml'), logsource: 'product:windows,category:network_connection', coverage: 'mapped', applied: ['product:windows', 'product:windows,category:network_connection'] },
+      { id: 'sigma-1c4b8d63-2e3f-4a7b-8c9d-8e7f6a5b4c32', file: path.join(d, 'odd.yml'), logsource: 'product:windows,category:nosuch', coverage: 'partial', applied: ['product:windows'] },
+    ]);
+  });
+
   test('a folder that does not exist: exit 2, naming the config key', async () => {
     const r = await rules(['validate', path.join(dir, 'nope')]);
     expect(r.code).toBe(2);

@@ -617,3 +617,30 @@ describe('Sigma rules in SigmaHQ format fire on every shape alike', () => {
     expect(fired('Whoami Privilege Enumeration', quiet)).toEqual([]);
   });
 });
+
+describe('the program and process id of Security events that name them their own way', () => {
+  const flat = (id: number, data: Record<string, string>) => norm({ EventID: id, Channel: 'Security', Provider_Name: 'Microsoft-Windows-Security-Auditing', Computer: 'dc01', ...data });
+  test.each([
+    ['5156: Application (a device path), ProcessID in decimal', 5156, { ProcessID: '4556', Application: '\\device\\harddiskvolume2\\documents\\listener.exe', DestAddress: '10.0.0.10', DestPort: '3333' }, '\\device\\harddiskvolume2\\documents\\listener.exe', 4556],
+    ['4657: ProcessName, ProcessId in hex', 4657, { ProcessId: '0xce4', ProcessName: 'C:\\Windows\\regedit.exe', ObjectName: '\\REGISTRY\\MACHINE' }, 'C:\\Windows\\regedit.exe', 0xce4],
+    ['a logon: ProcessId 0x0 is none', 4624, { ProcessId: '0x0', ProcessName: '-', TargetUserName: 'bob' }, 'Microsoft-Windows-Security-Auditing', null],
+  ])('%s', (_n, id, data, process, pid) => {
+    const e = flat(id, data);
+    expect(e.process).toBe(process);
+    expect(e.pid).toBe(pid);
+  });
+});
+
+test('data names with blanks (Windows Defender) are read without them, as SigmaHQ\'s rules write them', () => {
+  const data = { 'Product Name': 'Microsoft Defender Antivirus', 'New Value': 'HKLM\\SOFTWARE\\Microsoft\\Windows Defender\\Exclusions\\Paths\\C:\\x = 0x0', 'Old Value': '' };
+  for (const e of [
+    norm({ Event: { System: { Provider: { '#attributes': { Name: 'Microsoft-Windows-Windows Defender' } }, EventID: 5007, Channel: 'Microsoft-Windows-Windows Defender/Operational', Computer: 'pc1' }, EventData: data } }),
+    norm({ winlog: { event_id: '5007', channel: 'Microsoft-Windows-Windows Defender/Operational', provider_name: 'Microsoft-Windows-Windows Defender', event_data: data } }),
+  ]) {
+    expect(e.attributes).toMatchObject({ ProductName: 'Microsoft Defender Antivirus', NewValue: data['New Value'], OldValue: '' });
+    expect(e.attributes['New Value']).toBeUndefined();
+  }
+  // A name taken already stays as it came.
+  const taken = norm({ EventID: 1, Channel: 'X', NewValue: 'a', 'New Value': 'b' });
+  expect(taken.attributes).toMatchObject({ NewValue: 'a', 'New Value': 'b' });
+});

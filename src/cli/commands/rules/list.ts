@@ -11,8 +11,8 @@ import { iso, isoOrNull } from '../../../query/render.js';
 import type { Severity } from '../../../core/event.js';
 import { formatRuleError } from '../../../core/rules/compile.js';
 import type { CompiledRule } from '../../../core/rules/types.js';
-import { coverageOf } from '../../../core/rules/sigma/coverage-report.js';
-import type { LogsourceCoverage } from '../../../core/rules/sigma/logsource-scope.js';
+import type { RuleLogsource } from '../../../core/rules/rule-info.js';
+import { ruleLogsource } from '../../../core/rules/sigma/coverage-report.js';
 import { emptyRuleStats, readRuleStats, type RuleOverride, type RuleStats } from '../../../store/rule-state.js';
 import { cliContext } from '../../context.js';
 import { OutputSink } from '../../output/sink.js';
@@ -35,8 +35,8 @@ export interface RuleListItem {
   file: string | null;
   description: string;
   tags: string[];
-  /** Sigma detection rules: the logsource key and how the presets cover it (null for other rules). */
-  logsource: { logsource: string; coverage: LogsourceCoverage } | null;
+  /** Sigma detection rules: the logsource key, how the presets cover it and what they apply (null for other rules). */
+  logsource: RuleLogsource | null;
 }
 
 export function listItems(rules: readonly CompiledRule[], stats: ReadonlyMap<string, RuleStats>, overrides: ReadonlyMap<string, RuleOverride>): RuleListItem[] {
@@ -54,14 +54,9 @@ export function listItems(rules: readonly CompiledRule[], stats: ReadonlyMap<str
       file: r.meta.file ?? null,
       description: r.meta.description,
       tags: [...r.meta.tags],
-      logsource: logsourceOf(r),
+      logsource: ruleLogsource(r),
     };
   });
-}
-
-function logsourceOf(r: CompiledRule): RuleListItem['logsource'] {
-  const c = coverageOf(r);
-  return c === null ? null : { logsource: c.key, coverage: c.coverage };
 }
 
 /** `yes` / `no`, marked `(api)` when an override made through the API decides it. */

@@ -22,6 +22,7 @@ import { readInputLines } from './input-lines.js';
 import { loadRuleSet, requireValid } from '../../../app/detection-rules.js';
 import { enabledInAppliance, findRule, openIfPresent, overridesOf } from './rule-set.js';
 import { storeOptionsFromConfig } from '../../../store/store-options.js';
+import { AuditEventJoiner } from '../../../core/recognize/auditd-join.js';
 
 interface TestFlags {
   input: string;
@@ -92,14 +93,15 @@ a rule set with problems).`,
       const extractors = extractorsFromConfig(config.extract);
       const dry = new DryRun({ rules: chosen, settings: config.detection, maxMatches: Number.MAX_SAFE_INTEGER, clock: Date.now, batchSize, batchSpanMs });
       const source = { kind: 'file', topic: flags.topic, partition: -1, offset: null };
+      const audit = new AuditEventJoiner();
       let read = 0;
       let parseErrors = 0;
       let summary: TestSummary;
       try {
         for await (const l of lines) {
           read++;
-          // As IngestPipeline.prepare does per message: decode and normalize, then enrich.
-          const event = enrich(normalizeMessage(l.bytes, { source, receivedAt: Date.now(), format, maxBytes: config.storage.max_message_bytes, extractors }), enrichCtx);
+          // As IngestPipeline.prepare does per message: decode and normalize, enrich, join audit records.
+          const event = audit.join(enrich(normalizeMessage(l.bytes, { source, receivedAt: Date.now(), format, maxBytes: config.storage.max_message_bytes, extractors }), enrichCtx));
           if (event.parse_error !== null) parseErrors++;
           dry.add(event, l.line);
         }

@@ -29,6 +29,54 @@ export const DERIVED_FIELDS: Readonly<Record<string, FieldReader>> = Object.free
     }
     return args.length > 0 ? args.join(' ') : undefined;
   },
+  /**
+   * Security 4657's registry path in Sysmon's `TargetObject` form: the key (`ObjectName`,
+   * `\REGISTRY\MACHINE\SYSTEM\ControlSet001\…`) under Sysmon's hive names (`HKLM\`, `HKU\`) and
+   * with `CurrentControlSet` for the numbered control set, then `\` and the value name
+   * (`ObjectValueName`), as Sysmon 13 names the value it set. Other events: nothing.
+   */
+  'windows.registry_target': (e: NormalizedEvent) => {
+    const a = e.attributes;
+    const key = a['ObjectName'];
+    if (typeof key !== 'string' || !/^\\REGISTRY\\/i.test(key)) return undefined;
+    const value = meaningful(a['ObjectValueName']);
+    const path = registryPath(key);
+    return value === null ? path : `${path}\\${value}`;
+  },
+  /**
+   * Security 4657's new value in Sysmon's `Details` form: a REG_DWORD (`NewValueType` %%1876,
+   * written in decimal) as `DWORD (0x0000000a)`, anything else as written.
+   */
+  'windows.registry_details': (e: NormalizedEvent) => {
+    const a = e.attributes;
+    const v = a['NewValue'];
+    if (typeof v !== 'string' && typeof v !== 'number') return undefined;
+    if (a['NewValueType'] === '%%1876' || a['NewValueType'] === 'REG_DWORD') {
+      const t = String(v).trim();
+      const n = /^0x[0-9a-f]{1,8}$/i.test(t) ? parseInt(t.slice(2), 16) : /^\d{1,10}$/.test(t) ? Number(t) : NaN;
+      if (Number.isInteger(n) && n <= 0xffffffff) return `DWORD (0x${n.toString(16).padStart(8, '0')})`;
+    }
+    return typeof v === 'number' ? String(v) : v === '-' ? undefined : v;
+  },
+  /** Security 4657's `OperationType` as Sysmon's registry `EventType`: SetValue or DeleteValue. */
+  'windows.registry_event_type': (e: NormalizedEvent) => {
+    const op = e.attributes['OperationType'];
+    return typeof op === 'string' ? REGISTRY_OPERATIONS[op.trim()] : undefined;
+  },
+  /** Security 5156's `Direction` as Sysmon 3's `Initiated`: outbound (%%14593) is `true`. */
+  'windows.wfp_initiated': (e: NormalizedEvent) => {
+    const d = e.attributes['Direction'];
+    if (d === '%%14593' || d === 'Outbound') return 'true';
+    if (d === '%%14592' || d === 'Inbound') return 'false';
+    return undefined;
+  },
+  /** Security 5156's IANA protocol number as Sysmon 3's `Protocol` word (6 → tcp, 17 → udp). */
+  'windows.wfp_protocol': (e: NormalizedEvent) => {
+    const p = e.attributes['Protocol'];
+    const n = typeof p === 'number' ? p : typeof p === 'string' && /^\d{1,3}$/.test(p.trim()) ? Number(p) : NaN;
+    if (!Number.isInteger(n)) return typeof p === 'string' ? p : undefined;
+    return PROTOCOLS[n] ?? String(n);
+  },
   /** Security events' acting account as `DOMAIN\name` (Sysmon's `User` form). */
   'windows.subject_user': (e: NormalizedEvent) => {
     const a = e.attributes;
@@ -38,6 +86,33 @@ export const DERIVED_FIELDS: Readonly<Record<string, FieldReader>> = Object.free
     return typeof domain === 'string' && domain !== '' && domain !== '-' ? `${domain}\\${name}` : name;
   },
 });
+
+/** OperationType as written (%%1904 …) and as its message table renders it. */
+const REGISTRY_OPERATIONS: Readonly<Record<string, string>> = {
+  '%%1904': 'SetValue',
+  '%%1905': 'SetValue',
+  '%%1906': 'DeleteValue',
+  'New registry value created': 'SetValue',
+  'Existing registry value modified': 'SetValue',
+  'Registry value deleted': 'DeleteValue',
+};
+
+const PROTOCOLS: Readonly<Record<number, string>> = { 1: 'icmp', 6: 'tcp', 17: 'udp', 58: 'icmpv6' };
+
+/** The kernel's registry names (`\REGISTRY\MACHINE\…`, `\REGISTRY\USER\…`) as Sysmon writes them. */
+function registryPath(key: string): string {
+  const m = /^\\REGISTRY\\(MACHINE|USER)(?=\\|$)/i.exec(key);
+  if (m === null) return key;
+  const hive = m[1]!.toUpperCase() === 'MACHINE' ? 'HKLM' : 'HKU';
+  // Sysmon names the control set in use CurrentControlSet; the kernel names it by number.
+  return hive + key.slice(m[0].length).replace(/^(\\SYSTEM)\\ControlSet\d{3}(?=\\|$)/i, '$1\\CurrentControlSet');
+}
+
+function meaningful(v: unknown): string | null {
+  if (typeof v !== 'string') return null;
+  const t = v.trim();
+  return t === '' || t === '-' ? null : t;
+}
 
 function auditData(e: NormalizedEvent): Record<string, unknown> | null {
   const a = e.attributes['auditd'];

@@ -13,7 +13,9 @@
  * - Sysmon categories → EventID: pySigma-pipeline-sysmon, `sysmon_generic_logsource_eventid_mapping`
  *   (process_creation 1, network_connection 3, registry_event 12–14, dns_query 22 …).
  * - process_creation from Security 4688 and its names (Image → NewProcessName, ParentImage →
- *   ParentProcessName, LogonId → SubjectLogonId): pySigma-pipeline-windows' `windows_audit_pipeline`.
+ *   ParentProcessName, LogonId → SubjectLogonId): pySigma-pipeline-windows' `windows_audit_pipeline`;
+ *   registry_set / registry_event / registry_delete from Security 4657 likewise (its registry
+ *   items); network_connection from Security 5156, which pySigma does not map (logagg's own).
  * - Linux: Sysmon for Linux logs to `Linux-Sysmon/Operational` with Sysmon's event ids and names
  *   (SigmaHQ's linux process_creation / network_connection / file_event rules are written for
  *   it); auditd rules use auditd's own record names (`type`, `exe`, `a0`, `key` …), which logagg
@@ -85,6 +87,15 @@ export const WINDOWS_SERVICE_CHANNELS: Readonly<Record<string, string | readonly
   'shell-core': 'Microsoft-Windows-Shell-Core/Operational',
   openssh: 'OpenSSH/Operational',
   bitlocker: 'Microsoft-Windows-BitLocker/BitLocker Management',
+  // Added to pySigma's table later (sigma/pipelines/common.py).
+  vhdmp: 'Microsoft-Windows-VHDMP/Operational',
+  'appxdeployment-server': 'Microsoft-Windows-AppXDeploymentServer/Operational',
+  'lsa-server': 'Microsoft-Windows-LSA/Operational',
+  'appxpackaging-om': 'Microsoft-Windows-AppxPackaging/Operational',
+  'dns-client': 'Microsoft-Windows-DNS Client Events/Operational',
+  'appmodel-runtime': 'Microsoft-Windows-AppModel-Runtime/Admin',
+  capi2: 'Microsoft-Windows-CAPI2/Operational',
+  'certificateservicesclient-lifecycle-system': 'Microsoft-Windows-CertificateServicesClient-Lifecycle-System/Operational',
 };
 
 /** pySigma-pipeline-sysmon's sysmon_generic_logsource_eventid_mapping, category → EventID(s). */
@@ -119,7 +130,7 @@ export const SYSMON_CATEGORY_EVENTS: Readonly<Record<string, number | readonly n
 };
 
 /** pySigma-pipeline-windows' windows_generic_category_channel_mapping. */
-const POWERSHELL_CATEGORIES: Readonly<Record<string, { service: string; EventID: number }>> = {
+export const POWERSHELL_CATEGORIES: Readonly<Record<string, { service: string; EventID: number }>> = {
   ps_module: { service: 'powershell', EventID: 4103 },
   ps_script: { service: 'powershell', EventID: 4104 },
   ps_classic_start: { service: 'powershell-classic', EventID: 400 },
@@ -156,6 +167,52 @@ const PROCESS_CREATION_FIELDS: Readonly<Record<string, string>> = {
   User: 'attributes.User|@windows.subject_user',
   // 4688 carries the label's SID (S-1-16-12288); SigmaHQ's rules list the SIDs beside the words.
   IntegrityLevel: 'attributes.IntegrityLevel|attributes.MandatoryLabel',
+};
+
+/**
+ * Security 4657 ("A registry value was modified") under Sysmon 12–14's names: pySigma-pipeline-
+ * windows' `windows_audit_pipeline` maps TargetObject → ObjectName and Image → ProcessName and
+ * Details → NewValue; logagg gives TargetObject and Details in Sysmon's own form (hive `HKLM\`,
+ * the value name appended, `DWORD (0x…)`), so rules written for Sysmon match, and derives
+ * EventType (SetValue / DeleteValue) and User from the event.
+ */
+const REGISTRY_FIELDS: Readonly<Record<string, string>> = {
+  TargetObject: 'attributes.TargetObject|@windows.registry_target',
+  Details: 'attributes.Details|@windows.registry_details',
+  EventType: 'attributes.EventType|@windows.registry_event_type',
+  Image: 'attributes.Image|attributes.ProcessName',
+  User: 'attributes.User|@windows.subject_user',
+};
+
+/**
+ * Security 5156 ("The Windows Filtering Platform has permitted a connection") under Sysmon 3's
+ * names. Application is a device path (`\device\harddiskvolume2\…\app.exe`): `Image|endswith`
+ * matches it, a drive letter (`C:\…`) does not.
+ */
+const NETWORK_FIELDS: Readonly<Record<string, string>> = {
+  Image: 'attributes.Image|attributes.Application',
+  SourceIp: 'attributes.SourceIp|attributes.SourceAddress',
+  DestinationIp: 'attributes.DestinationIp|attributes.DestAddress',
+  SourcePort: 'attributes.SourcePort',
+  DestinationPort: 'attributes.DestinationPort|attributes.DestPort',
+  Initiated: 'attributes.Initiated|@windows.wfp_initiated',
+  Protocol: '@windows.wfp_protocol',
+};
+
+/** 4657's OperationType, as written (%%1904 …) and as rendered. */
+const VALUE_SET = ['%%1904', '%%1905', 'New registry value created', 'Existing registry value modified'];
+const VALUE_DELETED = ['%%1906', 'Registry value deleted'];
+
+/**
+ * Sysmon categories also read from the Security log: the EventID (and OperationType) there, and
+ * the field names. registry_set takes new and modified values, as Sysmon 13 does (pySigma: only
+ * modified; its registry_add, new values, is Sysmon 12's key creation, which 4657 does not log).
+ */
+const SECURITY_CATEGORY_EVENTS: Readonly<Record<string, { when: Record<string, unknown>; fields: Readonly<Record<string, string>> }>> = {
+  network_connection: { when: { 'attributes.EventID': 5156 }, fields: NETWORK_FIELDS },
+  registry_set: { when: { 'attributes.EventID': 4657, 'attributes.OperationType': VALUE_SET }, fields: REGISTRY_FIELDS },
+  registry_delete: { when: { 'attributes.EventID': 4657, 'attributes.OperationType': VALUE_DELETED }, fields: REGISTRY_FIELDS },
+  registry_event: { when: { 'attributes.EventID': 4657, 'attributes.OperationType': [...VALUE_SET, ...VALUE_DELETED] }, fields: REGISTRY_FIELDS },
 };
 
 /** auditd's argv (EXECVE a0 … aN) and the image (SYSCALL exe, else EXECVE a0) for process_creation. */
@@ -198,7 +255,15 @@ function build(): LogsourcePreset[] {
   }
   for (const [category, ids] of Object.entries(SYSMON_CATEGORY_EVENTS)) {
     if (category === 'process_creation') continue;
-    out.push({ logsource: { product: 'windows', category }, when: channelIs(SYSMON, ids) });
+    const audit = SECURITY_CATEGORY_EVENTS[category];
+    if (audit === undefined) out.push({ logsource: { product: 'windows', category }, when: channelIs(SYSMON, ids) });
+    else {
+      out.push({
+        logsource: { product: 'windows', category },
+        when: { sysmon: { 'attributes.Channel': SYSMON, 'attributes.EventID': ids }, security: { 'attributes.Channel': 'Security', ...audit.when }, condition: 'sysmon or security' },
+        fields: audit.fields,
+      });
+    }
   }
   out.push({
     logsource: { product: 'windows', category: 'process_creation' },
