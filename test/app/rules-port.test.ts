@@ -75,6 +75,8 @@ describe('rules through the API', () => {
         tags: ['system'],
         stats: { hits: 0, alerts_opened: 0, suppressed: 0, last_hit: null },
         failures: 0,
+        // Not a Sigma rule: no logsource.
+        logsource: null,
       },
     ]);
   });

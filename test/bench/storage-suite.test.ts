@@ -21,8 +21,8 @@ describe.each(['default', 'real'] as const)('runStorageSuite, %s mix', (mix) => 
     expect(r.columns.map((c) => c.column).sort()).toEqual(['format', 'has_error', 'host_id', 'level', 'tagset_id', 'threat_severity', 'topic_id', 'ts']);
   });
 
-  test('blocks of 1,024 events: the payloads decode, hold raw, and are far smaller than the raw bytes', () => {
-    expect(r.blocks).toBe(Math.ceil(3000 / 5000) * Math.ceil(3000 / 1024));
+  test('blocks of 512 events: the payloads decode, hold raw, and are far smaller than the raw bytes', () => {
+    expect(r.blocks).toBe(Math.ceil(3000 / 5000) * Math.ceil(3000 / 512));
     expect(r.fields.map((f) => f.field)).toContain('raw');
     expect(r.fields.find((f) => f.field === 'raw')!.jsonBytes).toBeGreaterThanOrEqual(r.rawBytes);
     expect(r.payloadBytes).toBeLessThan(r.rawBytes / 2);

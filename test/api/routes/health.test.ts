@@ -131,7 +131,7 @@ describe('/metrics (Prometheus)', () => {
     expect(text).toMatch(/^logagg_process_cpu_seconds_total /m);
     // The page read its event from a compressed block: a miss, then the block is held.
     expect(text).toMatch(/^logagg_store_block_cache_lookups\{result="miss"\} [1-9]\d*$/m);
-    expect(text).toMatch(/^logagg_store_block_cache_blocks\{kind="capacity"\} 32$/m);
+    expect(text).toMatch(/^logagg_store_block_cache_blocks\{kind="capacity"\} 64$/m);
     expect(text).toMatch(/^logagg_store_block_cache_blocks\{kind="held"\} [1-9]\d*$/m);
   });
 
