@@ -143,10 +143,8 @@ function endToEnd(root: string, brokers: string, topic: string, count: number, o
   const dir = mkdtempSync(join(tmpdir(), 'logagg-bench-e2e-'));
   const args = { brokers, topic, group: `bench-e2e-${Date.now()}`, db: join(dir, 'e2e.db'), count, overrides };
   return new Promise((resolve, reject) => {
-    // As the shipped systemd unit runs it (scripts/package/logagg.service): the main thread's
-    // young generation is set before start, where V8 reads it. A baseline build runs as it was.
-    const flags = root === ROOT ? ['--max-semi-space-size=4'] : [];
-    const child = spawn(process.execPath, [...flags, join(root, 'lib', 'bench', 'e2e-child.js'), JSON.stringify(args)], {
+    // Node's own flags (NODE_OPTIONS reaches it too, e.g. --max-semi-space-size=4).
+    const child = spawn(process.execPath, [join(root, 'lib', 'bench', 'e2e-child.js'), JSON.stringify(args)], {
       stdio: ['ignore', 'pipe', 'inherit'],
       env: { ...process.env, KAFKAJS_NO_PARTITIONER_WARNING: '1' },
     });

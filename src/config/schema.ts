@@ -192,11 +192,12 @@ const memorySchema = z
     heap_growth_percent: z.number().int().min(0).max(1000).default(50),
     /**
      * The young generation of the worker threads' heaps (the writer's and the API's), in MiB:
-     * where short-lived objects (a batch's rows, a page's events) are made and dropped. V8's own
-     * goes up to 48. The main thread's can be set only before start: the shipped systemd unit
-     * gives NODE_OPTIONS=--max-semi-space-size=4 (a third of 12).
+     * where short-lived objects (a batch's rows, a page's events) are made and dropped. 0: V8's
+     * own (up to 48). Smaller saves memory and costs speed: 12, with the main thread's set to
+     * match (NODE_OPTIONS=--max-semi-space-size=4, which V8 reads only at start), measured ~60 MiB
+     * less and 15–20 % fewer events/s (docs/90-bench.md, "Where the memory goes").
      */
-    young_generation_mb: z.number().int().min(2).max(1024).default(12),
+    young_generation_mb: z.number().int().min(0).max(1024).default(0),
   })
   .prefault({});
 
