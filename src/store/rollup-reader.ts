@@ -82,15 +82,20 @@ function groupedSql(q: RollupQuery, aggregates: string): { sql: string; params: 
   checkQuery(q);
   const table = q.bucketMs < HOUR_MS ? 'rollup_1m' : 'rollup_1h';
   const fromAligned = Math.floor(q.from / q.bucketMs) * q.bucketMs;
-  const params: unknown[] = [q.bucketMs, q.bucketMs, fromAligned, q.to];
+  // Buckets of the table's own width are its rows' bucket_start: grouping by that column (the
+  // primary key's first) reads in key order; a computed bucket would need a sort first.
+  const own = q.bucketMs === (table === 'rollup_1m' ? MINUTE_MS : HOUR_MS);
+  const params: unknown[] = own ? [fromAligned, q.to] : [q.bucketMs, q.bucketMs, fromAligned, q.to];
   const where = ['bucket_start >= ?', 'bucket_start < ?'];
   if (q.hostScope !== undefined) where.push(`(${hostCondition('host', q.hostScope, params)})`);
   if (q.hosts !== undefined) where.push(`(${hostCondition('host', q.hosts, params)})`);
   const hostCol = q.perHost ? 'host' : 'NULL';
   // Bound JS numbers are REAL: cast, or the division would not truncate.
-  const sql = `SELECT (bucket_start / CAST(? AS INTEGER)) * CAST(? AS INTEGER) AS b, ${hostCol} AS h, ${aggregates}
+  const bucket = own ? 'bucket_start' : '(bucket_start / CAST(? AS INTEGER)) * CAST(? AS INTEGER)';
+  const key = own ? 'bucket_start' : 'b';
+  const sql = `SELECT ${bucket} AS b, ${hostCol} AS h, ${aggregates}
     FROM ${table} WHERE ${where.join(' AND ')}
-    GROUP BY b${q.perHost ? ', host' : ''} ORDER BY b${q.perHost ? ', host' : ''}`;
+    GROUP BY ${key}${q.perHost ? ', host' : ''} ORDER BY ${key}${q.perHost ? ', host' : ''}`;
   return { sql, params };
 }
 
