@@ -143,6 +143,17 @@ export class BlockReader {
     return out;
   }
 
+  /**
+   * Whether the event's text (message, process, host) matches a full-text query exactly, read
+   * from its block on this connection (not inside a statement). false when the block is gone.
+   */
+  textMatches(row: LogRowV2, tree: FtsNode): boolean {
+    const b = this.block(row.id);
+    if (!b) return false;
+    const slot = slotOf(b, row.id);
+    return slot >= 0 && ftsMatches(tree, ftsText(messageAt(b, slot), processAt(b, slot), this.dictValue(row.host_id)));
+  }
+
   /** Registers the SQL functions of BLOCK_ARG, log_attrs and log_text_match on the connection. */
   register(): void {
     const slotIn = (id: number): [DecodedBlock, number] | null => {

@@ -364,6 +364,51 @@ describe('read-only connection beside the writer', () => {
   });
 });
 
+describe('newest-first full-text pages read from the index order (FTS_NEWEST_FACTOR)', () => {
+  const N = 6000;
+  const page = (s: Store, q: string, limit: number) => new LogReader(s).queryLogs({ q }, { limit, order: 'desc', budgetMs: 10_000 });
+  function expected(s: Store, re: RegExp): number[] {
+    return logsAfter(s, {}, 0, 10_000)
+      .filter((x) => re.test(x.message))
+      .sort((a, b) => b.ts - a.ts || b.id - a.id)
+      .map((x) => x.id);
+  }
+
+  test('times that follow arrival: the newest matches by id are the page, and the next pages follow on', () => {
+    const s = openTemp();
+    new LogWriter(s).writeBatch({ events: Array.from({ length: N }, (_, i) => makeEvent({ ts: T0 + i * 1000, message: `m${i} ${i % 2 === 0 ? 'common' : 'other'} ${i % 3 === 0 ? 'alpha beta' : 'beta alpha'}` })), offsets: [] });
+    for (const [q, re] of [['common', /\bcommon\b/], ['"alpha beta"', /\balpha beta\b/]] as const) {
+      const want = expected(s, re);
+      const first = page(s, q, 100);
+      expect(first.items.map((e) => e.id)).toEqual(want.slice(0, 100));
+      const next = new LogReader(s).queryLogs({ q }, { limit: 100, order: 'desc', cursor: first.next_cursor, budgetMs: 10_000 });
+      expect(next.items.map((e) => e.id)).toEqual(want.slice(100, 200));
+    }
+  });
+
+  test('the newest events by time arrived first: the page is still theirs, not the newest by id', () => {
+    const s = openTemp();
+    // The first 150 events (lowest ids) carry the latest times; all match.
+    const events = Array.from({ length: N }, (_, i) => makeEvent({ ts: i < 150 ? T0 + 10_000_000 + i : T0 + i * 1000, message: `m${i} common` }));
+    new LogWriter(s).writeBatch({ events, offsets: [] });
+    const want = expected(s, /\bcommon\b/);
+    expect(want.slice(0, 3)).toEqual([150, 149, 148]);
+    expect(page(s, 'common', 100).items.map((e) => e.id)).toEqual(want.slice(0, 100));
+    expect(page(s, 'common', 1).items.map((e) => e.id)).toEqual([150]);
+  });
+
+  test('one late event among thousands in order: found, wherever it falls', () => {
+    const s = openTemp();
+    // Event 10 (an early id) has a time inside the newest page's span.
+    const events = Array.from({ length: N }, (_, i) => makeEvent({ ts: i === 10 ? T0 + (N - 50) * 1000 + 500 : T0 + i * 1000, message: `m${i} common` }));
+    new LogWriter(s).writeBatch({ events, offsets: [] });
+    const want = expected(s, /\bcommon\b/);
+    const got = page(s, 'common', 100).items.map((e) => e.id);
+    expect(got).toContain(11);
+    expect(got).toEqual(want.slice(0, 100));
+  });
+});
+
 describe('full-text pages on both sides of FTS_WALK_MIN_MATCHES', () => {
   // Timestamps a permutation of the insert order, with ties: a page in id order would be wrong.
   const N = 2 * FTS_WALK_MIN_MATCHES + 500;
