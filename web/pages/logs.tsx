@@ -65,8 +65,14 @@ export function LogsPage() {
   const [loading, setLoading] = useState(false);
   const [selected, setSelected] = useState(0);
   const gen = useRef(0);
+  // The filter of the latest render: a page asked for by a callback of an earlier render (the
+  // scroll observer holding the previous search's cursor) must not replace the new search's.
+  const filterKey = filter.toString();
+  const currentFilter = useRef(filterKey);
+  currentFilter.current = filterKey;
 
   const loadPage = async (after: string | null, reset: boolean) => {
+    if (filterKey !== currentFilter.current) return;
     const mine = ++gen.current;
     setLoading(true);
     try {
@@ -74,7 +80,7 @@ export function LogsPage() {
       f.set('limit', '100');
       if (after) f.set('cursor', after);
       const page = await api<Page>(`/api/v1/logs?${f}`);
-      if (mine !== gen.current) return;
+      if (mine !== gen.current || filterKey !== currentFilter.current) return;
       setRows((r) => (reset ? page.items : [...r, ...page.items].slice(0, MAX_ROWS)));
       setCursor(page.next_cursor);
       setError(null);
