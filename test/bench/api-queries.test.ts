@@ -1,14 +1,14 @@
 import { afterAll, describe, expect, test } from 'vitest';
 import { ensureDataset } from '../../src/bench/api-dataset.js';
 import { benchQueries, deepCursorAt, DEFAULT_QUERY_INPUTS, ftsMatches } from '../../src/bench/api-queries.js';
-import { decodeCursor } from '../../src/store/cursor.js';
+import { decodeCursor, encodeCursor } from '../../src/store/cursor.js';
 import { openStore } from '../../src/store/store.js';
 import { tempDir } from '../helpers/temp.js';
 import { queryV1 } from '../helpers/v1-rows.js';
 
 const END = Date.UTC(2026, 4, 1, 12, 0, 0);
 const START = END - 86_400_000;
-const CURSOR = 'eyJ0cyI6MSwiaWQiOjEsIm8iOiJkZXNjIn0';
+const CURSOR = encodeCursor({ ts: START + 1000, id: 4242, order: 'desc' });
 
 function params(path: string): URLSearchParams {
   return new URL(path, 'http://x').searchParams;
@@ -45,18 +45,24 @@ describe('benchQueries', () => {
     expect(params(byName.get('summary.24h.host')!.path).get('host')).toBe('web-01');
   });
 
-  test('targets: 50 ms for pages, 20 ms for the summary, 50 ms for full-text pages too (issue 12)', () => {
+  test('targets: 50 ms for pages, full-text ones too (issue 12), 20 ms for one event and the summary', () => {
     expect(queries.map((q) => [q.name, q.targetP99Ms])).toEqual([
       ['logs.filtered.first', 50],
       ['logs.filtered.deep', 50],
       ['logs.first', 50],
       ['logs.deep', 50],
+      ['logs.one', 20],
       ['logs.fts.word', 50],
       ['logs.fts.phrase', 50],
       ['summary.24h', 20],
       ['summary.24h.host', 20],
     ]);
   });
+});
+
+test('one event: the id the deep cursor stands at', () => {
+  const q = benchQueries({ ...DEFAULT_QUERY_INPUTS, start: START, end: END, deepCursor: CURSOR }).find((x) => x.name === 'logs.one');
+  expect(q?.path).toBe('/api/v1/logs/4242');
 });
 
 describe('deepCursorAt and ftsMatches on a generated dataset', () => {
