@@ -1,4 +1,3 @@
-import { applyHeapGrowth } from '../runtime/heap-growth.js';
 import { startBackupSchedule, type BackupSchedule } from './backup-schedule.js';
 import { DetectionService } from './detection.js';
 import { startIngest, type IngestService } from './ingest-service.js';
@@ -36,8 +35,6 @@ export interface IngestWithDetection {
  * `env` is where the channels' `*_env` secrets are read (the process environment, from config).
  */
 export async function startIngestWithDetection(config: FrozenConfig, logger: Logger, env: Env, opts: { deferSource?: boolean } = {}): Promise<IngestWithDetection> {
-  // Before the writer thread starts: V8's flags are the process's (src/runtime/heap-growth.ts).
-  applyHeapGrowth(config.memory.heap_growth_percent);
   const notify = createNotifyService(config.notify, { logger, secretEnv: notifySecretEnv(config.notify, env) });
   const forward = createForwardService(config, logger);
   const detection = config.detection.enabled ? await DetectionService.load(config.detection, { logger }) : null;

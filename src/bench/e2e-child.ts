@@ -5,6 +5,7 @@
  */
 import { writeHeapSnapshot } from 'node:v8';
 import { loadConfig } from '../config/load.js';
+import { applyHeapGrowth } from '../runtime/heap-growth.js';
 import { createLogger } from '../logger.js';
 import { startIngestWithDetection } from '../app/appliance.js';
 import { processEnv } from '../config/environment.js';
@@ -76,6 +77,8 @@ async function run(args: ChildArgs): Promise<ChildResult> {
   });
   const logger = createLogger({ level: 'warn', format: 'text' });
   const memory = memorySampler();
+  // As `logagg consume` does, before the writer thread starts.
+  applyHeapGrowth(config.memory.heap_growth_percent);
   const running = await startIngestWithDetection(config, logger, processEnv().vars);
   const service = running.service;
   // The clock starts when the group hands the consumer its partitions, so connecting and

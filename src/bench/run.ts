@@ -310,6 +310,17 @@ function resolveBaseline(dir: string): string {
   return root;
 }
 
+/** The values of a repeatable `--flag key=value` option, by key. */
+function keyValues(flag: string, list: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const kv of list) {
+    const eq = kv.indexOf('=');
+    if (eq < 1) throw new Error(`${flag} takes key=value, not ${kv}`);
+    out[kv.slice(0, eq).trim()] = kv.slice(eq + 1).trim();
+  }
+  return out;
+}
+
 async function cli(argv: string[]): Promise<void> {
   const program = new Command('bench')
     .option('--count <n>', 'messages', '1000000')
@@ -347,24 +358,16 @@ async function cli(argv: string[]): Promise<void> {
   const phases = list(o.apiPhases);
   const badPhase = phases.find((p) => p !== 'idle' && p !== 'ingest');
   if (badPhase !== undefined || phases.length === 0) throw new Error(`--api-phases takes idle and/or ingest, not ${o.apiPhases}`);
-  const settings: Record<string, string> = {};
-  for (const kv of o.apiSet) {
-    const eq = kv.indexOf('=');
-    if (eq < 1) throw new Error(`--api-set takes key=value, not ${kv}`);
-    settings[kv.slice(0, eq).trim()] = kv.slice(eq + 1).trim();
-  }
+  const settings = keyValues('--api-set', o.apiSet);
   const ingestSet: Record<string, unknown> = {};
-  for (const kv of o.ingestSet) {
-    const eq = kv.indexOf('=');
-    if (eq < 1) throw new Error(`--ingest-set takes key=value, not ${kv}`);
-    const raw = kv.slice(eq + 1).trim();
+  for (const [key, raw] of Object.entries(keyValues('--ingest-set', o.ingestSet))) {
     let value: unknown = raw;
     try {
       value = JSON.parse(raw);
     } catch {
       // a plain string
     }
-    ingestSet[kv.slice(0, eq).trim()] = value;
+    ingestSet[key] = value;
   }
   const modes = list(o.apiServer);
   if (modes.length === 0 || modes.some((m) => m !== 'serve' && m !== 'split')) throw new Error(`--api-server takes serve and/or split, not ${o.apiServer}`);

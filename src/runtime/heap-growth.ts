@@ -23,3 +23,8 @@ export function applyHeapGrowth(percent: number): void {
 export function heapGrowthApplied(): number | null {
   return applied;
 }
+
+/** A worker thread's resource limits for config memory.young_generation_mb (0: V8's own, none set). */
+export function workerHeapLimits(youngGenerationMb: number | undefined): { resourceLimits?: { maxYoungGenerationSizeMb: number } } {
+  return youngGenerationMb ? { resourceLimits: { maxYoungGenerationSizeMb: youngGenerationMb } } : {};
+}

@@ -151,7 +151,7 @@ export class BlockReader {
     const b = this.block(row.id);
     if (!b) return false;
     const slot = slotOf(b, row.id);
-    return slot >= 0 && ftsMatches(tree, ftsText(messageAt(b, slot), processAt(b, slot), this.dictValue(row.host_id)));
+    return slot >= 0 && textMatchesAt(b, slot, tree, this.dictValue(row.host_id));
   }
 
   /** Registers the SQL functions of BLOCK_ARG, log_attrs and log_text_match on the connection. */
@@ -186,9 +186,14 @@ export class BlockReader {
         if (this.queries.size > 64) this.queries.clear();
         this.queries.set(String(q), tree);
       }
-      return ftsMatches(tree, ftsText(messageAt(b, slot), processAt(b, slot), (host ?? null) as string | null)) ? 1 : 0;
+      return textMatchesAt(b, slot, tree, (host ?? null) as string | null) ? 1 : 0;
     });
   }
+}
+
+/** Whether the event at a slot (its message, process and host) matches a full-text query exactly. */
+function textMatchesAt(b: DecodedBlock, slot: number, tree: FtsNode, host: string | null): boolean {
+  return ftsMatches(tree, ftsText(messageAt(b, slot), processAt(b, slot), host));
 }
 
 /** The block cache counters of an open store's connection. */

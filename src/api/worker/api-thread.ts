@@ -9,6 +9,7 @@
  * writer and a change waits for a batch on this thread, not by blocking the API thread on a
  * SQLite lock), and the direct-ingest queue (POST /api/v1/ingest).
  */
+import { workerHeapLimits } from '../../runtime/heap-growth.js';
 import { pathToFileURL } from 'node:url';
 import { MessageChannel, Worker } from 'node:worker_threads';
 import type { FrozenConfig } from '../../config/load.js';
@@ -95,8 +96,7 @@ export function spawnApiThread(settings: ApiThreadSettings): SpawnedApiThread {
     rpc: port2,
     ...(seaWorker ? { seaRuntime: seaWorker } : {}),
   };
-  const young = config.memory?.young_generation_mb;
-  const worker = new Worker(entry, { workerData: data, transferList: [port2], ...(young ? { resourceLimits: { maxYoungGenerationSizeMb: young } } : {}) });
+  const worker = new Worker(entry, { workerData: data, transferList: [port2], ...workerHeapLimits(config.memory?.young_generation_mb) });
   const send = (m: ToWorker): void => worker.postMessage(m);
 
   let exited = false;

@@ -1,3 +1,4 @@
+import { applyHeapGrowth } from '../../runtime/heap-growth.js';
 import type { Command } from 'commander';
 import { startIngestWithDetection } from '../../app/appliance.js';
 import { runUntilSignal } from '../../app/signals.js';
@@ -43,6 +44,8 @@ Examples:
       ),
   ).action(async (flags: IngestFlags, cmd: Command) => {
     const { config, logger, env } = cliContext(cmd, ingestOverrides(flags));
+    // Before the writer thread starts: V8's flags are the process's (src/runtime/heap-growth.ts).
+    applyHeapGrowth(config.memory.heap_growth_percent);
     const ingest = await startIngestWithDetection(config, logger, env.vars);
     // A dead writer thread stops the process (exit non-zero): nothing unstored was acknowledged.
     await runUntilSignal(() => ingest.stop(), logger, ingest.service.crashed);

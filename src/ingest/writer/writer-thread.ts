@@ -9,6 +9,7 @@
  * stored, and the process stops (consume/serve exit non-zero; the offsets in the database
  * say where to resume).
  */
+import { workerHeapLimits } from '../../runtime/heap-growth.js';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { FrozenConfig } from '../../config/load.js';
@@ -40,7 +41,7 @@ export async function startWriterThread(opts: WriterThreadOptions): Promise<Writ
   const seaWorker = currentRuntime()?.forWorker?.();
   const entry = opts.entry ?? (seaWorker ? pathToFileURL(seaWorker.bundleFile) : new URL('./writer-main.js', import.meta.url));
   const data: WriterWorkerData = { kind: WRITER_WORKER_KIND, storage: opts.storage, outbox: opts.outbox, ...(seaWorker ? { seaRuntime: seaWorker } : {}) };
-  const worker = new Worker(entry, { workerData: data, ...(opts.youngGenerationMb ? { resourceLimits: { maxYoungGenerationSizeMb: opts.youngGenerationMb } } : {}) });
+  const worker = new Worker(entry, { workerData: data, ...workerHeapLimits(opts.youngGenerationMb) });
   const send = (m: ToWriter): void => worker.postMessage(m);
 
   let stopping = false;
